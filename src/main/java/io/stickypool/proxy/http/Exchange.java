@@ -1,0 +1,432 @@
+package io.stickypool.proxy.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.stickypool.proxy.routing.ProxyRoute;
+import io.stickypool.proxy.routing.RequestRouter.ExchangeResult;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One request and its response, from the client's request head to the last response byte. Streams
+ * both bodies (nothing is aggregated), pins the backend connection to the client connection's event
+ * loop, and retries once where it is safe: the backend was never reached, or a reused keep-alive
+ * connection died before answering an idempotent request that had no body.
+ *
+ * <p>Event-loop confined: created, driven and finished on the client connection's event loop.
+ */
+final class Exchange implements BackendListener {
+  private static final int MAX_ATTEMPTS = 3;
+
+  private final FrontendHandler frontend;
+  private final ChannelHandlerContext ctx;
+  private final ProxyContext proxy;
+  private final HttpRequest request;
+  private final boolean idempotent;
+  private final boolean upgrade;
+  private final boolean expectContinue;
+  private final boolean http10;
+  private final long startNanos = System.nanoTime();
+  private final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>(2);
+
+  private ProxyRoute route;
+  private Channel backend;
+  private BackendHandler backendHandler;
+  private boolean reusedConnection;
+  private boolean requestComplete;
+  private boolean bodyWritten;
+  private boolean responseStarted;
+  private boolean informational;
+  private boolean backendReusable;
+  private boolean switchingProtocols;
+  private boolean closeClient;
+  private boolean finished;
+  private int status;
+  private int attempts;
+  private boolean rerouted;
+  private ScheduledFuture<?> responseTimer;
+
+  Exchange(FrontendHandler frontend, ChannelHandlerContext ctx, ProxyContext proxy, HttpRequest request) {
+    this.frontend = frontend;
+    this.ctx = ctx;
+    this.proxy = proxy;
+    this.request = request;
+    HttpMethod m = request.method();
+    this.idempotent =
+        m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS
+            || m == HttpMethod.PUT || m == HttpMethod.DELETE || m == HttpMethod.TRACE;
+    this.upgrade = ProxyHeaders.isUpgrade(request);
+    this.expectContinue = HttpUtil.is100ContinueExpected(request);
+    this.closeClient = !HttpUtil.isKeepAlive(request);
+    this.http10 = request.protocolVersion().minorVersion() == 0;
+  }
+
+  /** Routes the request and starts talking to the backend. */
+  void start() {
+    route = proxy.router().route(request, frontend.clientAddress());
+    if (route == null) {
+      failToClient(HttpResponseStatus.SERVICE_UNAVAILABLE, "no live backend");
+      return;
+    }
+    prepareRequestHead();
+    connect();
+  }
+
+  private void prepareRequestHead() {
+    ProxyHeaders.stripHopByHop(request, upgrade);
+    request.headers().remove(HttpHeaderNames.EXPECT);
+    ProxyHeaders.addForwarded(
+        request, frontend.clientAddress(), proxy.isTrustedProxy(frontend.clientAddress().getAddress()));
+    request.setProtocolVersion(HttpVersion.HTTP_1_1);
+  }
+
+  private void connect() {
+    attempts++;
+    Channel pooled = proxy.pool().poll(ctx.channel().eventLoop(), route.address());
+    if (pooled != null) {
+      reusedConnection = true;
+      attach(pooled);
+      return;
+    }
+    reusedConnection = false;
+    ProxyRoute target = route;
+    proxy.connector().connect(ctx.channel().eventLoop(), route.address())
+        .addListener((ChannelFuture f) -> onConnected(f, target));
+  }
+
+  private void onConnected(ChannelFuture f, ProxyRoute target) {
+    if (finished || target != route) {
+      if (f.isSuccess()) {
+        f.channel().close();
+      }
+      return;
+    }
+    if (f.isSuccess()) {
+      attach(f.channel());
+    } else {
+      failBeforeResponse(ExchangeResult.CONNECT_FAILED);
+    }
+  }
+
+  private void attach(Channel ch) {
+    backend = ch;
+    backendHandler = ch.pipeline().get(BackendHandler.class);
+    backendHandler.bind(this);
+    route.decorateRequest(request);
+    ch.write(request);
+    HttpContent c;
+    while ((c = pendingBody.poll()) != null) {
+      bodyWritten |= c.content().isReadable();
+      ch.write(c);
+    }
+    ch.flush();
+    if (expectContinue && !requestComplete) {
+      ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+    }
+    if (requestComplete) {
+      armResponseTimer();
+    }
+    frontend.maybeRead();
+  }
+
+  /** Request body from the client; queued until a backend connection is ready. */
+  void onRequestContent(HttpContent content) {
+    if (content.decoderResult().isFailure()) {
+      content.release();
+      abortBadRequest();
+      return;
+    }
+    boolean last = content instanceof LastHttpContent;
+    requestComplete |= last;
+    if (finished) {
+      content.release();
+      return;
+    }
+    if (backend == null) {
+      pendingBody.add(content);
+      return;
+    }
+    bodyWritten |= content.content().isReadable();
+    backend.write(content);
+    if (last) {
+      backend.flush();
+      armResponseTimer();
+    }
+  }
+
+  boolean requestComplete() {
+    return requestComplete;
+  }
+
+  /** Whether the frontend should read more of the request body now. */
+  boolean wantsRequestBody() {
+    return !requestComplete && !finished && backend != null && backend.isWritable();
+  }
+
+  void flushToBackend() {
+    if (backend != null) {
+      backend.flush();
+    }
+  }
+
+  @Override
+  public void onResponseObject(HttpObject msg) {
+    if (msg instanceof HttpResponse) {
+      onResponseHead((HttpResponse) msg);
+    }
+    if (msg instanceof HttpContent) {
+      onResponseContent((HttpContent) msg);
+    }
+  }
+
+  private void onResponseHead(HttpResponse response) {
+    if (response.decoderResult().isFailure()) {
+      informational = true; // swallow whatever content follows; the connection is dropped
+      failBeforeResponse(ExchangeResult.BROKEN_RESPONSE);
+      return;
+    }
+    int code = response.status().code();
+    if (code >= 100 && code < 200 && code != 101) {
+      informational = true; // 100 Continue was answered by us; other 1xx are dropped
+      return;
+    }
+    cancelResponseTimer();
+    responseStarted = true;
+    status = code;
+    backendReusable = HttpUtil.isKeepAlive(response);
+    switchingProtocols = code == 101 && upgrade;
+    ProxyHeaders.stripHopByHop(response, switchingProtocols);
+    route.decorateResponse(response);
+    shapeForClient(response);
+    frontend.writeResponseHead(response);
+  }
+
+  private void shapeForClient(HttpResponse response) {
+    if (switchingProtocols) {
+      return;
+    }
+    closeClient |= proxy.connections().shuttingDown() || !requestComplete;
+    if (http10 && HttpUtil.isTransferEncodingChunked(response)) {
+      // HTTP/1.0 has no chunked coding: send the body raw and mark its end by closing.
+      response.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+      closeClient = true;
+    }
+    if (closeClient) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    } else if (http10) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    }
+    response.setProtocolVersion(HttpVersion.HTTP_1_1);
+  }
+
+  private void onResponseContent(HttpContent content) {
+    if (informational || finished) {
+      if (content instanceof LastHttpContent) {
+        informational = false;
+      }
+      content.release();
+      return;
+    }
+    if (content.decoderResult().isFailure()) {
+      content.release();
+      failBeforeResponse(ExchangeResult.BROKEN_RESPONSE);
+      return;
+    }
+    if (content instanceof LastHttpContent) {
+      ctx.writeAndFlush(content, ctx.voidPromise());
+      completeResponse();
+    } else {
+      ctx.write(content, ctx.voidPromise());
+    }
+  }
+
+  private void completeResponse() {
+    finished = true;
+    cancelResponseTimer();
+    proxy.router().record(route, ExchangeResult.RESPONDED, status, System.nanoTime() - startNanos);
+    if (switchingProtocols) {
+      backendHandler.unbind();
+      frontend.switchToTunnel(backend, route);
+      return;
+    }
+    releaseBackend(backendReusable && requestComplete);
+    frontend.exchangeDone(closeClient);
+  }
+
+  private void releaseBackend(boolean reuse) {
+    Channel ch = backend;
+    if (ch == null) {
+      return;
+    }
+    backend = null;
+    backendHandler.unbind();
+    if (!ch.config().isAutoRead()) {
+      ch.config().setAutoRead(true);
+    }
+    if (reuse) {
+      proxy.pool().offer(ch, route.address());
+    } else {
+      ch.close();
+    }
+  }
+
+  @Override
+  public void onBackendReadComplete() {
+    ctx.flush();
+  }
+
+  @Override
+  public void onBackendClosed() {
+    if (!finished) {
+      failBeforeResponse(ExchangeResult.BROKEN_RESPONSE);
+    }
+  }
+
+  @Override
+  public void onBackendError(Throwable cause) {
+    if (!finished) {
+      failBeforeResponse(ExchangeResult.BROKEN_RESPONSE);
+    }
+  }
+
+  @Override
+  public void onBackendWritabilityChanged(boolean writable) {
+    if (writable) {
+      frontend.maybeRead();
+    }
+  }
+
+  /** The client's side became (un)writable: stop or resume reading the backend's response. */
+  void onClientWritabilityChanged(boolean writable) {
+    if (backend != null) {
+      backend.config().setAutoRead(writable);
+    }
+  }
+
+  /**
+   * The backend could not be reached or broke before a whole response. Before any response byte
+   * went to the client we may retry; after, the client connection is cut (it cannot be told).
+   */
+  private void failBeforeResponse(ExchangeResult result) {
+    proxy.router().record(route, result, 0, System.nanoTime() - startNanos);
+    boolean stale = reusedConnection && result == ExchangeResult.BROKEN_RESPONSE;
+    releaseBackend(false);
+    if (responseStarted) {
+      finished = true;
+      frontend.abortClient();
+      return;
+    }
+    if (attempts < MAX_ATTEMPTS && mayReplay(result)) {
+      if (!(stale && idempotent)) {
+        ProxyRoute next = rerouted ? null : proxy.router().reroute(route, request, frontend.clientAddress());
+        if (next == null) {
+          failToClient(result == ExchangeResult.CONNECT_FAILED
+              ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.BAD_GATEWAY, "backend unreachable");
+          return;
+        }
+        rerouted = true;
+        route = next;
+      }
+      connect();
+      return;
+    }
+    failToClient(HttpResponseStatus.BAD_GATEWAY, "backend closed the connection or sent an invalid response");
+  }
+
+  private boolean mayReplay(ExchangeResult result) {
+    if (result == ExchangeResult.CONNECT_FAILED) {
+      return true; // nothing reached any backend; the body is still pending here
+    }
+    return result == ExchangeResult.BROKEN_RESPONSE && idempotent && !bodyWritten && pendingBody.isEmpty();
+  }
+
+  private void failToClient(HttpResponseStatus status, String detail) {
+    finished = true;
+    cancelResponseTimer();
+    releasePending();
+    closeClient |= !requestComplete || proxy.connections().shuttingDown();
+    HttpResponse response = ErrorResponses.build(ctx, status, detail, closeClient);
+    if (status == HttpResponseStatus.SERVICE_UNAVAILABLE) {
+      response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+    }
+    this.status = status.code();
+    frontend.writeResponseHead(response);
+    ctx.flush();
+    frontend.exchangeDone(closeClient);
+  }
+
+  private void abortBadRequest() {
+    if (finished) {
+      frontend.abortClient();
+      return;
+    }
+    releaseBackend(false);
+    if (responseStarted) {
+      finished = true;
+      frontend.abortClient();
+    } else {
+      closeClient = true;
+      requestComplete = false;
+      failToClient(HttpResponseStatus.BAD_REQUEST, "malformed request body");
+    }
+  }
+
+  /** The client went away: drop everything of this exchange. */
+  void abort() {
+    finished = true;
+    cancelResponseTimer();
+    releasePending();
+    releaseBackend(false);
+  }
+
+  private void releasePending() {
+    HttpContent c;
+    while ((c = pendingBody.poll()) != null) {
+      ReferenceCountUtil.release(c);
+    }
+  }
+
+  private void armResponseTimer() {
+    if (responseTimer == null && !responseStarted) {
+      long nanos = proxy.settings().backendTimeout().toNanos();
+      responseTimer = ctx.executor().schedule(this::responseTimedOut, nanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void cancelResponseTimer() {
+    if (responseTimer != null) {
+      responseTimer.cancel(false);
+      responseTimer = null;
+    }
+  }
+
+  private void responseTimedOut() {
+    responseTimer = null;
+    if (finished || responseStarted) {
+      return;
+    }
+    proxy.router().record(route, ExchangeResult.TIMED_OUT, 0, System.nanoTime() - startNanos);
+    releaseBackend(false);
+    failToClient(HttpResponseStatus.GATEWAY_TIMEOUT, "backend did not answer in time");
+  }
+
+  boolean isHead() {
+    return request.method() == HttpMethod.HEAD;
+  }
+}

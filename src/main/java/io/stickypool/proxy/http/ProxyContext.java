@@ -1,0 +1,58 @@
+package io.stickypool.proxy.http;
+
+import io.stickypool.proxy.pool.BackendConnectionPool;
+import io.stickypool.proxy.routing.RequestRouter;
+import io.stickypool.proxy.server.Transport;
+import java.net.InetAddress;
+import java.util.function.Predicate;
+
+/**
+ * What every client connection of one proxy shares: the router, the backend connector and pool,
+ * the settings, open connections and tunnels. Thread-safe: each part is either immutable or
+ * confined per event loop.
+ */
+public final class ProxyContext {
+  private final RequestRouter router;
+  private final ProxySettings settings;
+  private final BackendConnector connector;
+  private final Predicate<InetAddress> trustedProxy;
+  private final OpenConnections connections = new OpenConnections();
+
+  public ProxyContext(
+      RequestRouter router,
+      ProxySettings settings,
+      Transport transport,
+      Predicate<InetAddress> trustedProxy) {
+    this.router = router;
+    this.settings = settings;
+    this.trustedProxy = trustedProxy;
+    BackendConnectionPool pool =
+        new BackendConnectionPool(
+            settings.maxIdleConnectionsPerBackend(), settings.pooledConnectionMaxIdle().toNanos());
+    this.connector = new BackendConnector(transport, pool, settings);
+  }
+
+  RequestRouter router() {
+    return router;
+  }
+
+  public ProxySettings settings() {
+    return settings;
+  }
+
+  BackendConnector connector() {
+    return connector;
+  }
+
+  public BackendConnectionPool pool() {
+    return connector.pool();
+  }
+
+  boolean isTrustedProxy(InetAddress address) {
+    return trustedProxy.test(address);
+  }
+
+  public OpenConnections connections() {
+    return connections;
+  }
+}

@@ -1,0 +1,115 @@
+package io.stickypool.proxy.http;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.AsciiString;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * Header rewriting at the proxy boundary (RFC 9110 7.6): hop-by-hop fields stop here, the
+ * forwarding fields say who the client was.
+ */
+final class ProxyHeaders {
+  static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+  static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+  static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+  static final AsciiString FORWARDED = AsciiString.cached("forwarded");
+  private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+  private static final AsciiString HTTP = AsciiString.cached("http");
+
+  private ProxyHeaders() {}
+
+  /**
+   * Removes the hop-by-hop fields: those named in Connection, and the fixed set. Transfer-Encoding
+   * stays because it is the message framing the codecs re-create on the next hop; Upgrade and
+   * Connection: upgrade stay when {@code keepUpgrade} (a protocol switch the backend must see).
+   */
+  static void stripHopByHop(HttpMessage message, boolean keepUpgrade) {
+    HttpHeaders h = message.headers();
+    List<String> connection = h.getAll(HttpHeaderNames.CONNECTION);
+    if (!connection.isEmpty()) {
+      for (String value : connection) {
+        for (String token : value.split(",")) {
+          String name = token.trim();
+          if (!name.isEmpty() && !(keepUpgrade && name.equalsIgnoreCase("upgrade"))) {
+            h.remove(name);
+          }
+        }
+      }
+      h.remove(HttpHeaderNames.CONNECTION);
+    }
+    h.remove(HttpHeaderNames.KEEP_ALIVE);
+    h.remove(PROXY_CONNECTION);
+    h.remove(HttpHeaderNames.TE);
+    h.remove(HttpHeaderNames.TRAILER);
+    h.remove(HttpHeaderNames.PROXY_AUTHENTICATE);
+    if (keepUpgrade) {
+      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+    } else {
+      h.remove(HttpHeaderNames.UPGRADE);
+    }
+  }
+
+  /** Whether the request asks to switch protocols (WebSocket or any other Upgrade). */
+  static boolean isUpgrade(HttpRequest request) {
+    HttpHeaders h = request.headers();
+    return h.contains(HttpHeaderNames.UPGRADE)
+        && h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+  }
+
+  /**
+   * Appends the client to X-Forwarded-For and Forwarded, and sets X-Forwarded-Proto and
+   * X-Forwarded-Host unless a trusted proxy in front of us already did.
+   */
+  static void addForwarded(HttpRequest request, InetSocketAddress client, boolean clientIsTrusted) {
+    HttpHeaders h = request.headers();
+    String ip = clientIp(client);
+    String prior = h.get(X_FORWARDED_FOR);
+    h.set(X_FORWARDED_FOR, prior == null || prior.isBlank() ? ip : prior + ", " + ip);
+    if (!clientIsTrusted || !h.contains(X_FORWARDED_PROTO)) {
+      h.set(X_FORWARDED_PROTO, HTTP);
+    }
+    String host = h.get(HttpHeaderNames.HOST);
+    if (host != null && (!clientIsTrusted || !h.contains(X_FORWARDED_HOST))) {
+      h.set(X_FORWARDED_HOST, host);
+    }
+    String element = forwardedElement(client, host);
+    String priorForwarded = clientIsTrusted ? h.get(FORWARDED) : null;
+    h.set(FORWARDED, priorForwarded == null ? element : priorForwarded + ", " + element);
+  }
+
+  private static String forwardedElement(InetSocketAddress client, String host) {
+    InetAddress address = client.getAddress();
+    String forValue =
+        address != null && address.getAddress().length == 16
+            ? "\"[" + clientIp(client) + "]\""
+            : clientIp(client);
+    StringBuilder sb = new StringBuilder(48).append("for=").append(forValue).append(";proto=http");
+    if (host != null && isForwardedToken(host)) {
+      sb.append(";host=").append(host);
+    } else if (host != null) {
+      sb.append(";host=\"").append(host.replace("\\", "").replace("\"", "")).append('"');
+    }
+    return sb.toString();
+  }
+
+  private static boolean isForwardedToken(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!(Character.isLetterOrDigit(c) || c == '.' || c == '-' || c == '_')) {
+        return false;
+      }
+    }
+    return !s.isEmpty();
+  }
+
+  static String clientIp(InetSocketAddress client) {
+    InetAddress address = client.getAddress();
+    return address != null ? address.getHostAddress() : client.getHostString();
+  }
+}

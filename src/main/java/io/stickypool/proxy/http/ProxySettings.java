@@ -1,0 +1,51 @@
+package io.stickypool.proxy.http;
+
+import java.time.Duration;
+
+/**
+ * Limits and timeouts of the HTTP data plane. Immutable.
+ *
+ * @param maxInitialLineLength longest request line accepted; longer gets 414
+ * @param maxHeaderSize largest header block accepted; larger gets 431
+ * @param headerTimeout a client that started a request must finish its headers within this, or
+ *     gets 408 (slowloris protection)
+ * @param keepAliveTimeout an idle client connection is closed after this
+ * @param connectTimeout how long to wait for a backend TCP connection
+ * @param backendTimeout how long to wait for a backend's response to start or to continue
+ * @param maxIdleConnectionsPerBackend idle keep-alive connections kept per backend per event loop
+ * @param pooledConnectionMaxIdle a pooled backend connection unused this long is closed, not reused
+ */
+public record ProxySettings(
+    int maxInitialLineLength,
+    int maxHeaderSize,
+    Duration headerTimeout,
+    Duration keepAliveTimeout,
+    Duration connectTimeout,
+    Duration backendTimeout,
+    int maxIdleConnectionsPerBackend,
+    Duration pooledConnectionMaxIdle) {
+
+  public static ProxySettings defaults() {
+    return new ProxySettings(
+        8192,
+        16384,
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(3),
+        Duration.ofSeconds(60),
+        64,
+        Duration.ofSeconds(30));
+  }
+
+  public ProxySettings withHeaderTimeout(Duration timeout) {
+    return new ProxySettings(
+        maxInitialLineLength, maxHeaderSize, timeout, keepAliveTimeout, connectTimeout,
+        backendTimeout, maxIdleConnectionsPerBackend, pooledConnectionMaxIdle);
+  }
+
+  public ProxySettings withBackendTimeout(Duration timeout) {
+    return new ProxySettings(
+        maxInitialLineLength, maxHeaderSize, headerTimeout, keepAliveTimeout, connectTimeout,
+        timeout, maxIdleConnectionsPerBackend, pooledConnectionMaxIdle);
+  }
+}

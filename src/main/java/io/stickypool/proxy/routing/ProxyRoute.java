@@ -1,0 +1,28 @@
+package io.stickypool.proxy.routing;
+
+import io.netty.handler.codec.http.HttpResponse;
+import io.stickypool.core.backend.Backend;
+import java.net.InetSocketAddress;
+
+/**
+ * Where one request goes and what the response must carry back. Created per request by a {@link
+ * RequestRouter} on the connection's event loop; not shared between threads.
+ */
+public interface ProxyRoute {
+  Backend backend();
+
+  /** The backend's socket address, resolved once per snapshot rather than per request. */
+  InetSocketAddress address();
+
+  /**
+   * Adds what affinity needs to the response head (a Set-Cookie, the rebalanced marker) before it
+   * goes to the client.
+   */
+  void decorateResponse(HttpResponse response);
+
+  /**
+   * Adds what the backend should know to the forwarded request head (for example which backend the
+   * session was on before it was re-pinned).
+   */
+  void decorateRequest(io.netty.handler.codec.http.HttpRequest request);
+}

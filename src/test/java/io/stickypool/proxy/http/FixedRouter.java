@@ -1,0 +1,75 @@
+package io.stickypool.proxy.http;
+
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.stickypool.core.backend.Backend;
+import io.stickypool.core.backend.BackendId;
+import io.stickypool.proxy.routing.ProxyRoute;
+import io.stickypool.proxy.routing.RequestRouter;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A router without affinity for testing the HTTP engine on its own: the {@code X-Route} header
+ * names a backend index (default 0); a reroute goes to the next backend. Records every result.
+ */
+final class FixedRouter implements RequestRouter {
+  private final List<Backend> backends;
+  final List<String> results = new CopyOnWriteArrayList<>();
+
+  FixedRouter(List<InetSocketAddress> addresses) {
+    this.backends =
+        addresses.stream()
+            .map(a -> Backend.active(BackendId.of("b" + addresses.indexOf(a)), a.getHostString(), a.getPort()))
+            .toList();
+  }
+
+  @Override
+  public ProxyRoute route(HttpRequest request, InetSocketAddress client) {
+    if (backends.isEmpty()) {
+      return null;
+    }
+    String h = request.headers().get("X-Route");
+    return new Route(backends.get(h == null ? 0 : Integer.parseInt(h)));
+  }
+
+  @Override
+  public ProxyRoute reroute(ProxyRoute failed, HttpRequest request, InetSocketAddress client) {
+    int i = backends.indexOf(failed.backend());
+    return i + 1 < backends.size() ? new Route(backends.get(i + 1)) : null;
+  }
+
+  @Override
+  public void record(ProxyRoute route, ExchangeResult result, int status, long durationNanos) {
+    results.add(route.backend().id() + ":" + result + ":" + status);
+  }
+
+  private static final class Route implements ProxyRoute {
+    private final Backend backend;
+    private final InetSocketAddress address;
+
+    Route(Backend backend) {
+      this.backend = backend;
+      this.address = new InetSocketAddress(backend.host(), backend.port());
+    }
+
+    @Override
+    public Backend backend() {
+      return backend;
+    }
+
+    @Override
+    public InetSocketAddress address() {
+      return address;
+    }
+
+    @Override
+    public void decorateResponse(HttpResponse response) {
+      response.headers().set("X-Routed-To", backend.id().value());
+    }
+
+    @Override
+    public void decorateRequest(HttpRequest request) {}
+  }
+}
