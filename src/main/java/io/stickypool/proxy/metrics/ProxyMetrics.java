@@ -1,0 +1,102 @@
+package io.stickypool.proxy.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.stickypool.core.backend.BackendId;
+import io.stickypool.core.route.AffinityOutcome;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The proxy's Prometheus metrics. Meters are created once per backend (and label set) and cached,
+ * so the request path pays a map lookup and an adder increment, never a registry lookup.
+ * Thread-safe.
+ */
+public final class ProxyMetrics {
+  private static final String NO_BACKEND = "none";
+  private static final AffinityOutcome[] OUTCOMES = AffinityOutcome.values();
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Map<String, Counter[]> requests = new ConcurrentHashMap<>();
+  private final Map<String, Timer> latency = new ConcurrentHashMap<>();
+  private final Map<String, Counter> labelled = new ConcurrentHashMap<>();
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** Prometheus text exposition of every meter. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /** Counts a routed request by backend and affinity outcome. */
+  public void request(BackendId backend, AffinityOutcome outcome) {
+    String id = backend == null ? NO_BACKEND : backend.value();
+    requests.computeIfAbsent(id, this::outcomeCounters)[outcome.ordinal()].increment();
+  }
+
+  private Counter[] outcomeCounters(String backend) {
+    Counter[] counters = new Counter[OUTCOMES.length];
+    for (AffinityOutcome o : OUTCOMES) {
+      counters[o.ordinal()] =
+          Counter.builder("stickypool_requests")
+              .description("Requests routed, by backend and affinity outcome")
+              .tag("backend", backend)
+              .tag("outcome", o.label())
+              .register(registry);
+    }
+    return counters;
+  }
+
+  /** Records a finished exchange's duration (client request head to last response byte). */
+  public void latency(BackendId backend, long nanos) {
+    latency.computeIfAbsent(backend.value(), this::timer).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private Timer timer(String backend) {
+    return Timer.builder("stickypool_request_duration")
+        .description("Time from request head to the last response byte, by backend")
+        .tag("backend", backend)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry);
+  }
+
+  /** Counts an event with one label, e.g. ejections by backend or cookie decodes by status. */
+  public void count(String name, String description, String label, String value) {
+    labelled
+        .computeIfAbsent(name + '\u0000' + value, k ->
+            Counter.builder(name).description(description).tag(label, value).register(registry))
+        .increment();
+  }
+
+  public void backendResult(BackendId backend, String result) {
+    labelled
+        .computeIfAbsent("stickypool_backend_exchanges\u0000" + backend + '\u0000' + result, k ->
+            Counter.builder("stickypool_backend_exchanges")
+                .description("Exchanges with backends by how they ended")
+                .tag("backend", backend.value())
+                .tag("result", result)
+                .register(registry))
+        .increment();
+  }
+
+  /** Registers a gauge read from {@code source} on each scrape. */
+  public <T> void gauge(String name, String description, T source, ToDoubleFunction<T> value) {
+    Gauge.builder(name, source, value).description(description).register(registry);
+  }
+
+  /** Registers one gauge per key that {@code values} reports, re-read on each scrape. */
+  public void gaugePerBackend(String name, String description, BackendId backend, Function<BackendId, Number> value) {
+    Gauge.builder(name, () -> value.apply(backend)).description(description).tag("backend", backend.value()).register(registry);
+  }
+}
