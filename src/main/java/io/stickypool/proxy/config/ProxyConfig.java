@@ -1,0 +1,52 @@
+package io.stickypool.proxy.config;
+
+import io.stickypool.core.snapshot.RoutingSnapshot;
+import io.stickypool.proxy.health.HealthSettings;
+import io.stickypool.proxy.http.ProxySettings;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Everything a standalone proxy runs with: where it listens, its limits and health checks, where
+ * its keys come from, and the routes (a routing snapshot). Built from the YAML config file or from
+ * the quick-start command-line flags. Immutable.
+ *
+ * @param keyFile cookie signing keys ({@code <id>:<base64>} per line, last one signs), or null to
+ *     generate one key at start (sessions then do not survive a restart)
+ * @param adminTokenFile bearer token for state-changing admin calls, or null to disable them
+ * @param workerThreads event loop threads, 0 for one per available core
+ * @param maxSessions bound of the session table
+ */
+public record ProxyConfig(
+    InetSocketAddress listen,
+    InetSocketAddress admin,
+    ProxySettings limits,
+    HealthSettings health,
+    int maxSessions,
+    int workerThreads,
+    Path keyFile,
+    Path adminTokenFile,
+    RoutingSnapshot routes) {
+
+  public static final int DEFAULT_MAX_SESSIONS = 1_000_000;
+
+  public ProxyConfig {
+    Objects.requireNonNull(listen, "listen");
+    Objects.requireNonNull(admin, "admin");
+    Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(health, "health");
+    Objects.requireNonNull(routes, "routes");
+    if (maxSessions < 1) {
+      throw new IllegalArgumentException("maxSessions must be at least 1");
+    }
+    if (workerThreads < 0) {
+      throw new IllegalArgumentException("workerThreads must not be negative");
+    }
+  }
+
+  public ProxyConfig withRoutes(RoutingSnapshot newRoutes) {
+    return new ProxyConfig(
+        listen, admin, limits, health, maxSessions, workerThreads, keyFile, adminTokenFile, newRoutes);
+  }
+}
