@@ -3,6 +3,7 @@ package io.stickypool.proxy.http;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -129,11 +130,12 @@ final class Exchange implements BackendListener {
     backendHandler = ch.pipeline().get(BackendHandler.class);
     backendHandler.bind(this);
     route.decorateRequest(request);
-    ch.write(request);
+    // A failed write means the connection is unusable: closing it reports it as broken.
+    ch.write(request).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     HttpContent c;
     while ((c = pendingBody.poll()) != null) {
       bodyWritten |= c.content().isReadable();
-      ch.write(c);
+      ch.write(c, ch.voidPromise());
     }
     ch.flush();
     if (expectContinue && !requestComplete) {
@@ -163,7 +165,7 @@ final class Exchange implements BackendListener {
       return;
     }
     bodyWritten |= content.content().isReadable();
-    backend.write(content);
+    backend.write(content, backend.voidPromise());
     if (last) {
       backend.flush();
       armResponseTimer();
@@ -342,6 +344,10 @@ final class Exchange implements BackendListener {
         }
         rerouted = true;
         route = next;
+      }
+      if (requestComplete && !bodyWritten && pendingBody.isEmpty()) {
+        // The empty end of the request went to the broken connection; the replay needs its own.
+        pendingBody.add(LastHttpContent.EMPTY_LAST_CONTENT);
       }
       connect();
       return;

@@ -61,6 +61,11 @@ public final class OpenConnections {
     return tunnels.values().stream().mapToInt(Set::size).sum();
   }
 
+  /** The backends that have open tunnels now. */
+  public Set<BackendId> tunnelBackends() {
+    return Set.copyOf(tunnels.keySet());
+  }
+
   /** Closes the tunnels to {@code backend}; returns how many were closed. */
   public int closeTunnels(BackendId backend) {
     Set<Channel> set = tunnels.remove(backend);

@@ -22,6 +22,13 @@ import java.util.function.ToDoubleFunction;
 public final class ProxyMetrics {
   private static final String NO_BACKEND = "none";
   private static final AffinityOutcome[] OUTCOMES = AffinityOutcome.values();
+  /** Latency buckets: fine below 10 ms where a proxy hop lives, coarse above. */
+  private static final Duration[] BUCKETS = {
+    Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2),
+    Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+    Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+    Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)
+  };
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, Counter[]> requests = new ConcurrentHashMap<>();
@@ -65,9 +72,7 @@ public final class ProxyMetrics {
     return Timer.builder("stickypool_request_duration")
         .description("Time from request head to the last response byte, by backend")
         .tag("backend", backend)
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofSeconds(30))
+        .serviceLevelObjectives(BUCKETS)
         .register(registry);
   }
 

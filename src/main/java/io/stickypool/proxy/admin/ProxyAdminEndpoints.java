@@ -1,0 +1,88 @@
+package io.stickypool.proxy.admin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stickypool.core.backend.Backend;
+import io.stickypool.core.session.SessionTable;
+import io.stickypool.proxy.metrics.ProxyMetrics;
+import io.stickypool.proxy.routing.CompiledRoutes;
+import io.stickypool.proxy.routing.RoutingState;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/** The proxy's admin paths: probes, Prometheus metrics, and the session summary. */
+public final class ProxyAdminEndpoints {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ProxyAdminEndpoints() {}
+
+  /**
+   * @param shuttingDown true once a graceful stop began (readiness goes false first)
+   * @param routesProblem the routes source's last error, or null when it is healthy
+   */
+  public static AdminRoutes routes(
+      String token,
+      RoutingState state,
+      SessionTable sessions,
+      ProxyMetrics metrics,
+      BooleanSupplier shuttingDown,
+      Supplier<String> routesOrigin,
+      Supplier<String> routesProblem) {
+    return new AdminRoutes(token)
+        .read("/healthz", r -> AdminResponse.text(200, "ok\n"))
+        .read("/readyz", r -> ready(state, shuttingDown, routesOrigin, routesProblem))
+        .read("/metrics", r -> new AdminResponse(200, AdminResponse.PROMETHEUS,
+            metrics.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .read("/sessions", r -> AdminResponse.json(200, sessionsJson(state, sessions)));
+  }
+
+  private static AdminResponse ready(
+      RoutingState state, BooleanSupplier shuttingDown, Supplier<String> origin, Supplier<String> problem) {
+    CompiledRoutes routes = state.current();
+    if (shuttingDown.getAsBoolean()) {
+      return AdminResponse.text(503, "not ready: shutting down\n");
+    }
+    if (routes == null) {
+      String why = problem.get();
+      return AdminResponse.text(503, "not ready: no routing snapshot loaded yet from " + origin.get()
+          + (why == null ? "" : " (" + why + ")") + "\n");
+    }
+    String detail = "ready: snapshot version " + routes.table().snapshot().version() + " from " + origin.get();
+    String why = problem.get();
+    if (why != null) {
+      detail += "\nstale: serving the last good snapshot; the source reports: " + why;
+    }
+    return AdminResponse.text(200, detail + "\n");
+  }
+
+  static String sessionsJson(RoutingState state, SessionTable sessions) {
+    ObjectNode root = JSON.createObjectNode();
+    CompiledRoutes routes = state.current();
+    var counts = sessions.countsByBackend();
+    root.put("snapshotVersion", routes == null ? -1 : routes.table().snapshot().version());
+    root.put("sessions", sessions.size());
+    root.put("evictions", sessions.evictions());
+    ArrayNode backends = root.putArray("backends");
+    if (routes != null) {
+      for (Backend b : routes.table().backends()) {
+        ObjectNode n = backends.addObject();
+        n.put("id", b.id().value());
+        n.put("state", b.state().name());
+        if (b.drainDeadline() != null) {
+          n.put("drainDeadline", b.drainDeadline().toString());
+        }
+        n.put("sessions", counts.getOrDefault(b.id(), 0));
+        var last = sessions.lastActivity(b.id());
+        if (last != null) {
+          n.put("lastActivity", last.toString());
+        }
+      }
+    }
+    try {
+      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package io.stickypool.proxy.routing;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.stickypool.core.backend.Backend;
+import io.stickypool.core.route.RouteDecision;
+import io.stickypool.core.snapshot.AffinityType;
+import java.net.InetSocketAddress;
+
+/**
+ * A routed request: the core's decision plus what the proxy adds to the messages. Re-pinned
+ * sessions are announced both ways: {@code StickyPool-Rebalanced: 1} to the client and
+ * {@code StickyPool-Previous-Backend: <id>} to the new backend, so an application with shared
+ * session storage can restore the session.
+ */
+final class AffinityRoute implements io.stickypool.proxy.routing.ProxyRoute {
+  static final String REBALANCED = "StickyPool-Rebalanced";
+  static final String PREVIOUS_BACKEND = "StickyPool-Previous-Backend";
+
+  private final RouteDecision decision;
+  private final CompiledRoutes routes;
+  private final InetSocketAddress address;
+  private final String setCookie;
+
+  AffinityRoute(RouteDecision decision, CompiledRoutes routes, String setCookie) {
+    this.decision = decision;
+    this.routes = routes;
+    this.address = routes.address(decision.backend());
+    this.setCookie = setCookie;
+  }
+
+  RouteDecision decision() {
+    return decision;
+  }
+
+  @Override
+  public Backend backend() {
+    return decision.backend();
+  }
+
+  @Override
+  public InetSocketAddress address() {
+    return address;
+  }
+
+  @Override
+  public void decorateRequest(HttpRequest request) {
+    if (routes.table().snapshot().affinity().type() == AffinityType.COOKIE) {
+      RequestKeys.stripCookie(request.headers(), routes.table().snapshot().affinity().cookie().name());
+    }
+    if (decision.outcome().repinned() && decision.previousBackend() != null) {
+      request.headers().set(PREVIOUS_BACKEND, decision.previousBackend().value());
+    } else {
+      request.headers().remove(PREVIOUS_BACKEND);
+    }
+  }
+
+  @Override
+  public void decorateResponse(HttpResponse response) {
+    if (setCookie != null) {
+      response.headers().add(HttpHeaderNames.SET_COOKIE, setCookie);
+      if (!response.headers().contains(HttpHeaderNames.CACHE_CONTROL)) {
+        // A shared cache must not hand one client's affinity cookie to another.
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "private");
+      }
+    }
+    if (decision.outcome().repinned()) {
+      response.headers().set(REBALANCED, "1");
+    }
+  }
+}
