@@ -14,6 +14,7 @@ import io.stickypool.core.snapshot.RoutingSnapshot;
 import io.stickypool.proxy.admin.AdminServer;
 import io.stickypool.proxy.admin.ProxyAdminEndpoints;
 import io.stickypool.proxy.config.ProxyConfig;
+import io.stickypool.proxy.health.ActiveHealthChecker;
 import io.stickypool.proxy.http.ProxyContext;
 import io.stickypool.proxy.metrics.ProxyMetrics;
 import io.stickypool.proxy.routes.RoutesListener;
@@ -56,6 +57,8 @@ public final class ProxyRuntime implements AutoCloseable {
   private final ProxyServer server;
   private final AdminServer admin;
   private final ScheduledExecutorService housekeeping;
+  private final ActiveHealthChecker activeHealth;
+  private io.micrometer.core.instrument.MultiGauge perBackendSessions;
   private volatile KeyRing keys;
   private volatile CookieSettings cookieSettings;
   private volatile String routesProblem;
@@ -88,7 +91,7 @@ public final class ProxyRuntime implements AutoCloseable {
     String token = config.adminTokenFile() == null ? null : Files.readString(config.adminTokenFile()).trim();
     this.admin =
         new AdminServer(
-            ProxyAdminEndpoints.routes(token, state, sessions, metrics, () -> shuttingDown,
+            ProxyAdminEndpoints.routes(token, state, sessions, metrics, this::refreshGauges, () -> shuttingDown,
                 routes::describe, () -> routesProblem),
             transport);
     this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -96,6 +99,10 @@ public final class ProxyRuntime implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    this.activeHealth =
+        config.health().active() == null
+            ? null
+            : new ActiveHealthChecker(config.health().active(), state, state::activeDown);
     registerGauges();
   }
 
@@ -110,6 +117,9 @@ public final class ProxyRuntime implements AutoCloseable {
     runtime.routes.start(runtime.new Listener());
     runtime.trafficAddress = runtime.server.start(config.listen());
     runtime.housekeeping.scheduleWithFixedDelay(runtime::housekeep, 1, 1, TimeUnit.SECONDS);
+    if (runtime.activeHealth != null) {
+      runtime.activeHealth.start();
+    }
     return runtime;
   }
 
@@ -193,15 +203,20 @@ public final class ProxyRuntime implements AutoCloseable {
         c -> c.size());
     metrics.gauge("stickypool_tunnels", "Open protocol tunnels (WebSocket)", server.context().connections(),
         c -> c.tunnelCount());
-    io.micrometer.core.instrument.MultiGauge perBackend =
+    perBackendSessions =
         io.micrometer.core.instrument.MultiGauge.builder("stickypool_backend_sessions")
             .description("Live sessions per backend in this proxy's table")
             .register(metrics.registry());
-    housekeeping.scheduleWithFixedDelay(() -> perBackend.register(
+  }
+
+  /** Brings the per-backend session gauges up to date; the admin port calls it before a scrape. */
+  private void refreshGauges() {
+    perBackendSessions.register(
         sessions.countsByBackend().entrySet().stream()
             .map(e -> io.micrometer.core.instrument.MultiGauge.Row.of(
                 io.micrometer.core.instrument.Tags.of("backend", e.getKey().value()), e.getValue()))
-            .collect(java.util.stream.Collectors.toList()), true), 0, 1, TimeUnit.SECONDS);
+            .collect(java.util.stream.Collectors.toList()),
+        true);
   }
 
   public ProxyMetrics metrics() {
@@ -230,6 +245,9 @@ public final class ProxyRuntime implements AutoCloseable {
     routes.close();
     ProxyServer.ShutdownReport report = server.shutdown(grace);
     housekeeping.shutdownNow();
+    if (activeHealth != null) {
+      activeHealth.close();
+    }
     state.close();
     admin.close();
     return report;

@@ -59,6 +59,7 @@ public final class TestBackend implements AutoCloseable {
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger connections = new AtomicInteger();
   private Channel server;
+  private volatile int healthStatus = 200;
 
   private TestBackend(String id) {
     this.id = id;
@@ -105,6 +106,11 @@ public final class TestBackend implements AutoCloseable {
 
   public String hostPort() {
     return "127.0.0.1:" + port();
+  }
+
+  /** What {@code GET /health} answers from now on. */
+  public void setHealthStatus(int status) {
+    this.healthStatus = status;
   }
 
   public int requests() {
@@ -169,8 +175,22 @@ public final class TestBackend implements AutoCloseable {
         download(ctx, Integer.parseInt(uri.substring("/download/".length())), keepAlive);
         return;
       }
-      int status = uri.startsWith("/status/") ? Integer.parseInt(uri.substring(8)) : 200;
+      if (uri.startsWith("/slow/")) {
+        long ms = Long.parseLong(uri.substring("/slow/".length()));
+        HttpRequest slow = request;
+        ctx.executor().schedule(() -> {
+          request = slow;
+          respondNow(ctx, keepAlive, 200, id);
+        }, ms, java.util.concurrent.TimeUnit.MILLISECONDS);
+        return;
+      }
+      int status = uri.startsWith("/status/") ? Integer.parseInt(uri.substring(8))
+          : uri.equals("/health") ? healthStatus : 200;
       String body = uri.startsWith("/upload") ? uploaded + " " + crc.getValue() : id;
+      respondNow(ctx, keepAlive, status, body);
+    }
+
+    private void respondNow(ChannelHandlerContext ctx, boolean keepAlive, int status, String body) {
       FullHttpResponse r =
           new DefaultFullHttpResponse(
               HttpVersion.HTTP_1_1,

@@ -26,14 +26,18 @@ public final class ProxyAdminEndpoints {
       RoutingState state,
       SessionTable sessions,
       ProxyMetrics metrics,
+      Runnable beforeScrape,
       BooleanSupplier shuttingDown,
       Supplier<String> routesOrigin,
       Supplier<String> routesProblem) {
     return new AdminRoutes(token)
         .read("/healthz", r -> AdminResponse.text(200, "ok\n"))
         .read("/readyz", r -> ready(state, shuttingDown, routesOrigin, routesProblem))
-        .read("/metrics", r -> new AdminResponse(200, AdminResponse.PROMETHEUS,
-            metrics.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .read("/metrics", r -> {
+          beforeScrape.run();
+          return new AdminResponse(200, AdminResponse.PROMETHEUS,
+              metrics.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        })
         .read("/sessions", r -> AdminResponse.json(200, sessionsJson(state, sessions)));
   }
 

@@ -1,0 +1,167 @@
+package io.stickypool.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stickypool.core.cookie.KeyRing;
+import io.stickypool.proxy.health.HealthSettings;
+import io.stickypool.proxy.server.ProxyServer;
+import io.stickypool.testing.LeakDetection;
+import io.stickypool.testing.ProxyHarness;
+import io.stickypool.testing.StickySession;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Admin port, hot reload, active health checks and graceful shutdown of a running proxy. */
+@ExtendWith(LeakDetection.class)
+class ProxyOperationsIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void adminPortServesProbesMetricsAndTheSessionSummary() throws Exception {
+    try (ProxyHarness h = ProxyHarness.cookieMode(3, KeyRing.generate(new SecureRandom()))) {
+      for (int i = 0; i < 9; i++) {
+        h.session().get("/");
+      }
+      assertThat(AdminClient.get(h.adminPort(), "/healthz").statusCode()).isEqualTo(200);
+      HttpResponse<String> ready = AdminClient.get(h.adminPort(), "/readyz");
+      assertThat(ready.statusCode()).isEqualTo(200);
+      assertThat(ready.body()).contains("snapshot version 1");
+      JsonNode sessions = JSON.readTree(AdminClient.get(h.adminPort(), "/sessions").body());
+      assertThat(sessions.get("sessions").asInt()).isEqualTo(9);
+      assertThat(sessions.get("backends")).hasSize(3);
+      sessions.get("backends").forEach(b -> assertThat(b.get("sessions").asInt()).isEqualTo(3));
+      String metrics = AdminClient.get(h.adminPort(), "/metrics").body();
+      assertThat(metrics)
+          .contains("stickypool_requests_total{backend=\"b0\",outcome=\"new_session\"} 3.0")
+          .contains("stickypool_request_duration_seconds_bucket")
+          .contains("stickypool_backend_sessions{backend=\"b1\"} 3.0")
+          .contains("stickypool_snapshot_version 1.0");
+      assertThat(AdminClient.get(h.adminPort(), "/nope").statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void keepsServingTheLastGoodSnapshotWhenTheSourceFailsAndSaysSo() throws Exception {
+    try (ProxyHarness h = ProxyHarness.cookieMode(2, KeyRing.generate(new SecureRandom()))) {
+      h.routes.fail("backends[0].port: 0 is not 1..65535 (line 9, column 13)");
+      assertThat(h.session().get("/").statusCode()).isEqualTo(200);
+      HttpResponse<String> ready = AdminClient.get(h.adminPort(), "/readyz");
+      assertThat(ready.statusCode()).isEqualTo(200);
+      assertThat(ready.body()).contains("stale").contains("line 9, column 13");
+      assertThat(AdminClient.get(h.adminPort(), "/metrics").body()).contains("stickypool_routes_stale 1.0");
+    }
+  }
+
+  @Test
+  void hotReloadsUnderLoadWithoutAFailedRequestOrAMovedSession() throws Exception {
+    try (ProxyHarness h = ProxyHarness.cookieMode(3, KeyRing.generate(new SecureRandom()))) {
+      List<StickySession> sessions = new ArrayList<>();
+      for (int i = 0; i < 24; i++) {
+        StickySession s = h.session();
+        s.get("/");
+        sessions.add(s);
+      }
+      AtomicBoolean stop = new AtomicBoolean();
+      AtomicInteger failures = new AtomicInteger();
+      AtomicInteger done = new AtomicInteger();
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      List<Future<?>> workers = new ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        List<StickySession> mine = sessions.subList(w * 6, w * 6 + 6);
+        workers.add(pool.submit(() -> {
+          for (int round = 0; round < 2000 && !stop.get(); round++) {
+            for (StickySession s : mine) {
+              if (s.get("/").statusCode() != 200) {
+                failures.incrementAndGet();
+              }
+              done.incrementAndGet();
+            }
+          }
+          return null;
+        }));
+      }
+      for (int reload = 0; reload < 30; reload++) {
+        h.push(Map.of());
+        int before = done.get();
+        await().atMost(Duration.ofSeconds(10)).until(() -> done.get() > before + 10);
+      }
+      stop.set(true);
+      for (Future<?> f : workers) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+      pool.shutdown();
+      assertThat(failures.get()).isZero();
+      assertThat(sessions).allSatisfy(s -> assertThat(s.moves()).isZero());
+      assertThat(AdminClient.get(h.adminPort(), "/readyz").body()).contains("snapshot version 31");
+    }
+  }
+
+  @Test
+  void activeHealthChecksTakeAFailingBackendOutAndBringItBack() throws Exception {
+    HealthSettings health =
+        new HealthSettings(3, Duration.ofSeconds(10),
+            new HealthSettings.ActiveCheck("/health", Duration.ofMillis(100), Duration.ofSeconds(1), 2, 2));
+    try (ProxyHarness h = ProxyHarness.withHealth(2, health)) {
+      h.backend("b1").setHealthStatus(503);
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+        for (int i = 0; i < 6; i++) {
+          assertThat(h.session().get("/").body()).isEqualTo("b0");
+        }
+      });
+      h.backend("b1").setHealthStatus(200);
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+        assertThat(h.session().get("/").body()).isEqualTo("b1");
+      });
+    }
+  }
+
+  @Test
+  void shutsDownGracefullyFinishingInFlightRequests() throws Exception {
+    ProxyHarness h = ProxyHarness.cookieMode(1, KeyRing.generate(new SecureRandom()));
+    try {
+      CompletableFuture<HttpResponse<String>> slow =
+          h.client.sendAsync(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + h.port() + "/slow/800")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      await().atMost(Duration.ofSeconds(5)).until(() -> h.backend("b0").requests() == 1);
+      CompletableFuture<ProxyServer.ShutdownReport> stopping =
+          CompletableFuture.supplyAsync(() -> {
+            try {
+              return h.proxy.shutdown(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+              throw new IllegalStateException(e);
+            }
+          });
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+          assertThat(AdminClient.get(h.adminPort(), "/readyz").statusCode()).isEqualTo(503));
+      HttpResponse<String> r = slow.get(10, TimeUnit.SECONDS);
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.headers().firstValue("Connection")).hasValue("close");
+      ProxyServer.ShutdownReport report = stopping.get(10, TimeUnit.SECONDS);
+      assertThat(report.forced()).isZero();
+      assertThat(report.finished()).isEqualTo(1);
+    } finally {
+      for (var b : h.backends) {
+        b.close();
+      }
+    }
+  }
+}
