@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.stickypool.core.cookie.KeyRing;
 import io.stickypool.proxy.health.HealthSettings;
 import io.stickypool.testing.LeakDetection;
+import io.stickypool.testing.LoadDriver;
 import io.stickypool.testing.ProxyHarness;
 import io.stickypool.testing.StickySession;
 import io.stickypool.testing.TestBackend;
@@ -21,12 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -43,38 +39,15 @@ class ProxyFailoverIT {
         s.get("/");
         sessions.add(s);
       }
-      AtomicInteger failures = new AtomicInteger();
-      AtomicInteger done = new AtomicInteger();
-      AtomicBoolean stop = new AtomicBoolean();
-      ExecutorService pool = Executors.newFixedThreadPool(6);
-      List<Future<?>> workers = new ArrayList<>();
-      for (int w = 0; w < 6; w++) {
-        List<StickySession> mine = sessions.subList(w * 5, w * 5 + 5);
-        workers.add(pool.submit(() -> {
-          for (int round = 0; round < 400 && !stop.get(); round++) {
-            for (StickySession s : mine) {
-              long t0 = System.nanoTime();
-              HttpResponse<String> r = s.get("/");
-              if (r.statusCode() != 200) {
-                failures.incrementAndGet();
-              }
-              assertThat(System.nanoTime() - t0).as("no request waits for a health check").isLessThan(2_000_000_000L);
-              done.incrementAndGet();
-            }
-          }
-          return null;
-        }));
+      LoadDriver load = LoadDriver.start(sessions, 6, 400);
+      try (load) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> load.done() > 300);
+        h.backend("b1").kill();
+        int atKill = load.done();
+        await().atMost(Duration.ofSeconds(30)).until(() -> load.done() > atKill + 600);
       }
-      await().atMost(Duration.ofSeconds(20)).until(() -> done.get() > 300);
-      h.backend("b1").kill();
-      int atKill = done.get();
-      await().atMost(Duration.ofSeconds(30)).until(() -> done.get() > atKill + 600);
-      stop.set(true);
-      for (Future<?> f : workers) {
-        f.get(30, TimeUnit.SECONDS);
-      }
-      pool.shutdown();
-      assertThat(failures.get()).isZero();
+      assertThat(load.failures()).isZero();
+      assertThat(load.slowestMillis()).as("no request waits for a health check").isLessThan(2000);
       for (StickySession s : sessions) {
         if (s.backends().get(0).equals("b1")) {
           assertThat(s.moves()).isEqualTo(1);

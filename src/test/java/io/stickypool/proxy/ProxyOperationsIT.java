@@ -9,6 +9,7 @@ import io.stickypool.core.cookie.KeyRing;
 import io.stickypool.proxy.health.HealthSettings;
 import io.stickypool.proxy.server.ProxyServer;
 import io.stickypool.testing.LeakDetection;
+import io.stickypool.testing.LoadDriver;
 import io.stickypool.testing.ProxyHarness;
 import io.stickypool.testing.StickySession;
 import java.net.URI;
@@ -20,12 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -79,36 +75,15 @@ class ProxyOperationsIT {
         s.get("/");
         sessions.add(s);
       }
-      AtomicBoolean stop = new AtomicBoolean();
-      AtomicInteger failures = new AtomicInteger();
-      AtomicInteger done = new AtomicInteger();
-      ExecutorService pool = Executors.newFixedThreadPool(4);
-      List<Future<?>> workers = new ArrayList<>();
-      for (int w = 0; w < 4; w++) {
-        List<StickySession> mine = sessions.subList(w * 6, w * 6 + 6);
-        workers.add(pool.submit(() -> {
-          for (int round = 0; round < 2000 && !stop.get(); round++) {
-            for (StickySession s : mine) {
-              if (s.get("/").statusCode() != 200) {
-                failures.incrementAndGet();
-              }
-              done.incrementAndGet();
-            }
-          }
-          return null;
-        }));
+      LoadDriver load = LoadDriver.start(sessions, 4, 2000);
+      try (load) {
+        for (int reload = 0; reload < 30; reload++) {
+          h.push(Map.of());
+          int before = load.done();
+          await().atMost(Duration.ofSeconds(10)).until(() -> load.done() > before + 10);
+        }
       }
-      for (int reload = 0; reload < 30; reload++) {
-        h.push(Map.of());
-        int before = done.get();
-        await().atMost(Duration.ofSeconds(10)).until(() -> done.get() > before + 10);
-      }
-      stop.set(true);
-      for (Future<?> f : workers) {
-        f.get(30, TimeUnit.SECONDS);
-      }
-      pool.shutdown();
-      assertThat(failures.get()).isZero();
+      assertThat(load.failures()).isZero();
       assertThat(sessions).allSatisfy(s -> assertThat(s.moves()).isZero());
       assertThat(AdminClient.get(h.adminPort(), "/readyz").body()).contains("snapshot version 31");
     }
