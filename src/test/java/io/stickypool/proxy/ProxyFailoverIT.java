@@ -46,7 +46,7 @@ class ProxyFailoverIT {
         int atKill = load.done();
         await().atMost(Duration.ofSeconds(30)).until(() -> load.done() > atKill + 600);
       }
-      assertThat(load.failures()).isZero();
+      assertThat(load.failures()).as("failed requests, first: %s", load.firstFailure()).isZero();
       assertThat(load.slowestMillis()).as("no request waits for a health check").isLessThan(2000);
       for (StickySession s : sessions) {
         if (s.backends().get(0).equals("b1")) {

@@ -83,7 +83,7 @@ class ProxyOperationsIT {
           await().atMost(Duration.ofSeconds(10)).until(() -> load.done() > before + 10);
         }
       }
-      assertThat(load.failures()).isZero();
+      assertThat(load.failures()).as("failed requests, first: %s", load.firstFailure()).isZero();
       assertThat(sessions).allSatisfy(s -> assertThat(s.moves()).isZero());
       assertThat(AdminClient.get(h.adminPort(), "/readyz").body()).contains("snapshot version 31");
     }

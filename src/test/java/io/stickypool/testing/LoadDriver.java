@@ -21,6 +21,7 @@ public final class LoadDriver implements AutoCloseable {
   private final AtomicInteger done = new AtomicInteger();
   private final AtomicInteger failures = new AtomicInteger();
   private volatile long slowestNanos;
+  private volatile String firstFailure;
 
   private LoadDriver(int threads) {
     pool = Executors.newFixedThreadPool(threads);
@@ -42,17 +43,29 @@ public final class LoadDriver implements AutoCloseable {
       for (StickySession s : mine) {
         long t0 = System.nanoTime();
         try {
-          if (s.get("/").statusCode() != 200) {
-            failures.incrementAndGet();
+          var r = s.get("/");
+          if (r.statusCode() != 200) {
+            fail("status " + r.statusCode() + ": " + r.body().trim());
           }
         } catch (Exception e) {
-          failures.incrementAndGet();
+          fail(e.toString());
         }
         slowestNanos = Math.max(slowestNanos, System.nanoTime() - t0);
         done.incrementAndGet();
       }
     }
     return null;
+  }
+
+  private void fail(String what) {
+    if (failures.getAndIncrement() == 0) {
+      firstFailure = what;
+    }
+  }
+
+  /** What went wrong first, for the assertion message; null when nothing did. */
+  public String firstFailure() {
+    return firstFailure;
   }
 
   public int done() {

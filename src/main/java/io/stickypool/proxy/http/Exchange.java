@@ -98,8 +98,13 @@ final class Exchange implements BackendListener {
   }
 
   private void connect() {
+    connect(false);
+  }
+
+  /** @param fresh skip the pool: a pooled connection just turned out dead, its siblings may be too */
+  private void connect(boolean fresh) {
     attempts++;
-    Channel pooled = proxy.pool().poll(ctx.channel().eventLoop(), route.address());
+    Channel pooled = fresh ? null : proxy.pool().poll(ctx.channel().eventLoop(), route.address());
     if (pooled != null) {
       reusedConnection = true;
       attach(pooled);
@@ -326,8 +331,11 @@ final class Exchange implements BackendListener {
    * went to the client we may retry; after, the client connection is cut (it cannot be told).
    */
   private void failBeforeResponse(ExchangeResult result) {
-    proxy.router().record(route, result, 0, System.nanoTime() - startNanos);
-    boolean stale = reusedConnection && result == ExchangeResult.BROKEN_RESPONSE;
+    boolean stale = reusedConnection && result == ExchangeResult.BROKEN_RESPONSE && !responseStarted;
+    if (!stale) {
+      // A keep-alive connection the backend closed while idle says nothing about its health.
+      proxy.router().record(route, result, 0, System.nanoTime() - startNanos);
+    }
     releaseBackend(false);
     if (responseStarted) {
       finished = true;
@@ -335,7 +343,8 @@ final class Exchange implements BackendListener {
       return;
     }
     if (attempts < MAX_ATTEMPTS && mayReplay(result)) {
-      if (!(stale && idempotent)) {
+      boolean sameBackend = stale && idempotent;
+      if (!sameBackend) {
         ProxyRoute next = rerouted ? null : proxy.router().reroute(route, request, frontend.clientAddress());
         if (next == null) {
           failToClient(result == ExchangeResult.CONNECT_FAILED
@@ -349,7 +358,7 @@ final class Exchange implements BackendListener {
         // The empty end of the request went to the broken connection; the replay needs its own.
         pendingBody.add(LastHttpContent.EMPTY_LAST_CONTENT);
       }
-      connect();
+      connect(sameBackend);
       return;
     }
     failToClient(HttpResponseStatus.BAD_GATEWAY, "backend closed the connection or sent an invalid response");
