@@ -19,7 +19,15 @@ public final class StickyPoolMain implements Runnable {
 
   /** Runs the command line and returns the exit code (separate from main so tests can call it). */
   public static int run(String... args) {
-    return new CommandLine(new StickyPoolMain()).execute(args);
+    CommandLine cmd = new CommandLine(new StickyPoolMain());
+    cmd.setParameterExceptionHandler(
+        (ex, ignored) -> {
+          CommandLine bad = ex.getCommandLine();
+          bad.getErr().println("error: " + ex.getMessage());
+          bad.getErr().println("Try '" + bad.getCommandSpec().qualifiedName() + " --help' for the options.");
+          return 2;
+        });
+    return cmd.execute(args);
   }
 
   @Override

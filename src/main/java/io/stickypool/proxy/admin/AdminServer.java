@@ -44,7 +44,7 @@ public final class AdminServer implements AutoCloseable {
     listener =
         new ServerBootstrap()
             .group(group)
-            .channel(transport.serverChannel())
+            .channelFactory(transport.serverChannelFactory(bind))
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override

@@ -38,7 +38,7 @@ public final class ProxyServer implements AutoCloseable {
     listener =
         new ServerBootstrap()
             .group(boss, workers)
-            .channel(transport.serverChannel())
+            .channelFactory(transport.serverChannelFactory(bindAddress))
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
