@@ -18,11 +18,9 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.stickypool.proxy.routing.ProxyRoute;
 import io.stickypool.proxy.routing.RequestRouter.ExchangeResult;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One request and its response, from the client's request head to the last response byte. Streams
@@ -61,7 +59,7 @@ final class Exchange implements BackendListener {
   private int status;
   private int attempts;
   private boolean rerouted;
-  private ScheduledFuture<?> responseTimer;
+  private boolean responseTimerArmed;
 
   Exchange(FrontendHandler frontend, ChannelHandlerContext ctx, ProxyContext proxy, HttpRequest request) {
     this.frontend = frontend;
@@ -107,7 +105,7 @@ final class Exchange implements BackendListener {
     Channel pooled = fresh ? null : proxy.pool().poll(ctx.channel().eventLoop(), route.address());
     if (pooled != null) {
       reusedConnection = true;
-      attach(pooled);
+      attach(pooled, !frontend.inRead());
       return;
     }
     reusedConnection = false;
@@ -124,13 +122,13 @@ final class Exchange implements BackendListener {
       return;
     }
     if (f.isSuccess()) {
-      attach(f.channel());
+      attach(f.channel(), true);
     } else {
       failBeforeResponse(ExchangeResult.CONNECT_FAILED);
     }
   }
 
-  private void attach(Channel ch) {
+  private void attach(Channel ch, boolean flushNow) {
     backend = ch;
     backendHandler = ch.pipeline().get(BackendHandler.class);
     backendHandler.bind(this);
@@ -142,14 +140,16 @@ final class Exchange implements BackendListener {
       bodyWritten |= c.content().isReadable();
       ch.write(c, ch.voidPromise());
     }
-    ch.flush();
+    if (flushNow) {
+      ch.flush(); // otherwise the client connection's read-complete flushes it with the body
+    }
     if (expectContinue && !requestComplete) {
       ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
     }
     if (requestComplete) {
       armResponseTimer();
     }
-    frontend.maybeRead();
+    frontend.updateReading();
   }
 
   /** Request body from the client; queued until a backend connection is ready. */
@@ -315,7 +315,7 @@ final class Exchange implements BackendListener {
   @Override
   public void onBackendWritabilityChanged(boolean writable) {
     if (writable) {
-      frontend.maybeRead();
+      frontend.updateReading();
     }
   }
 
@@ -418,21 +418,21 @@ final class Exchange implements BackendListener {
   }
 
   private void armResponseTimer() {
-    if (responseTimer == null && !responseStarted) {
-      long nanos = proxy.settings().backendTimeout().toNanos();
-      responseTimer = ctx.executor().schedule(this::responseTimedOut, nanos, TimeUnit.NANOSECONDS);
+    if (!responseTimerArmed && !responseStarted) {
+      responseTimerArmed = true;
+      frontend.timeouts().expectResponseWithin(proxy.settings().backendTimeout().toNanos(), this::responseTimedOut);
     }
   }
 
   private void cancelResponseTimer() {
-    if (responseTimer != null) {
-      responseTimer.cancel(false);
-      responseTimer = null;
+    if (responseTimerArmed) {
+      responseTimerArmed = false;
+      frontend.timeouts().responseStarted();
     }
   }
 
   private void responseTimedOut() {
-    responseTimer = null;
+    responseTimerArmed = false;
     if (finished || responseStarted) {
       return;
     }

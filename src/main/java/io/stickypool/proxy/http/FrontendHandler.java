@@ -29,6 +29,9 @@ import java.util.ArrayDeque;
  * <p>Event-loop confined.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
+  /** Pipelined messages held while an exchange runs; past this, reading pauses. */
+  private static final int MAX_QUEUED = 16;
+
   private final ProxyContext proxy;
   private final ArrayDeque<HttpObject> queued = new ArrayDeque<>(2);
   private ChannelHandlerContext ctx;
@@ -37,6 +40,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private FrontendResponseEncoder encoder;
   private Exchange current;
   private boolean closing;
+  private boolean inRead;
 
   FrontendHandler(ProxyContext proxy) {
     this.proxy = proxy;
@@ -53,15 +57,24 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   public void channelActive(ChannelHandlerContext ctx) {
     client = (InetSocketAddress) ctx.channel().remoteAddress();
     proxy.connections().add(ctx.channel());
-    ctx.read();
+  }
+
+  HeaderTimeoutHandler timeouts() {
+    return headerTimeout;
   }
 
   InetSocketAddress clientAddress() {
     return client;
   }
 
+  /** Whether a read batch is being processed: its read-complete will flush the backend. */
+  boolean inRead() {
+    return inRead;
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    inRead = true;
     if (!(msg instanceof HttpObject) || closing) {
       ReferenceCountUtil.release(msg);
       return;
@@ -72,9 +85,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       } else {
         queued.add((HttpObject) msg); // a pipelined request: answered after the current one
       }
+      updateReading();
       return;
     }
     handle((HttpObject) msg);
+    updateReading();
   }
 
   private void handle(HttpObject msg) {
@@ -142,25 +157,38 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     while (current == null && !closing && (next = queued.poll()) != null) {
       handle(next);
     }
-    maybeRead();
+    updateReading();
   }
 
-  /** Asks for more client bytes when they have somewhere to go. */
-  void maybeRead() {
-    if (closing || !ctx.channel().isActive()) {
-      return;
+  /**
+   * Reads client bytes only while they have somewhere to go: a request body only while its backend
+   * connection is open and writable, pipelined requests only up to a few queued messages.
+   * Auto-read stays on in the common case (one request at a time on a keep-alive connection), so
+   * the read interest in epoll is not toggled per request.
+   */
+  void updateReading() {
+    boolean want;
+    if (closing) {
+      want = false;
+    } else if (current == null) {
+      want = queued.size() < MAX_QUEUED;
+    } else if (!current.requestComplete()) {
+      want = current.wantsRequestBody();
+    } else {
+      want = queued.size() < MAX_QUEUED;
     }
-    if (current == null ? queued.isEmpty() : current.wantsRequestBody()) {
-      ctx.read();
+    if (ctx.channel().config().isAutoRead() != want) {
+      ctx.channel().config().setAutoRead(want);
     }
   }
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    inRead = false;
     if (current != null) {
       current.flushToBackend();
     }
-    maybeRead();
+    updateReading();
   }
 
   @Override
@@ -199,6 +227,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     front.remove(PipelineNames.HTTP_DECODER);
     front.remove(PipelineNames.HEADER_TIMEOUT);
     releaseQueued();
+    clientChannel.config().setAutoRead(false);
     clientChannel.read();
     backend.read();
   }

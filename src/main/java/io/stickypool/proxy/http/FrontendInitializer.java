@@ -16,7 +16,7 @@ public final class FrontendInitializer extends ChannelInitializer<SocketChannel>
   protected void initChannel(SocketChannel ch) {
     ProxySettings s = proxy.settings();
     ch.pipeline()
-        .addLast(PipelineNames.HEADER_TIMEOUT, new HeaderTimeoutHandler(s.headerTimeout(), s.keepAliveTimeout()))
+        .addLast(PipelineNames.HEADER_TIMEOUT, new HeaderTimeoutHandler(s))
         .addLast(PipelineNames.HTTP_DECODER, new StrictRequestDecoder(s))
         .addLast(PipelineNames.HTTP_ENCODER, new FrontendResponseEncoder())
         .addLast(PipelineNames.FRONTEND, new FrontendHandler(proxy));

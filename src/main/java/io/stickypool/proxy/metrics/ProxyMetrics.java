@@ -84,15 +84,31 @@ public final class ProxyMetrics {
         .increment();
   }
 
-  public void backendResult(BackendId backend, String result) {
-    labelled
-        .computeIfAbsent("stickypool_backend_exchanges\u0000" + backend + '\u0000' + result, k ->
-            Counter.builder("stickypool_backend_exchanges")
-                .description("Exchanges with backends by how they ended")
-                .tag("backend", backend.value())
-                .tag("result", result)
-                .register(registry))
-        .increment();
+  /** How an exchange with a backend ended, as counted. */
+  public enum BackendResult {
+    RESPONDED, SERVER_ERROR, CONNECT_FAILED, BROKEN_RESPONSE, TIMED_OUT;
+
+    final String label = name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private final Map<String, Counter[]> results = new ConcurrentHashMap<>();
+
+  public void backendResult(BackendId backend, BackendResult result) {
+    results.computeIfAbsent(backend.value(), this::resultCounters)[result.ordinal()].increment();
+  }
+
+  private Counter[] resultCounters(String backend) {
+    BackendResult[] all = BackendResult.values();
+    Counter[] counters = new Counter[all.length];
+    for (BackendResult r : all) {
+      counters[r.ordinal()] =
+          Counter.builder("stickypool_backend_exchanges")
+              .description("Exchanges with backends by how they ended")
+              .tag("backend", backend)
+              .tag("result", r.label)
+              .register(registry);
+    }
+    return counters;
   }
 
   /** Registers a gauge read from {@code source} on each scrape. */

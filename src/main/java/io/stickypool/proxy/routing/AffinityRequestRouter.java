@@ -85,11 +85,26 @@ public final class AffinityRequestRouter implements RequestRouter {
     return toRoute(router.failover(routes.table(), ((AffinityRoute) failed).decision()), routes);
   }
 
+  private static ProxyMetrics.BackendResult counted(ExchangeResult result) {
+    switch (result) {
+      case CONNECT_FAILED:
+        return ProxyMetrics.BackendResult.CONNECT_FAILED;
+      case BROKEN_RESPONSE:
+        return ProxyMetrics.BackendResult.BROKEN_RESPONSE;
+      case TIMED_OUT:
+        return ProxyMetrics.BackendResult.TIMED_OUT;
+      default:
+        return ProxyMetrics.BackendResult.RESPONDED;
+    }
+  }
+
   @Override
   public void record(ProxyRoute route, ExchangeResult result, int status, long durationNanos) {
     var id = route.backend().id();
     boolean failed = result != ExchangeResult.RESPONDED || status >= 500;
-    metrics.backendResult(id, failed && result == ExchangeResult.RESPONDED ? "server_error" : result.name().toLowerCase(java.util.Locale.ROOT));
+    metrics.backendResult(id, failed && result == ExchangeResult.RESPONDED
+        ? ProxyMetrics.BackendResult.SERVER_ERROR
+        : counted(result));
     if (result == ExchangeResult.RESPONDED) {
       metrics.latency(id, durationNanos);
     }
