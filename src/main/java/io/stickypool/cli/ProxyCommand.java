@@ -1,18 +1,175 @@
 package io.stickypool.cli;
 
+import io.stickypool.contract.GoDurations;
+import io.stickypool.contract.SnapshotFormatException;
+import io.stickypool.core.cookie.KeyRing;
+import io.stickypool.proxy.ProxyRuntime;
+import io.stickypool.proxy.config.KeyFileSource;
+import io.stickypool.proxy.config.ProxyConfig;
+import io.stickypool.proxy.config.ProxyConfigLoader;
+import io.stickypool.proxy.routes.FileRoutesSource;
+import io.stickypool.proxy.routes.RoutesSource;
+import io.stickypool.proxy.routes.StaticRoutesSource;
+import io.stickypool.proxy.server.ProxyServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Runs the Netty affinity proxy. */
+/**
+ * Runs the affinity proxy from a config file ({@code --config}, reloaded when it changes) or from
+ * quick-start flags, until the JVM is asked to stop (SIGTERM, Ctrl-C), then drains gracefully.
+ * Exit codes: 2 for bad flags, 1 for an unreadable or invalid config or key file.
+ */
 @Command(
     name = "proxy",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Run the sticky-session affinity proxy (standalone or in a pod).")
+    sortOptions = false,
+    description = "Run the sticky-session affinity proxy (standalone or in a pod).",
+    footer = {
+      "",
+      "Examples:",
+      "  stickypool proxy --backend a=127.0.0.1:18081 --backend b=127.0.0.1:18082",
+      "  stickypool proxy --affinity header:X-Session-Id --backend a=10.0.0.10:8080",
+      "  stickypool proxy --config samples/proxy-local.yaml"
+    })
 public final class ProxyCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(ProxyCommand.class);
+  static final String COMMAND_LINE_ORIGIN = "command line";
+
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "YAML config: routes plus a proxy: block (docs/proxy-config.md); reloaded when"
+          + " it changes. Replaces the flags below except --drain-grace.")
+  Path configFile;
+
+  @Mixin QuickStartFlags flags = new QuickStartFlags();
+
+  @Option(names = "--drain-grace", paramLabel = "DURATION", defaultValue = "30s",
+      description = "On shutdown, how long in-flight requests may take before they are cut"
+          + " (default: ${DEFAULT-VALUE}).")
+  String drainGrace;
+
   @Override
-  public Integer call() {
-    System.err.println("stickypool proxy: the data plane is not part of this build yet.");
-    return 2;
+  public Integer call() throws Exception {
+    Duration grace = drainGrace();
+    ProxyConfig config;
+    try {
+      config = config();
+    } catch (IOException e) {
+      return fail(e.getMessage());
+    } catch (SnapshotFormatException e) {
+      return fail(configFile + ": " + e.getMessage());
+    }
+    return run(config, grace);
+  }
+
+  /**
+   * The config to run: the file's, or the quick-start flags'.
+   *
+   * @throws CommandLine.ParameterException for flags that are wrong or conflict
+   */
+  ProxyConfig config() throws IOException, SnapshotFormatException {
+    if (configFile == null) {
+      try {
+        return flags.toConfig();
+      } catch (IllegalArgumentException e) {
+        throw usageError(e.getMessage());
+      }
+    }
+    List<String> conflicting = flags.given();
+    if (!conflicting.isEmpty()) {
+      throw usageError("--config cannot be combined with " + String.join(", ", conflicting)
+          + ": put those settings in the config file");
+    }
+    return ProxyConfigLoader.load(configFile);
+  }
+
+  private Duration drainGrace() {
+    try {
+      return GoDurations.parse(drainGrace);
+    } catch (IllegalArgumentException e) {
+      throw usageError("--drain-grace " + e.getMessage());
+    }
+  }
+
+  private int run(ProxyConfig config, Duration grace) throws Exception {
+    RoutesSource routes = configFile != null
+        ? new FileRoutesSource(configFile)
+        : new StaticRoutesSource(config.routes(), COMMAND_LINE_ORIGIN);
+    KeyFileSource keySource = config.keyFile() == null ? null : new KeyFileSource(config.keyFile());
+    KeyRing keys;
+    try {
+      keys = keySource == null ? generatedKeys() : keySource.load();
+    } catch (IOException | IllegalArgumentException e) {
+      return fail(e.getMessage());
+    }
+    ProxyRuntime runtime;
+    try {
+      runtime = ProxyRuntime.start(config, routes, keys);
+    } catch (Exception e) {
+      routes.close();
+      throw e;
+    }
+    if (keySource != null) {
+      keySource.watch(runtime::updateKeys, problem -> { });
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("stickypool proxy: serving on " + runtime.trafficAddress()
+        + ", admin on " + runtime.adminAddress() + ", routes from " + routes.describe());
+    out.flush();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(
+        () -> stop(runtime, routes, keySource, grace, out, stopped), "sp-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  private static KeyRing generatedKeys() {
+    LOG.warn("no --key-file/keyFile: generated a cookie signing key for this process only;"
+        + " sessions will not survive a restart and replicas will not share sessions");
+    return KeyRing.generate(new SecureRandom());
+  }
+
+  private static void stop(ProxyRuntime runtime, RoutesSource routes, KeyFileSource keys,
+      Duration grace, PrintWriter out, CountDownLatch stopped) {
+    try {
+      ProxyServer.ShutdownReport report = runtime.shutdown(grace);
+      out.println("stickypool proxy: stopped: " + report.open() + " connections open, "
+          + report.idleClosed() + " idle closed, " + report.finished() + " finished, "
+          + report.forced() + " forced after " + GoDurations.format(grace));
+      out.flush();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      if (keys != null) {
+        keys.close();
+      }
+      routes.close();
+      runtime.close();
+      stopped.countDown();
+    }
+  }
+
+  private int fail(String message) {
+    spec.commandLine().getErr().println("stickypool proxy: " + message);
+    return 1;
+  }
+
+  private CommandLine.ParameterException usageError(String message) {
+    return new CommandLine.ParameterException(spec.commandLine(), message);
   }
 }
