@@ -19,15 +19,24 @@ public final class StickyPoolMain implements Runnable {
 
   /** Runs the command line and returns the exit code (separate from main so tests can call it). */
   public static int run(String... args) {
-    CommandLine cmd = new CommandLine(new StickyPoolMain());
-    cmd.setParameterExceptionHandler(
-        (ex, ignored) -> {
-          CommandLine bad = ex.getCommandLine();
-          bad.getErr().println("error: " + ex.getMessage());
-          bad.getErr().println("Try '" + bad.getCommandSpec().qualifiedName() + " --help' for the options.");
-          return 2;
-        });
-    return cmd.execute(args);
+    return commandLine().execute(args);
+  }
+
+  /**
+   * The configured command line: usage errors print one line, such as {@code stickypool proxy:
+   * --backend 'foo': expected ID=HOST:PORT (see stickypool proxy --help)}, and exit with 2.
+   */
+  public static CommandLine commandLine() {
+    return new CommandLine(new StickyPoolMain())
+        .setParameterExceptionHandler(StickyPoolMain::usageError);
+  }
+
+  private static int usageError(CommandLine.ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    String name = command.getCommandSpec().qualifiedName();
+    command.getErr().println(name + ": " + e.getMessage() + " (see " + name + " --help)");
+    command.getErr().flush();
+    return command.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   @Override

@@ -5,10 +5,10 @@ package io.stickypool.contract;
  * InetAddress}, which falls back to a DNS lookup for text it does not recognise as an address.
  * Host bits may be set ({@code 10.1.2.3/8}), as Go's {@code net.ParseCIDR} allows.
  */
-final class Cidr {
+public final class Cidr {
   private Cidr() {}
 
-  static boolean isValid(String text) {
+  public static boolean isValid(String text) {
     int slash = text.indexOf('/');
     if (slash < 0) {
       return false;

@@ -1,23 +1,27 @@
 package io.stickypool.proxy.routes;
 
 import io.stickypool.core.snapshot.RoutingSnapshot;
+import java.util.Objects;
 
-/** One fixed snapshot, for the quick-start flags: delivered once at start, never changed. */
+/** One fixed snapshot, delivered once on start: the routes of the quick-start command line. */
 public final class StaticRoutesSource implements RoutesSource {
   private final RoutingSnapshot snapshot;
+  private final String origin;
 
-  public StaticRoutesSource(RoutingSnapshot snapshot) {
-    this.snapshot = snapshot;
+  /** @param origin where the snapshot came from, for logs, such as {@code command line} */
+  public StaticRoutesSource(RoutingSnapshot snapshot, String origin) {
+    this.snapshot = Objects.requireNonNull(snapshot, "snapshot");
+    this.origin = Objects.requireNonNull(origin, "origin");
   }
 
   @Override
   public void start(RoutesListener listener) {
-    listener.onRoutes(snapshot, describe());
+    listener.onRoutes(snapshot, origin);
   }
 
   @Override
   public String describe() {
-    return "command line";
+    return origin;
   }
 
   @Override

@@ -1,0 +1,142 @@
+package io.stickypool.proxy.routes;
+
+import io.stickypool.contract.SnapshotFormatException;
+import io.stickypool.core.snapshot.RoutingSnapshot;
+import io.stickypool.proxy.config.ProxyConfig;
+import io.stickypool.proxy.config.ProxyConfigLoader;
+import io.stickypool.proxy.config.WatchedFile;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes from the standalone proxy's YAML config file, re-read whenever the file changes (see
+ * {@link WatchedFile} for how changes are noticed). A valid file is delivered; an invalid one is
+ * reported with its field path and line, and nothing is delivered, so the proxy keeps its last
+ * good snapshot.
+ *
+ * <p>Versions: a hand-edited file rarely bumps {@code version}, so each delivered snapshot gets the
+ * file's {@code version} when it is greater than the last one delivered, and otherwise the last one
+ * plus one. Every valid edit is therefore newer than what the proxy has. An edit that leaves the
+ * routes as they were (a comment, only the version) is not delivered.
+ *
+ * <p>Only the routes are reloaded. A change to the {@code proxy:} block (listen, admin, limits,
+ * workerThreads...) is logged as a warning: it takes effect after a restart.
+ *
+ * <p>Threading: the first snapshot is delivered on the thread that calls {@link #start}; later
+ * ones on the watcher's daemon thread. The fields below are confined to those, in that order.
+ */
+public final class FileRoutesSource implements RoutesSource {
+  private static final Logger LOG = LoggerFactory.getLogger(FileRoutesSource.class);
+
+  private final WatchedFile file;
+  private final String origin;
+  private RoutesListener listener;
+  private RoutingSnapshot delivered;
+  private ProxyConfig lastGood;
+
+  public FileRoutesSource(Path configFile) {
+    this(new WatchedFile(configFile, "sp-routes-file"));
+  }
+
+  FileRoutesSource(WatchedFile file) {
+    this.file = file;
+    this.origin = "file:" + file.file();
+  }
+
+  /**
+   * Reads the file and delivers its routes before returning (or reports why it cannot), then
+   * watches it.
+   *
+   * @throws IOException when the file cannot be read or watched
+   */
+  @Override
+  public void start(RoutesListener routes) throws IOException {
+    this.listener = Objects.requireNonNull(routes, "listener");
+    file.start(new WatchedFile.Handler() {
+      @Override
+      public void changed(String text) {
+        apply(text);
+      }
+
+      @Override
+      public void unreadable(IOException problem) {
+        String detail = "cannot read " + file.file() + ": " + problem;
+        LOG.warn("{}: {}; keeping the last good routes", origin, detail);
+        listener.onRoutesError(origin, detail);
+      }
+    });
+  }
+
+  @Override
+  public String describe() {
+    return origin;
+  }
+
+  @Override
+  public void close() {
+    file.close();
+  }
+
+  private void apply(String text) {
+    ProxyConfig config;
+    try {
+      config = ProxyConfigLoader.parse(text, file.file().getParent());
+    } catch (SnapshotFormatException e) {
+      LOG.warn("{}: invalid config, keeping the last good routes: {}", origin, e.getMessage());
+      listener.onRoutesError(origin, e.getMessage());
+      return;
+    }
+    warnAboutRestartOnlySettings(config);
+    lastGood = config;
+    RoutingSnapshot routes = config.routes();
+    if (delivered != null && sameRoutes(routes, delivered)) {
+      LOG.debug("{}: file changed but its routes did not", origin);
+      return;
+    }
+    long version = delivered == null || routes.version() > delivered.version()
+        ? routes.version()
+        : delivered.version() + 1;
+    delivered = routes.withBackends(version, routes.backends());
+    listener.onRoutes(delivered, origin);
+  }
+
+  private static boolean sameRoutes(RoutingSnapshot a, RoutingSnapshot b) {
+    return a.withBackends(b.version(), a.backends()).equals(b);
+  }
+
+  private void warnAboutRestartOnlySettings(ProxyConfig next) {
+    if (lastGood == null) {
+      return;
+    }
+    List<String> changed = restartOnlyChanges(lastGood, next);
+    if (!changed.isEmpty()) {
+      LOG.warn("{}: proxy.{} changed; routes are reloaded now, these settings only after a restart",
+          origin, String.join(", proxy.", changed));
+    }
+  }
+
+  /** The names of the {@code proxy:} settings that differ; none of them is reloaded live. */
+  static List<String> restartOnlyChanges(ProxyConfig before, ProxyConfig after) {
+    List<String> changed = new ArrayList<>();
+    addIfChanged(changed, "listen", before.listen(), after.listen());
+    addIfChanged(changed, "admin", before.admin(), after.admin());
+    addIfChanged(changed, "limits", before.limits(), after.limits());
+    addIfChanged(changed, "workerThreads", before.workerThreads(), after.workerThreads());
+    addIfChanged(changed, "maxSessions", before.maxSessions(), after.maxSessions());
+    addIfChanged(changed, "health", before.health(), after.health());
+    addIfChanged(changed, "keyFile", before.keyFile(), after.keyFile());
+    addIfChanged(changed, "adminTokenFile", before.adminTokenFile(), after.adminTokenFile());
+    return changed;
+  }
+
+  private static void addIfChanged(List<String> out, String name, Object before, Object after) {
+    if (!Objects.equals(before, after)) {
+      out.add(name);
+    }
+  }
+}
