@@ -63,6 +63,7 @@ public final class ProxyRuntime implements AutoCloseable {
   private volatile CookieSettings cookieSettings;
   private volatile String routesProblem;
   private volatile boolean shuttingDown;
+  private ProxyServer.ShutdownReport shutdownReport;
   private InetSocketAddress trafficAddress;
   private InetSocketAddress adminAddress;
 
@@ -240,7 +241,10 @@ public final class ProxyRuntime implements AutoCloseable {
   }
 
   /** Graceful stop: readiness false, stop accepting, finish in-flight, close idle, force after grace. */
-  public ProxyServer.ShutdownReport shutdown(Duration grace) throws InterruptedException {
+  public synchronized ProxyServer.ShutdownReport shutdown(Duration grace) throws InterruptedException {
+    if (shutdownReport != null) {
+      return shutdownReport;
+    }
     shuttingDown = true;
     routes.close();
     ProxyServer.ShutdownReport report = server.shutdown(grace);
@@ -250,6 +254,7 @@ public final class ProxyRuntime implements AutoCloseable {
     }
     state.close();
     admin.close();
+    shutdownReport = report;
     return report;
   }
 
