@@ -17,8 +17,34 @@ final class CodecScratch {
   private final Mac[] macs = new Mac[SigningKey.MAX_ID + 1];
   private final KeyRing ring;
 
+  /**
+   * Values this thread verified recently, direct-mapped by hash: a session sends the same cookie
+   * on every request until it is re-issued, so its signature needs checking once, not per request.
+   * Only values whose signature verified get in, so the cache cannot be fed forgeries; it belongs
+   * to one codec, so a new key ring starts it empty. Times are still judged on every request.
+   */
+  private final String[] recentValues = new String[RECENT_SLOTS];
+  private final AffinityCookie[] recentCookies = new AffinityCookie[RECENT_SLOTS];
+  private static final int RECENT_SLOTS = 512;
+
   CodecScratch(KeyRing ring) {
     this.ring = ring;
+  }
+
+  AffinityCookie recentlyVerified(CharSequence value) {
+    if (!(value instanceof String)) {
+      return null;
+    }
+    int slot = value.hashCode() & (RECENT_SLOTS - 1);
+    return value.equals(recentValues[slot]) ? recentCookies[slot] : null;
+  }
+
+  void rememberVerified(CharSequence value, AffinityCookie cookie) {
+    if (value instanceof String) {
+      int slot = value.hashCode() & (RECENT_SLOTS - 1);
+      recentValues[slot] = (String) value;
+      recentCookies[slot] = cookie;
+    }
   }
 
   /** The Mac of key {@code keyId}, or null when the ring has no such key. */

@@ -131,6 +131,10 @@ public final class CookieCodec {
       return CookieDecodeResult.of(CookieStatus.MALFORMED);
     }
     CodecScratch s = scratch.get();
+    AffinityCookie known = s.recentlyVerified(value);
+    if (known != null) {
+      return new CookieDecodeResult(judgeTimes(known), known);
+    }
     byte[] b = s.bytes;
     int n = Base64Url.decode(value, b);
     if (n < 1) {
@@ -142,7 +146,11 @@ public final class CookieCodec {
     if (n != CookieLayout.LENGTH || CookieLayout.lastSeen(b) < CookieLayout.issuedAt(b)) {
       return CookieDecodeResult.of(CookieStatus.MALFORMED);
     }
-    return verified(s, b);
+    CookieDecodeResult result = verified(s, b);
+    if (result.status().authenticated()) {
+      s.rememberVerified(value, result.cookie());
+    }
+    return result;
   }
 
   private CookieDecodeResult verified(CodecScratch s, byte[] b) {

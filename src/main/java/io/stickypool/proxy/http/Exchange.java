@@ -91,7 +91,7 @@ final class Exchange implements BackendListener {
     ProxyHeaders.stripHopByHop(request, upgrade);
     request.headers().remove(HttpHeaderNames.EXPECT);
     ProxyHeaders.addForwarded(
-        request, frontend.clientAddress(), proxy.isTrustedProxy(frontend.clientAddress().getAddress()));
+        request, frontend.client(), proxy.isTrustedProxy(frontend.clientAddress().getAddress()));
     request.setProtocolVersion(HttpVersion.HTTP_1_1);
   }
 

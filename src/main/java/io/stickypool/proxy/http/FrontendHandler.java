@@ -36,6 +36,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<HttpObject> queued = new ArrayDeque<>(2);
   private ChannelHandlerContext ctx;
   private InetSocketAddress client;
+  private ProxyHeaders.ClientAddress clientAddress;
   private HeaderTimeoutHandler headerTimeout;
   private FrontendResponseEncoder encoder;
   private Exchange current;
@@ -56,6 +57,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     client = (InetSocketAddress) ctx.channel().remoteAddress();
+    clientAddress = new ProxyHeaders.ClientAddress(client);
     proxy.connections().add(ctx.channel());
   }
 
@@ -65,6 +67,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   InetSocketAddress clientAddress() {
     return client;
+  }
+
+  ProxyHeaders.ClientAddress client() {
+    return clientAddress;
   }
 
   /** Whether a read batch is being processed: its read-complete will flush the backend. */

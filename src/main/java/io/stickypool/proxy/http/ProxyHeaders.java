@@ -31,7 +31,8 @@ final class ProxyHeaders {
    */
   static void stripHopByHop(HttpMessage message, boolean keepUpgrade) {
     HttpHeaders h = message.headers();
-    List<String> connection = h.getAll(HttpHeaderNames.CONNECTION);
+    List<String> connection =
+        h.contains(HttpHeaderNames.CONNECTION) ? h.getAll(HttpHeaderNames.CONNECTION) : List.of();
     if (!connection.isEmpty()) {
       for (String value : connection) {
         for (String token : value.split(",")) {
@@ -66,11 +67,10 @@ final class ProxyHeaders {
    * Appends the client to X-Forwarded-For and Forwarded, and sets X-Forwarded-Proto and
    * X-Forwarded-Host unless a trusted proxy in front of us already did.
    */
-  static void addForwarded(HttpRequest request, InetSocketAddress client, boolean clientIsTrusted) {
+  static void addForwarded(HttpRequest request, ClientAddress client, boolean clientIsTrusted) {
     HttpHeaders h = request.headers();
-    String ip = clientIp(client);
     String prior = h.get(X_FORWARDED_FOR);
-    h.set(X_FORWARDED_FOR, prior == null || prior.isBlank() ? ip : prior + ", " + ip);
+    h.set(X_FORWARDED_FOR, prior == null || prior.isBlank() ? client.ip : prior + ", " + client.ip);
     if (!clientIsTrusted || !h.contains(X_FORWARDED_PROTO)) {
       h.set(X_FORWARDED_PROTO, HTTP);
     }
@@ -78,24 +78,43 @@ final class ProxyHeaders {
     if (host != null && (!clientIsTrusted || !h.contains(X_FORWARDED_HOST))) {
       h.set(X_FORWARDED_HOST, host);
     }
-    String element = forwardedElement(client, host);
+    String element = client.forwardedElement(host);
     String priorForwarded = clientIsTrusted ? h.get(FORWARDED) : null;
     h.set(FORWARDED, priorForwarded == null ? element : priorForwarded + ", " + element);
   }
 
-  private static String forwardedElement(InetSocketAddress client, String host) {
-    InetAddress address = client.getAddress();
-    String forValue =
-        address != null && address.getAddress().length == 16
-            ? "\"[" + clientIp(client) + "]\""
-            : clientIp(client);
-    StringBuilder sb = new StringBuilder(48).append("for=").append(forValue).append(";proto=http");
-    if (host != null && isForwardedToken(host)) {
-      sb.append(";host=").append(host);
-    } else if (host != null) {
-      sb.append(";host=\"").append(host.replace("\\", "").replace("\"", "")).append('"');
+  /**
+   * The client of one connection as the forwarding headers name it, computed once per connection
+   * (and once per distinct Host) rather than per request. Event-loop confined.
+   */
+  static final class ClientAddress {
+    final InetSocketAddress socket;
+    final String ip;
+    private final String forValue;
+    private String lastHost;
+    private String lastElement;
+
+    ClientAddress(InetSocketAddress socket) {
+      this.socket = socket;
+      this.ip = clientIp(socket);
+      InetAddress address = socket.getAddress();
+      this.forValue = address != null && address.getAddress().length == 16 ? "\"[" + ip + "]\"" : ip;
     }
-    return sb.toString();
+
+    String forwardedElement(String host) {
+      if (lastElement != null && java.util.Objects.equals(host, lastHost)) {
+        return lastElement;
+      }
+      StringBuilder sb = new StringBuilder(48).append("for=").append(forValue).append(";proto=http");
+      if (host != null && isForwardedToken(host)) {
+        sb.append(";host=").append(host);
+      } else if (host != null) {
+        sb.append(";host=\"").append(host.replace("\\", "").replace("\"", "")).append('"');
+      }
+      lastHost = host;
+      lastElement = sb.toString();
+      return lastElement;
+    }
   }
 
   private static boolean isForwardedToken(String s) {
