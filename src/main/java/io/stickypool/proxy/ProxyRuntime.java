@@ -93,7 +93,7 @@ public final class ProxyRuntime implements AutoCloseable {
     this.admin =
         new AdminServer(
             ProxyAdminEndpoints.routes(token, state, sessions, metrics, this::refreshGauges, () -> shuttingDown,
-                routes::describe, () -> routesProblem),
+                routes::describe, () -> routesProblem, new ProxyAdminEndpoints.ReadinessOverride()),
             transport);
     this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "sp-housekeeping");

@@ -12,6 +12,17 @@ final class AdminClient {
 
   private AdminClient() {}
 
+  static HttpResponse<String> post(int port, String path, String bearer) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(5))
+            .POST(HttpRequest.BodyPublishers.noBody());
+    if (bearer != null) {
+      b.header("Authorization", "Bearer " + bearer);
+    }
+    return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   static HttpResponse<String> get(int port, String path) throws Exception {
     return CLIENT.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),

@@ -55,6 +55,28 @@ class ProxyOperationsIT {
   }
 
   @Test
+  void stateChangingAdminCallsNeedTheBearerToken(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path token = dir.resolve("token");
+    java.nio.file.Files.writeString(token, "s3cret-token\n");
+    try (ProxyHarness h = ProxyHarness.withAdminToken(1, token)) {
+      assertThat(AdminClient.post(h.adminPort(), "/healthcheck/fail", null).statusCode()).isEqualTo(401);
+      assertThat(AdminClient.post(h.adminPort(), "/healthcheck/fail", "wrong").statusCode()).isEqualTo(401);
+      assertThat(AdminClient.get(h.adminPort(), "/readyz").statusCode()).isEqualTo(200);
+      assertThat(AdminClient.post(h.adminPort(), "/healthcheck/fail", "s3cret-token").statusCode()).isEqualTo(200);
+      assertThat(AdminClient.get(h.adminPort(), "/readyz").statusCode()).isEqualTo(503);
+      assertThat(h.session().get("/").statusCode()).as("traffic still served").isEqualTo(200);
+      assertThat(AdminClient.post(h.adminPort(), "/healthcheck/ok", "s3cret-token").statusCode()).isEqualTo(200);
+      assertThat(AdminClient.get(h.adminPort(), "/readyz").statusCode()).isEqualTo(200);
+    }
+    try (ProxyHarness h = ProxyHarness.cookieMode(1, KeyRing.generate(new SecureRandom()))) {
+      assertThat(AdminClient.post(h.adminPort(), "/healthcheck/fail", "anything").statusCode())
+          .as("no token configured: state changes are refused").isEqualTo(403);
+      assertThat(AdminClient.post(h.adminPort(), "/metrics", "anything").statusCode()).isEqualTo(405);
+    }
+  }
+
+  @Test
   void keepsServingTheLastGoodSnapshotWhenTheSourceFailsAndSaysSo() throws Exception {
     try (ProxyHarness h = ProxyHarness.cookieMode(2, KeyRing.generate(new SecureRandom()))) {
       h.routes.fail("backends[0].port: 0 is not 1..65535 (line 9, column 13)");

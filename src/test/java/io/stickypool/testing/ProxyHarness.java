@@ -37,6 +37,12 @@ public final class ProxyHarness implements AutoCloseable {
   private long version = 1;
 
   private ProxyHarness(int count, AffinitySettings affinity, KeyRing keys, HealthSettings health) throws Exception {
+    this(count, affinity, keys, health, null);
+  }
+
+  private ProxyHarness(
+      int count, AffinitySettings affinity, KeyRing keys, HealthSettings health, java.nio.file.Path adminToken)
+      throws Exception {
     this.affinity = affinity;
     for (int i = 0; i < count; i++) {
       backends.add(TestBackend.start("b" + i));
@@ -52,7 +58,7 @@ public final class ProxyHarness implements AutoCloseable {
             100_000,
             2,
             null,
-            null,
+            adminToken,
             first);
     proxy = ProxyRuntime.start(config, routes, keys);
   }
@@ -63,6 +69,13 @@ public final class ProxyHarness implements AutoCloseable {
 
   public static ProxyHarness withAffinity(int backends, AffinitySettings affinity) throws Exception {
     return new ProxyHarness(backends, affinity, KeyRing.generate(new java.security.SecureRandom()), HealthSettings.defaults());
+  }
+
+  /** A cookie-mode proxy whose state-changing admin calls need the token in {@code tokenFile}. */
+  public static ProxyHarness withAdminToken(int backends, java.nio.file.Path tokenFile) throws Exception {
+    return new ProxyHarness(
+        backends, AffinitySettings.cookie(CookieSettings.named(COOKIE)),
+        KeyRing.generate(new java.security.SecureRandom()), HealthSettings.defaults(), tokenFile);
   }
 
   public static ProxyHarness withHealth(int backends, HealthSettings health) throws Exception {

@@ -18,6 +18,15 @@ public final class ProxyAdminEndpoints {
   private ProxyAdminEndpoints() {}
 
   /**
+   * Readiness forced off by an operator, as Envoy's {@code /healthcheck/fail}: a preStop hook or a
+   * person can take the proxy out of its Service's endpoints before stopping it, while it keeps
+   * serving the connections it has.
+   */
+  public static final class ReadinessOverride {
+    volatile boolean failed;
+  }
+
+  /**
    * @param shuttingDown true once a graceful stop began (readiness goes false first)
    * @param routesProblem the routes source's last error, or null when it is healthy
    */
@@ -29,10 +38,21 @@ public final class ProxyAdminEndpoints {
       Runnable beforeScrape,
       BooleanSupplier shuttingDown,
       Supplier<String> routesOrigin,
-      Supplier<String> routesProblem) {
+      Supplier<String> routesProblem,
+      ReadinessOverride readiness) {
     return new AdminRoutes(token)
+        .write("/healthcheck/fail", r -> {
+          readiness.failed = true;
+          return AdminResponse.text(200, "readiness forced to fail; traffic is still served\n");
+        })
+        .write("/healthcheck/ok", r -> {
+          readiness.failed = false;
+          return AdminResponse.text(200, "readiness follows the proxy's state again\n");
+        })
         .read("/healthz", r -> AdminResponse.text(200, "ok\n"))
-        .read("/readyz", r -> ready(state, shuttingDown, routesOrigin, routesProblem))
+        .read("/readyz", r -> readiness.failed
+            ? AdminResponse.text(503, "not ready: failed on request (POST /healthcheck/fail)\n")
+            : ready(state, shuttingDown, routesOrigin, routesProblem))
         .read("/metrics", r -> {
           beforeScrape.run();
           return new AdminResponse(200, AdminResponse.PROMETHEUS,
