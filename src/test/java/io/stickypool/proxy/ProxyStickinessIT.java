@@ -91,6 +91,31 @@ class ProxyStickinessIT {
   }
 
   @Test
+  void startsAFreshSessionForExpiredAndOversizedCookiesAndCountsThem() throws Exception {
+    KeyRing keys = KeyRing.generate(new SecureRandom());
+    try (ProxyHarness h = ProxyHarness.cookieMode(2, keys)) {
+      java.time.Clock twoDaysAgo =
+          java.time.Clock.fixed(java.time.Instant.now().minus(java.time.Duration.ofDays(2)), java.time.ZoneOffset.UTC);
+      io.stickypool.core.cookie.CookieCodec old =
+          io.stickypool.core.cookie.CookieCodec.of(keys, twoDaysAgo, io.stickypool.core.snapshot.CookieSettings.named("sp"));
+      String expired = old.encode(old.newSession(
+          io.stickypool.core.cookie.BackendToken.of(io.stickypool.core.backend.BackendId.of("b0")), new SecureRandom()));
+      StickySession s = h.session();
+      s.setCookie(expired);
+      assertThat(s.get("/").statusCode()).isEqualTo(200);
+      assertThat(s.cookie()).as("a fresh cookie replaces the expired one").isNotEqualTo(expired);
+      StickySession big = h.session();
+      big.setCookie("A".repeat(4000));
+      assertThat(big.get("/").statusCode()).isEqualTo(200);
+      assertThat(big.setCookies()).isEqualTo(1);
+      String metrics = AdminClient.get(h.adminPort(), "/metrics").body();
+      assertThat(metrics).contains("stickypool_cookies_rejected_total{status=\"expired_absolute\"} 1.0");
+      assertThat(metrics).contains("stickypool_cookies_rejected_total{status=\"malformed\"} 1.0");
+      assertThat(metrics).contains("outcome=\"cookie_expired\"} 1.0").contains("outcome=\"cookie_invalid\"} 1.0");
+    }
+  }
+
+  @Test
   void twoProxiesWithTheSameKeysRouteACookieToTheSameBackend() throws Exception {
     KeyRing keys = KeyRing.generate(new SecureRandom());
     try (ProxyHarness a = ProxyHarness.cookieMode(4, keys)) {
