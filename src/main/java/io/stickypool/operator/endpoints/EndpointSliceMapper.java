@@ -20,8 +20,9 @@ import java.util.Set;
  * routing snapshot work on. A pure function: no client calls, no clock, no state.
  *
  * <ul>
- *   <li>Only slices labelled {@value #SERVICE_NAME_LABEL} = the Service's name count, so a caller may
- *       pass a whole namespace's slice cache. FQDN slices are skipped: the proxy dials addresses.
+ *   <li>Only slices labelled {@value #SERVICE_NAME_LABEL} = the Service's name count, so a caller
+ *       may pass a whole namespace's slice cache. FQDN slices are skipped: the proxy dials
+ *       addresses.
  *   <li>Identity is the {@code targetRef} Pod name (stable across IP changes and unique in the
  *       namespace); without one, {@code ip-} plus the address with {@code .} and {@code :} as
  *       {@code -}. Only an endpoint's first address is used: Kubernetes defines them as fungible.
@@ -61,7 +62,10 @@ public final class EndpointSliceMapper {
     Objects.requireNonNull(serviceName, "serviceName");
     Objects.requireNonNull(port, "port");
     List<EndpointSlice> ipSlices =
-        slices.stream().filter(s -> belongsTo(s, serviceName)).filter(s -> isIp(s)).toList();
+        slices.stream()
+            .filter(s -> belongsTo(s, serviceName))
+            .filter(EndpointSliceMapper::isIp)
+            .toList();
     if (ipSlices.isEmpty()) {
       return ObservedEndpoints.noEndpoints();
     }

@@ -8,17 +8,19 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The endpoints of one Service for one port, merged over all its EndpointSlices, with the outcome of
- * resolving the port. Immutable; endpoints are sorted by id and ids are unique, so equal inputs in
- * any slice order give equal values.
+ * The endpoints of one Service for one port, merged over all its EndpointSlices, with the outcome
+ * of resolving the port. Immutable; endpoints are sorted by id and ids are unique, so equal inputs
+ * in any slice order give equal values.
  */
 public record ObservedEndpoints(PortResolution resolution, List<ObservedEndpoint> endpoints) {
   public ObservedEndpoints {
     Objects.requireNonNull(resolution, "resolution");
+    Objects.requireNonNull(endpoints, "endpoints");
     endpoints = endpoints.stream().sorted(Comparator.comparing(ObservedEndpoint::id)).toList();
     for (int i = 1; i < endpoints.size(); i++) {
       if (endpoints.get(i).id().equals(endpoints.get(i - 1).id())) {
-        throw new IllegalArgumentException("endpoint id " + endpoints.get(i).id() + " is listed twice");
+        throw new IllegalArgumentException(
+            "endpoint id " + endpoints.get(i).id() + " is listed twice");
       }
     }
     if (resolution != PortResolution.RESOLVED && !endpoints.isEmpty()) {

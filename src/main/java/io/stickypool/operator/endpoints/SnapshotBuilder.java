@@ -16,12 +16,13 @@ import java.util.Objects;
 
 /**
  * Builds the next routing snapshot of one StickyPool from what was observed: drain statuses step
- * through {@link BackendStates}, every backend not REMOVED is listed with its endpoint's address and
- * its phase's state (DRAINING and DRAINED carry their drain deadline), all with weight 1.
+ * through {@link BackendStates}, every backend not REMOVED is listed with its endpoint's address
+ * and its phase's state (DRAINING and DRAINED carry their drain deadline), all with weight 1.
  *
  * <p>The version grows by one only when the content (settings or backends) changed; otherwise the
  * previous snapshot itself is returned, so an idle resync rewrites no ConfigMap and proxies see no
- * churn. The first snapshot (no previous) has version 1.
+ * churn. The first snapshot (no previous) has version 1, even when it is empty because nothing
+ * resolved yet: proxies then at least learn the pool's settings.
  *
  * <p>When the endpoints did not resolve ({@link PortResolution#NO_ENDPOINTS}: no slices at all, as
  * while the informer cache is still empty; {@link PortResolution#PORT_NOT_FOUND}: a wrong port
@@ -37,7 +38,8 @@ public final class SnapshotBuilder {
   private final AffinitySettings affinity;
   private final PlacementSettings placement;
 
-  public SnapshotBuilder(DrainPolicy policy, AffinitySettings affinity, PlacementSettings placement) {
+  public SnapshotBuilder(
+      DrainPolicy policy, AffinitySettings affinity, PlacementSettings placement) {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.affinity = Objects.requireNonNull(affinity, "affinity");
     this.placement = Objects.requireNonNull(placement, "placement");

@@ -14,6 +14,7 @@ import io.stickypool.core.backend.BackendId;
 import io.stickypool.core.drain.EndpointConditions;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,7 +29,7 @@ class EndpointSliceMapperTest {
   }
 
   private static Map<String, Integer> portsById(ObservedEndpoints observed) {
-    Map<String, Integer> out = new java.util.TreeMap<>();
+    Map<String, Integer> out = new TreeMap<>();
     observed.endpoints().forEach(e -> out.put(e.id().value(), e.port()));
     return out;
   }
@@ -36,7 +37,8 @@ class EndpointSliceMapperTest {
   @Test
   void mapsReadyEndpointsOfOneSliceSortedByPodName() {
     ObservedEndpoints observed =
-        map(HTTP, slice("web-abc", http(8080), pod("web-1", "10.0.0.11"), pod("web-0", "10.0.0.10")));
+        map(HTTP,
+            slice("web-abc", http(8080), pod("web-1", "10.0.0.11"), pod("web-0", "10.0.0.10")));
 
     assertThat(observed.resolution()).isEqualTo(PortResolution.RESOLVED);
     assertThat(observed.endpoints())
@@ -133,7 +135,8 @@ class EndpointSliceMapperTest {
 
   @Test
   void keepsTheReadyCopyOfAnEndpointListedTwiceWhateverTheSliceOrder() {
-    EndpointSlice stale = slice("web-a", http(8080), pod("web-0", "10.0.0.10", false, false, false));
+    EndpointSlice stale =
+        slice("web-a", http(8080), pod("web-0", "10.0.0.10", false, false, false));
     EndpointSlice fresh = slice("web-b", http(8080), pod("web-0", "10.0.0.10"));
 
     ObservedEndpoints oneOrder = map(HTTP, stale, fresh);

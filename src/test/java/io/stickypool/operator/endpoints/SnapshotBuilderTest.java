@@ -27,13 +27,14 @@ import io.stickypool.core.snapshot.RoutingSnapshot;
 import io.stickypool.testing.Golden;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Syncs in sequence, each feeding the previous result into the next, as the reconciler will. Policy:
- * 300 s drain timeout, 60 s idle threshold; cookie affinity with defaults.
+ * Syncs in sequence, each feeding the previous result into the next, as the reconciler will.
+ * Policy: 300 s drain timeout, 60 s idle threshold; cookie affinity with defaults.
  */
 class SnapshotBuilderTest {
   private static final Instant T0 = Instant.parse("2025-06-01T12:00:00Z");
@@ -55,7 +56,7 @@ class SnapshotBuilderTest {
     EndpointSync sync(long atSecond, Map<String, SessionStats> sessions, EndpointSlice... slices) {
       ObservedEndpoints observed =
           EndpointSliceMapper.map(Slices.SERVICE, List.of(slices), PortRef.named("http"));
-      Map<BackendId, SessionStats> byId = new java.util.HashMap<>();
+      Map<BackendId, SessionStats> byId = new HashMap<>();
       sessions.forEach((id, stats) -> byId.put(BackendId.of(id), stats));
       EndpointSync result =
           builder.next(snapshot, statuses, observed, byId, T0.plusSeconds(atSecond));
@@ -118,7 +119,8 @@ class SnapshotBuilderTest {
     assertThat(oneDone.snapshot().version()).isEqualTo(3);
     assertThat(oneDone.transitions())
         .extracting(BackendTransition::id, BackendTransition::transition, BackendTransition::to)
-        .containsExactly(tuple(BackendId.of("web-2"), DRAIN_COMPLETED_NO_SESSIONS, DrainPhase.DRAINED));
+        .containsExactly(
+            tuple(BackendId.of("web-2"), DRAIN_COMPLETED_NO_SESSIONS, DrainPhase.DRAINED));
     assertThat(states(oneDone.snapshot()))
         .containsExactly("web-0=ACTIVE", "web-1=ACTIVE", "web-2=DRAINED", "web-3=DRAINING");
     Golden.assertMatches(
@@ -237,7 +239,8 @@ class SnapshotBuilderTest {
     assertThat(pool.sync(309, leaving).transitions()).isEmpty();
     EndpointSync timedOut = pool.sync(310, leaving);
 
-    assertThat(timedOut.transitions()).extracting(BackendTransition::transition, BackendTransition::liveSessions)
+    assertThat(timedOut.transitions())
+        .extracting(BackendTransition::transition, BackendTransition::liveSessions)
         .containsExactly(tuple(DRAIN_TIMED_OUT, null));
     assertThat(timedOut.snapshot().backend(BackendId.of("web-1")).drainDeadline())
         .isEqualTo(T0.plusSeconds(310));
