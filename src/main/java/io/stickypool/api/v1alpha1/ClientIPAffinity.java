@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * Source-address affinity. X-Forwarded-For is honoured only from the listed proxies, otherwise
  * any client could pick its backend. CIDRs are checked by a CEL regex rather than isCIDR(), which
- * needs Kubernetes 1.31.
+ * needs Kubernetes 1.31; the item and list bounds keep the rule's estimated cost under the API
+ * server's budget (unbounded strings are costed as if megabytes long).
  */
 @ValidationRule(
     value = "!has(self.trustedProxies) || self.trustedProxies.all(c,"
@@ -19,7 +20,7 @@ public class ClientIPAffinity {
   @Size(max = 32)
   @JsonPropertyDescription("CIDRs of proxies in front of StickyPool whose X-Forwarded-For is"
       + " trusted; empty means the TCP peer address is the client.")
-  private List<String> trustedProxies;
+  private List<@Size(min = 1, max = 43) String> trustedProxies;
 
   public List<String> getTrustedProxies() { return trustedProxies; }
   public void setTrustedProxies(List<String> trustedProxies) { this.trustedProxies = trustedProxies; }
