@@ -3,9 +3,11 @@
 SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 JAR := target/stickypool.jar
+CRD := stickypools.stickypool.io-v1.yml
+GENERATED_CRD := target/classes/META-INF/fabric8/$(CRD)
 ARGS ?=
 
-.PHONY: help tools build test demo bench bench-proxy clean
+.PHONY: help tools build test crds verify-crds diff-crds demo bench bench-proxy clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -16,8 +18,22 @@ tools: ## Install a JDK and Maven if this machine lacks them (Debian/apt)
 build: tools ## Build target/stickypool.jar (no tests)
 	$(MVN) -DskipTests package
 
-test: tools ## Run every test tier (unit, sockets, mock API, end to end) and package the jar
+test: tools ## Run every test tier (unit, sockets, mock API, end to end), package the jar, check crds/
 	$(MVN) verify
+	@$(MAKE) --no-print-directory diff-crds
+
+crds: tools ## Regenerate the CRD from the api classes into crds/
+	$(MVN) -q -DskipTests process-classes
+	@mkdir -p crds
+	cp $(GENERATED_CRD) crds/$(CRD)
+
+verify-crds: tools ## Regenerate the CRD and fail if crds/ differs from it
+	$(MVN) -q -DskipTests process-classes
+	@$(MAKE) --no-print-directory diff-crds
+
+# Compares the CRD the last build generated with the committed one.
+diff-crds:
+	@diff -u crds/$(CRD) $(GENERATED_CRD) || { echo "crds/ is stale: run make crds" >&2; exit 1; }
 
 $(JAR): $(shell find src/main pom.xml -type f 2>/dev/null)
 	@bash scripts/ensure-tools.sh

@@ -1,0 +1,32 @@
+package io.stickypool.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** One backend: a stable identity (not its IP, which pods reuse) and its drain progress. */
+public class BackendStatus {
+  @JsonPropertyDescription("Stable backend identity: the EndpointSlice targetRef (pod name).")
+  private String id;
+
+  @JsonPropertyDescription("Current address as ip:port.")
+  private String address;
+
+  @JsonPropertyDescription("Active, Draining, Drained, Unavailable or Removed.")
+  private BackendState state;
+
+  @JsonPropertyDescription("Live sessions bound to this backend, if the proxies reported them.")
+  private Long sessions;
+
+  @JsonPropertyDescription("RFC 3339 time after which a draining backend loses its sessions.")
+  private String drainDeadline;
+
+  public String getId() { return id; }
+  public void setId(String id) { this.id = id; }
+  public String getAddress() { return address; }
+  public void setAddress(String address) { this.address = address; }
+  public BackendState getState() { return state; }
+  public void setState(BackendState state) { this.state = state; }
+  public Long getSessions() { return sessions; }
+  public void setSessions(Long sessions) { this.sessions = sessions; }
+  public String getDrainDeadline() { return drainDeadline; }
+  public void setDrainDeadline(String drainDeadline) { this.drainDeadline = drainDeadline; }
+}

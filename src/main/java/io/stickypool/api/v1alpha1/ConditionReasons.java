@@ -1,0 +1,17 @@
+package io.stickypool.api.v1alpha1;
+
+/** CamelCase reasons for {@code status.conditions}; a machine-readable cause for each status. */
+public final class ConditionReasons {
+  public static final String RECONCILED = "Reconciled";
+  public static final String SERVICE_NOT_FOUND = "ServiceNotFound";
+  public static final String PORT_NOT_FOUND = "PortNotFound";
+  public static final String NO_READY_BACKENDS = "NoReadyBackends";
+  public static final String BACKENDS_RESOLVED = "BackendsResolved";
+  public static final String SIDECAR_NOT_SUPPORTED = "SidecarNotSupported";
+  public static final String TARGET_NOT_FOUND = "TargetNotFound";
+  public static final String PROXY_AVAILABLE = "ProxyAvailable";
+  public static final String PROXY_UNAVAILABLE = "ProxyUnavailable";
+  public static final String PROXY_PROGRESSING = "ProxyProgressing";
+
+  private ConditionReasons() {}
+}

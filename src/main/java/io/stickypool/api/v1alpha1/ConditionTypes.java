@@ -1,0 +1,13 @@
+package io.stickypool.api.v1alpha1;
+
+/** Condition types in {@code status.conditions}. Each is True, False or Unknown, never negated. */
+public final class ConditionTypes {
+  /** The pool serves traffic: backends resolved and the proxy available. */
+  public static final String READY = "Ready";
+  /** The backend Service and port exist and the EndpointSlices were read. */
+  public static final String BACKENDS_RESOLVED = "BackendsResolved";
+  /** Enough proxy replicas are ready. */
+  public static final String PROXY_AVAILABLE = "ProxyAvailable";
+
+  private ConditionTypes() {}
+}

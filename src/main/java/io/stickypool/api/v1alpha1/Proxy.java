@@ -1,0 +1,60 @@
+package io.stickypool.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+
+/** How the operator runs the proxy. targetRef belongs to Sidecar mode and only to it. */
+@ValidationRule(value = "self.mode != 'Sidecar' || has(self.targetRef)",
+    message = "targetRef must be set when mode is Sidecar")
+@ValidationRule(value = "!has(self.targetRef) || self.mode == 'Sidecar'",
+    message = "targetRef may be set only when mode is Sidecar")
+public class Proxy {
+  @Default("Deployment")
+  @JsonPropertyDescription("Deployment (a proxy Deployment and Service) or Sidecar (injected"
+      + " into targetRef).")
+  private ProxyMode mode;
+
+  @Default("2")
+  @Min(0)
+  @JsonPropertyDescription("Proxy replicas in Deployment mode; replicas agree on placement"
+      + " without sharing state.")
+  private Integer replicas;
+
+  @Default("8080")
+  @Min(1)
+  @Max(65535)
+  @JsonPropertyDescription("Port the proxy listens on and its Service exposes.")
+  private Integer port;
+
+  @Default("ClusterIP")
+  @JsonPropertyDescription("Type of the proxy's Service: ClusterIP, NodePort or LoadBalancer.")
+  private ServiceType serviceType;
+
+  @JsonPropertyDescription("Proxy image; unset means the image the operator was released with.")
+  private String image;
+
+  @JsonPropertyDescription("Compute resources of the proxy container.")
+  private ResourceRequirements resources;
+
+  @JsonPropertyDescription("The workload that receives the proxy; required in Sidecar mode.")
+  private TargetRef targetRef;
+
+  public ProxyMode getMode() { return mode; }
+  public void setMode(ProxyMode mode) { this.mode = mode; }
+  public Integer getReplicas() { return replicas; }
+  public void setReplicas(Integer replicas) { this.replicas = replicas; }
+  public Integer getPort() { return port; }
+  public void setPort(Integer port) { this.port = port; }
+  public ServiceType getServiceType() { return serviceType; }
+  public void setServiceType(ServiceType serviceType) { this.serviceType = serviceType; }
+  public String getImage() { return image; }
+  public void setImage(String image) { this.image = image; }
+  public ResourceRequirements getResources() { return resources; }
+  public void setResources(ResourceRequirements resources) { this.resources = resources; }
+  public TargetRef getTargetRef() { return targetRef; }
+  public void setTargetRef(TargetRef targetRef) { this.targetRef = targetRef; }
+}

@@ -1,0 +1,52 @@
+package io.stickypool.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.PrinterColumn;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Observed state. Conditions use the types in {@link ConditionTypes} and reasons in {@link
+ * ConditionReasons}; backendCount and sessions exist as scalars so kubectl can print them.
+ */
+public class StickyPoolStatus {
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("Ready, BackendsResolved and ProxyAvailable, each True, False or"
+      + " Unknown.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("Every backend the proxy knows, including draining ones.")
+  private List<BackendStatus> backends = new ArrayList<>();
+
+  @PrinterColumn(name = "Backends", priority = 0)
+  @JsonPropertyDescription("Number of backends in the Active state.")
+  private Integer backendCount;
+
+  @PrinterColumn(name = "Sessions", priority = 0)
+  @JsonPropertyDescription("Live sessions over all backends, as last reported by the proxies.")
+  private Long sessions;
+
+  @JsonPropertyDescription("Ready and desired proxy replicas.")
+  private ProxyReplicas proxyReplicas;
+
+  @JsonPropertyDescription("Version of the routes snapshot last published to the proxies.")
+  private Long snapshotVersion;
+
+  public Long getObservedGeneration() { return observedGeneration; }
+  public void setObservedGeneration(Long v) { this.observedGeneration = v; }
+  public List<Condition> getConditions() { return conditions; }
+  public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
+  public List<BackendStatus> getBackends() { return backends; }
+  public void setBackends(List<BackendStatus> backends) { this.backends = backends; }
+  public Integer getBackendCount() { return backendCount; }
+  public void setBackendCount(Integer backendCount) { this.backendCount = backendCount; }
+  public Long getSessions() { return sessions; }
+  public void setSessions(Long sessions) { this.sessions = sessions; }
+  public ProxyReplicas getProxyReplicas() { return proxyReplicas; }
+  public void setProxyReplicas(ProxyReplicas proxyReplicas) { this.proxyReplicas = proxyReplicas; }
+  public Long getSnapshotVersion() { return snapshotVersion; }
+  public void setSnapshotVersion(Long snapshotVersion) { this.snapshotVersion = snapshotVersion; }
+}
