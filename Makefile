@@ -45,9 +45,8 @@ demo: $(JAR) ## Run the no-cluster demo (ARGS=... passes flags, e.g. ARGS=--help
 bench: tools ## Run the JMH benchmarks and write bench/results/jmh-latest.{txt,json}
 	bash scripts/bench-jmh.sh $(ARGS)
 
-bench-proxy: $(JAR) ## Run the proxy side by side with HAProxy and nginx (../shared/bench)
-	STICKYPOOL_JAR=$(CURDIR)/$(JAR) BENCH_RESULTS=$(CURDIR)/target/bench \
-	  ../shared/bench/run.sh --cases "stickypool haproxy-cookie nginx-cookiehash" $(ARGS)
+bench-proxy: $(JAR) ## Run the proxy side by side with HAProxy and nginx (../shared/bench; ARGS=--quick)
+	bash scripts/bench-proxy.sh $(ARGS)
 
 clean: ## Remove build output
 	$(MVN) -q clean
