@@ -45,6 +45,7 @@ public final class AdminServer implements AutoCloseable {
         new ServerBootstrap()
             .group(group)
             .channelFactory(transport.serverChannelFactory(bind))
+            .option(io.netty.channel.ChannelOption.SO_REUSEADDR, true)
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override
