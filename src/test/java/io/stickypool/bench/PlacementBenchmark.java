@@ -41,13 +41,16 @@ public class PlacementBenchmark {
     public int ringBackends;
 
     HashRing ring;
+    Backend[] array;
     String[] keys;
     int next;
 
     @Setup
     public void setUp() {
       Random random = new Random(ringBackends);
-      ring = HashRing.of(pods(random, ringBackends));
+      List<Backend> pods = pods(random, ringBackends);
+      ring = HashRing.of(pods);
+      array = pods.toArray(new Backend[0]);
       keys = keys(random);
     }
   }
@@ -73,6 +76,16 @@ public class PlacementBenchmark {
       load = new Load(pods, random);
       keys = keys(random);
     }
+  }
+
+  /**
+   * Baseline: the naive non-consistent pick, {@code String.hashCode() mod N} into an array. What
+   * the ring costs beyond it is the price of moving no key when a backend leaves.
+   */
+  @Benchmark
+  public Backend baselineModuloPick(Ring s) {
+    String key = s.keys[s.next++ & (KEYS - 1)];
+    return s.array[Math.floorMod(key.hashCode() * 31 + key.length(), s.array.length)];
   }
 
   @Benchmark
