@@ -2,6 +2,7 @@ package io.stickypool.operator.model;
 
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.stickypool.api.v1alpha1.Proxy;
+import io.stickypool.api.v1alpha1.ProxyMode;
 import io.stickypool.api.v1alpha1.ServiceType;
 import io.stickypool.api.v1alpha1.StickyPool;
 import java.util.Objects;
@@ -19,10 +20,17 @@ public record EffectiveProxy(
   static final int DEFAULT_REPLICAS = 2;
   static final int DEFAULT_PORT = 8080;
 
-  /** @throws IllegalArgumentException when neither the spec nor the operator names an image */
+  /**
+   * @throws IllegalArgumentException in Sidecar mode (there is no proxy Deployment to build), or
+   *     when neither the spec nor the operator names an image
+   */
   public static EffectiveProxy of(StickyPool pool, String defaultImage) {
     Proxy proxy = pool.getSpec() == null || pool.getSpec().getProxy() == null
         ? new Proxy() : pool.getSpec().getProxy();
+    if (proxy.getMode() == ProxyMode.Sidecar) {
+      throw new IllegalArgumentException("spec.proxy.mode Sidecar: the pool's proxy is injected"
+          + " into its targetRef, not deployed on its own");
+    }
     String image = proxy.getImage() != null ? proxy.getImage() : defaultImage;
     if (image == null || image.isBlank()) {
       throw new IllegalArgumentException("no proxy image: spec.proxy.image and the operator's"

@@ -45,8 +45,8 @@ public final class SigningSecretModel {
       byte[] bytes = decode(existing.getData().get(ProxyLayout.KEYS_KEY));
       text = new String(bytes, StandardCharsets.UTF_8);
     } else if (existing.getStringData() != null) {
-      // A Secret written by hand with stringData reads back as data, except in unit tests and
-      // objects not yet round-tripped through the API server.
+      // The API server stores stringData as data; stringData is seen only on objects that never
+      // went through it, such as a hand-written Secret read from a file.
       text = existing.getStringData().get(ProxyLayout.KEYS_KEY);
     }
     return text == null ? Optional.empty() : Optional.of(KeyRing.parse(text));

@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.stickypool.api.v1alpha1.Proxy;
+import io.stickypool.api.v1alpha1.ProxyMode;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.core.backend.Backend;
 import io.stickypool.core.backend.BackendId;
@@ -185,11 +187,43 @@ class PoolModelTest {
         .hasMessageContaining("spec.proxy.image");
   }
 
+  @Test
+  void takesReplicasServiceTypeResourcesAndImageFromTheSpec() {
+    StickyPool pool = read("samples/pool-header.yaml");
+    pool.getSpec().getProxy().setImage("registry.example/stickypool:pinned");
+    pool.getSpec().getProxy().setPort(9090);
+
+    PoolModel.Desired api = PoolModel.desired(pool, snapshot(), keys(), IMAGE);
+
+    Container proxy = api.deployment().getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(api.deployment().getSpec().getReplicas()).isEqualTo(3);
+    assertThat(proxy.getImage()).isEqualTo("registry.example/stickypool:pinned");
+    assertThat(proxy.getResources().getRequests().get("memory").toString()).isEqualTo("128Mi");
+    assertThat(proxy.getPorts().get(0).getContainerPort()).isEqualTo(9090);
+    assertThat(api.service().getSpec().getType()).isEqualTo("LoadBalancer");
+    assertThat(api.service().getSpec().getPorts().get(0).getPort()).isEqualTo(9090);
+    assertThat(api.routes().getData().get("proxy.json")).contains("\"listen\": \"0.0.0.0:9090\"");
+  }
+
+  @Test
+  void refusesSidecarMode() {
+    StickyPool pool = samplePool();
+    pool.getSpec().setProxy(new Proxy());
+    pool.getSpec().getProxy().setMode(ProxyMode.Sidecar);
+
+    assertThatThrownBy(() -> PoolModel.desired(pool, snapshot(), keys(), IMAGE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Sidecar");
+  }
+
   /** The sample as the API server would hold it: namespaced, with a uid and a generation. */
-  static StickyPool samplePool() {
+  private static StickyPool samplePool() {
+    return read("samples/pool-cookie.yaml");
+  }
+
+  private static StickyPool read(String sample) {
     try {
-      StickyPool pool = YAML.unmarshal(
-          Files.readString(Path.of("samples/pool-cookie.yaml")), StickyPool.class);
+      StickyPool pool = YAML.unmarshal(Files.readString(Path.of(sample)), StickyPool.class);
       pool.getMetadata().setNamespace("shop");
       pool.getMetadata().setUid("0b7e5c1e-0000-4000-8000-000000000001");
       pool.getMetadata().setGeneration(3L);
