@@ -1,0 +1,46 @@
+package io.stickypool.operator.model;
+
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.stickypool.api.v1alpha1.Proxy;
+import io.stickypool.api.v1alpha1.ProxyMode;
+import io.stickypool.api.v1alpha1.ServiceType;
+import io.stickypool.api.v1alpha1.StickyPool;
+import java.util.Objects;
+
+/**
+ * The spec's proxy block with the CRD's defaults filled in. The API server applies the same
+ * defaults on admission, but objects built in tests or read before defaulting (and fields that are
+ * {@code null} in an older stored version) must render the same, so the model does not trust them.
+ *
+ * @param image the spec's image, else the operator's default
+ * @param resources null means none set
+ */
+public record EffectiveProxy(
+    int replicas, int port, ServiceType serviceType, String image, ResourceRequirements resources) {
+  static final int DEFAULT_REPLICAS = 2;
+  static final int DEFAULT_PORT = 8080;
+
+  /**
+   * @throws IllegalArgumentException in Sidecar mode (there is no proxy Deployment to build), or
+   *     when neither the spec nor the operator names an image
+   */
+  public static EffectiveProxy of(StickyPool pool, String defaultImage) {
+    Proxy proxy = pool.getSpec() == null || pool.getSpec().getProxy() == null
+        ? new Proxy() : pool.getSpec().getProxy();
+    if (proxy.getMode() == ProxyMode.Sidecar) {
+      throw new IllegalArgumentException("spec.proxy.mode Sidecar: the pool's proxy is injected"
+          + " into its targetRef, not deployed on its own");
+    }
+    String image = proxy.getImage() != null ? proxy.getImage() : defaultImage;
+    if (image == null || image.isBlank()) {
+      throw new IllegalArgumentException("no proxy image: spec.proxy.image and the operator's"
+          + " default image are both unset");
+    }
+    return new EffectiveProxy(
+        Objects.requireNonNullElse(proxy.getReplicas(), DEFAULT_REPLICAS),
+        Objects.requireNonNullElse(proxy.getPort(), DEFAULT_PORT),
+        Objects.requireNonNullElse(proxy.getServiceType(), ServiceType.ClusterIP),
+        image,
+        proxy.getResources());
+  }
+}

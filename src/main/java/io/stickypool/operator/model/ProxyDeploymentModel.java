@@ -1,0 +1,142 @@
+package io.stickypool.operator.model;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The proxy Deployment {@code <pool>-proxy}. Pods run from mounted files: the routes ConfigMap
+ * (re-read on change) and the keys Secret (watched by the proxy, so a rotation needs no restart).
+ *
+ * <p>Assumes the image's entrypoint is {@code java -jar /app/stickypool.jar}, so the args are the
+ * CLI's subcommand and flags. {@code --drain-grace} is left at its 30 s default; the pod's 45 s
+ * grace period leaves room for the JVM to exit after the drain report.
+ *
+ * <p>The pod template carries the pool's generation, so a spec change rolls the pods (the {@code
+ * proxy:} block is read at start only); snapshot and key changes do not, the proxy reloads them.
+ */
+public final class ProxyDeploymentModel {
+  public static final String GENERATION_ANNOTATION = "stickypool.io/pool-generation";
+  static final List<String> ARGS = List.of("proxy", "--config", ProxyLayout.CONFIG_FILE);
+  static final long RUN_AS_USER = 10001L;
+  static final long TERMINATION_GRACE_SECONDS = 45L;
+  private static final String CONTAINER = "proxy";
+  private static final String ROUTES_VOLUME = "routes";
+  private static final String KEYS_VOLUME = "keys";
+  private static final String TMP_VOLUME = "tmp";
+
+  private ProxyDeploymentModel() {}
+
+  public static Deployment desired(PoolIdentity pool, EffectiveProxy proxy) {
+    return new DeploymentBuilder()
+        .withMetadata(pool.metadata(pool.proxyName()))
+        .withNewSpec()
+            .withReplicas(proxy.replicas())
+            .withNewSelector().withMatchLabels(pool.selectorLabels()).endSelector()
+            .withNewTemplate()
+                .withNewMetadata()
+                    .withLabels(pool.labels())
+                    .withAnnotations(Map.of(GENERATION_ANNOTATION, generation(pool)))
+                .endMetadata()
+                .withSpec(podSpec(pool, proxy))
+            .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  private static PodSpec podSpec(PoolIdentity pool, EffectiveProxy proxy) {
+    return new PodSpecBuilder()
+        .withServiceAccountName(pool.proxyName())
+        // The proxy reads mounted files in this mode and never calls the API server.
+        .withAutomountServiceAccountToken(false)
+        .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
+        .withContainers(container(proxy))
+        .withVolumes(volumes(pool))
+        .build();
+  }
+
+  private static Container container(EffectiveProxy proxy) {
+    return new ContainerBuilder()
+        .withName(CONTAINER)
+        .withImage(proxy.image())
+        .withArgs(ARGS)
+        .addNewPort()
+            .withName(ProxyLayout.HTTP_PORT_NAME)
+            .withContainerPort(proxy.port())
+            .withProtocol("TCP")
+        .endPort()
+        .addNewPort()
+            .withName(ProxyLayout.ADMIN_PORT_NAME)
+            .withContainerPort(ProxyLayout.ADMIN_PORT)
+            .withProtocol("TCP")
+        .endPort()
+        // Ready only once routes are loaded; live as long as the admin loop answers.
+        .withReadinessProbe(httpProbe("/readyz", 5, 3))
+        .withLivenessProbe(httpProbe("/healthz", 10, 3))
+        .withResources(proxy.resources())
+        .withSecurityContext(securityContext())
+        .withVolumeMounts(
+            mount(ROUTES_VOLUME, ProxyLayout.ROUTES_DIR, true),
+            mount(KEYS_VOLUME, ProxyLayout.KEYS_DIR, true),
+            mount(TMP_VOLUME, ProxyLayout.TMP_DIR, false))
+        .build();
+  }
+
+  /** readOnly false is left out, as the API server stores it, so applies show no false drift. */
+  private static VolumeMount mount(String volume, String path, boolean readOnly) {
+    return new VolumeMountBuilder()
+        .withName(volume).withMountPath(path).withReadOnly(readOnly ? true : null).build();
+  }
+
+  private static Probe httpProbe(String path, int periodSeconds, int failureThreshold) {
+    return new ProbeBuilder()
+        .withNewHttpGet()
+            .withPath(path)
+            .withPort(new IntOrString(ProxyLayout.ADMIN_PORT_NAME))
+        .endHttpGet()
+        .withPeriodSeconds(periodSeconds)
+        .withFailureThreshold(failureThreshold)
+        .build();
+  }
+
+  static SecurityContext securityContext() {
+    return new SecurityContextBuilder()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(RUN_AS_USER)
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withNewCapabilities().withDrop("ALL").endCapabilities()
+        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+        .build();
+  }
+
+  private static List<Volume> volumes(PoolIdentity pool) {
+    return List.of(
+        new VolumeBuilder().withName(ROUTES_VOLUME)
+            .withNewConfigMap().withName(pool.routesName()).endConfigMap().build(),
+        new VolumeBuilder().withName(KEYS_VOLUME)
+            .withNewSecret().withSecretName(pool.keysName()).endSecret().build(),
+        // The JVM writes perf data and temp files; the root filesystem is read-only.
+        new VolumeBuilder().withName(TMP_VOLUME)
+            .withNewEmptyDir().endEmptyDir().build());
+  }
+
+  /** Absent before the API server first stores the pool; rendered as 0 then. */
+  private static String generation(PoolIdentity pool) {
+    return pool.generation() == null ? "0" : Long.toString(pool.generation());
+  }
+}

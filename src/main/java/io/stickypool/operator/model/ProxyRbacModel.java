@@ -1,0 +1,59 @@
+package io.stickypool.operator.model;
+
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import java.util.List;
+
+/**
+ * The proxy's identity and the least it may read: its own routes ConfigMap and keys Secret, by
+ * name, read-only. Today's pods run from mounted files with no token mounted, so these rights are
+ * unused; they exist so the in-cluster routes source (which watches the ConfigMap directly) can be
+ * switched on without widening anything. {@code watch} with {@code resourceNames} works because
+ * clients watch with a {@code metadata.name} field selector.
+ */
+public final class ProxyRbacModel {
+  static final List<String> READ_VERBS = List.of("get", "list", "watch");
+
+  private ProxyRbacModel() {}
+
+  public static ServiceAccount serviceAccount(PoolIdentity pool) {
+    return new ServiceAccountBuilder()
+        .withMetadata(pool.metadata(pool.proxyName()))
+        // The pod sets automountServiceAccountToken itself; the account does not decide it.
+        .build();
+  }
+
+  public static Role role(PoolIdentity pool) {
+    return new RoleBuilder()
+        .withMetadata(pool.metadata(pool.proxyName()))
+        .withRules(readOnly("configmaps", pool.routesName()), readOnly("secrets", pool.keysName()))
+        .build();
+  }
+
+  public static RoleBinding roleBinding(PoolIdentity pool) {
+    return new RoleBindingBuilder()
+        .withMetadata(pool.metadata(pool.proxyName()))
+        .withNewRoleRef("rbac.authorization.k8s.io", "Role", pool.proxyName())
+        .addNewSubject()
+            .withKind("ServiceAccount")
+            .withName(pool.proxyName())
+            .withNamespace(pool.namespace())
+        .endSubject()
+        .build();
+  }
+
+  private static PolicyRule readOnly(String resource, String name) {
+    return new PolicyRuleBuilder()
+        .withApiGroups("")
+        .withResources(resource)
+        .withResourceNames(name)
+        .withVerbs(READ_VERBS)
+        .build();
+  }
+}

@@ -1,0 +1,32 @@
+package io.stickypool.operator.model;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+
+/**
+ * The Service {@code <pool>-proxy} clients connect to: one port, {@code http}, to the proxy's
+ * traffic listener. The admin port (health, metrics, admin API) is deliberately not exposed: with a
+ * LoadBalancer or NodePort type it would reach outside the cluster, and metrics are scraped per pod
+ * anyway (a PodMonitor on the container port named {@code admin}), since each replica has its own
+ * counters and a Service would hand a scraper a random replica.
+ */
+public final class ProxyServiceModel {
+  private ProxyServiceModel() {}
+
+  public static Service desired(PoolIdentity pool, EffectiveProxy proxy) {
+    return new ServiceBuilder()
+        .withMetadata(pool.metadata(pool.proxyName()))
+        .withNewSpec()
+            .withType(proxy.serviceType().name())
+            .withSelector(pool.selectorLabels())
+            .addNewPort()
+                .withName(ProxyLayout.HTTP_PORT_NAME)
+                .withProtocol("TCP")
+                .withPort(proxy.port())
+                .withTargetPort(new IntOrString(ProxyLayout.HTTP_PORT_NAME))
+            .endPort()
+        .endSpec()
+        .build();
+  }
+}
