@@ -1,0 +1,51 @@
+package io.stickypool.operator;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stickypool.api.v1alpha1.StickyPool;
+import io.stickypool.operator.endpoints.BackendTransition;
+import java.time.Instant;
+import java.util.UUID;
+
+/** core/v1 Events on the pool; best effort, an Event failure must never fail a reconcile. */
+public final class PoolEvents {
+  private final KubernetesClient client;
+
+  public PoolEvents(KubernetesClient client) {
+    this.client = client;
+  }
+
+  public void transition(StickyPool pool, BackendTransition t) {
+    String reason = switch (t.transition()) {
+      case BECAME_ACTIVE, DRAIN_CANCELLED -> "BackendAdded";
+      case STARTED_DRAINING -> "BackendDraining";
+      case NONE -> null;
+      default -> "BackendRemoved";
+    };
+    if (reason != null) {
+      String deadline = t.drainDeadline() == null ? "" : " until " + t.drainDeadline();
+      emit(pool, reason, "Backend " + t.id().value() + ": " + t.from() + " -> " + t.to() + deadline, "Normal");
+    }
+  }
+
+  public void emit(StickyPool pool, String reason, String message, String type) {
+    String now = Instant.now().toString();
+    Event e = new EventBuilder()
+        .withNewMetadata().withNamespace(pool.getMetadata().getNamespace())
+        .withName(pool.getMetadata().getName() + "." + UUID.randomUUID()).endMetadata()
+        .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(pool.getApiVersion())
+            .withKind(pool.getKind()).withName(pool.getMetadata().getName())
+            .withNamespace(pool.getMetadata().getNamespace()).withUid(pool.getMetadata().getUid()).build())
+        .withReason(reason).withMessage(message).withType(type)
+        .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+        .withNewSource().withComponent("stickypool-operator").endSource()
+        .build();
+    try {
+      client.v1().events().inNamespace(pool.getMetadata().getNamespace()).resource(e).create();
+    } catch (RuntimeException ignored) {
+      // Events are advisory; status and the routes ConfigMap are the source of truth.
+    }
+  }
+}

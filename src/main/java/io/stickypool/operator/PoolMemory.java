@@ -1,0 +1,71 @@
+package io.stickypool.operator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.stickypool.api.v1alpha1.StickyPool;
+import io.stickypool.contract.RoutingSnapshotCodec;
+import io.stickypool.core.backend.BackendId;
+import io.stickypool.core.drain.BackendDrainStatus;
+import io.stickypool.core.drain.DrainPolicy;
+import io.stickypool.core.snapshot.AffinitySettings;
+import io.stickypool.core.snapshot.CookieSettings;
+import io.stickypool.core.snapshot.PlacementSettings;
+import io.stickypool.core.snapshot.RoutingSnapshot;
+import io.stickypool.operator.endpoints.EndpointSync;
+import io.stickypool.operator.endpoints.ObservedEndpoints;
+import io.stickypool.operator.endpoints.SnapshotBuilder;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Previous snapshot and drain statuses per pool uid. Memory is the fast path; after an operator
+ * restart the previous snapshot is parsed back from the routes ConfigMap so the version never goes
+ * down and a good backend list is never replaced by an empty one. Drain statuses are not persisted:
+ * after a restart drain deadlines restart from "now" (a known gap).
+ */
+final class PoolMemory {
+  private record Entry(RoutingSnapshot snapshot, Map<BackendId, BackendDrainStatus> statuses) {}
+
+  private static final String CONFIG_KEY = "proxy.json";
+
+  private final Map<String, Entry> byUid = new ConcurrentHashMap<>();
+  private final RoutingSnapshotCodec codec = new RoutingSnapshotCodec();
+  private final ObjectMapper json = new ObjectMapper();
+
+  EndpointSync sync(StickyPool pool, ConfigMap routes, ObservedEndpoints observed, Instant now) {
+    String uid = pool.getMetadata().getUid();
+    Entry previous = byUid.get(uid);
+    if (previous == null) {
+      previous = new Entry(parse(routes), Map.of());
+    }
+    // TODO(spec mapping): drain/affinity/placement come from defaults until the spec mapper lands.
+    SnapshotBuilder builder = new SnapshotBuilder(
+        DrainPolicy.defaults(), AffinitySettings.cookie(CookieSettings.defaults()), PlacementSettings.defaults());
+    EndpointSync sync = builder.next(previous.snapshot(), previous.statuses(), observed, Map.of(), now);
+    byUid.put(uid, new Entry(sync.snapshot(), sync.statuses()));
+    return sync;
+  }
+
+  void forget(String uid) {
+    byUid.remove(uid);
+  }
+
+  private RoutingSnapshot parse(ConfigMap routes) {
+    if (routes == null || routes.getData() == null || routes.getData().get(CONFIG_KEY) == null) {
+      return null;
+    }
+    try {
+      ObjectNode root = (ObjectNode) json.readTree(routes.getData().get(CONFIG_KEY));
+      root.remove("proxy");
+      return codec.fromTree(root);
+    } catch (Exception e) {
+      // An unreadable document is replaced; the version still continues from the annotation.
+      long v = StickyPoolReconciler.annotatedVersion(routes);
+      return new RoutingSnapshot(v, AffinitySettings.cookie(CookieSettings.defaults()),
+          PlacementSettings.defaults(), java.util.List.of());
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package io.stickypool.operator;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.stickypool.api.v1alpha1.BackendState;
+import io.stickypool.api.v1alpha1.BackendStatus;
+import io.stickypool.api.v1alpha1.ConditionReasons;
+import io.stickypool.api.v1alpha1.ConditionTypes;
+import io.stickypool.api.v1alpha1.ProxyReplicas;
+import io.stickypool.api.v1alpha1.StickyPoolStatus;
+import io.stickypool.core.backend.Backend;
+import io.stickypool.core.snapshot.RoutingSnapshot;
+import io.stickypool.operator.endpoints.EndpointSync;
+import io.stickypool.operator.endpoints.PortRef;
+import io.stickypool.operator.endpoints.PortResolution;
+import java.time.Instant;
+import java.util.List;
+
+/** Pure: turns a sync result and the proxy Deployment into the pool status. */
+final class PoolStatusWriter {
+  private PoolStatusWriter() {}
+
+  static void write(StickyPoolStatus status, EndpointSync sync, PortRef port, Deployment proxy, Instant now) {
+    RoutingSnapshot snap = sync.snapshot();
+    status.setSnapshotVersion(snap.version());
+    status.setBackends(snap.backends().stream().map(PoolStatusWriter::backend).toList());
+    status.setBackendCount(snap.backends().size());
+    long active = count(snap, io.stickypool.core.backend.BackendState.ACTIVE);
+    String resolvedReason;
+    String resolvedMsg;
+    boolean resolved = sync.resolution() == PortResolution.RESOLVED;
+    if (sync.resolution() == PortResolution.PORT_NOT_FOUND) {
+      resolvedReason = ConditionReasons.PORT_NOT_FOUND;
+      resolvedMsg = "port " + port + " not found on the Service's EndpointSlices; keeping last good backends";
+    } else if (!resolved) {
+      resolvedReason = ConditionReasons.NO_READY_BACKENDS;
+      resolvedMsg = "no EndpointSlices for the Service yet";
+    } else {
+      resolvedReason = ConditionReasons.BACKENDS_RESOLVED;
+      resolvedMsg = summary(snap);
+    }
+    List<io.fabric8.kubernetes.api.model.Condition> c = status.getConditions();
+    c = Conditions.set(c, ConditionTypes.BACKENDS_RESOLVED, resolved ? "True" : "False", resolvedReason, resolvedMsg, now);
+    boolean ready = resolved && active > 0;
+    c = Conditions.set(c, ConditionTypes.READY, ready ? "True" : "False",
+        ready ? ConditionReasons.RECONCILED : resolved ? ConditionReasons.NO_READY_BACKENDS : resolvedReason,
+        ready ? summary(snap) : resolvedMsg, now);
+    c = proxyCondition(c, status, proxy, now);
+    status.setConditions(c);
+  }
+
+  /** Unknown until the Deployment reports ready replicas at least once (it may still be scheduling). */
+  private static List<io.fabric8.kubernetes.api.model.Condition> proxyCondition(
+      List<io.fabric8.kubernetes.api.model.Condition> c, StickyPoolStatus status, Deployment proxy, Instant now) {
+    if (proxy == null || proxy.getStatus() == null || proxy.getStatus().getReadyReplicas() == null) {
+      return Conditions.set(c, ConditionTypes.PROXY_AVAILABLE, "Unknown", ConditionReasons.PROXY_PROGRESSING,
+          "waiting for the proxy Deployment to report ready replicas", now);
+    }
+    int want = proxy.getSpec().getReplicas() == null ? 1 : proxy.getSpec().getReplicas();
+    int ready = proxy.getStatus().getReadyReplicas();
+    ProxyReplicas r = new ProxyReplicas();
+    r.setDesired(want);
+    r.setReady(ready);
+    status.setProxyReplicas(r);
+    boolean ok = ready > 0;
+    return Conditions.set(c, ConditionTypes.PROXY_AVAILABLE, ok ? "True" : "False",
+        ok ? ConditionReasons.PROXY_AVAILABLE : ConditionReasons.PROXY_UNAVAILABLE,
+        ready + "/" + want + " proxy replicas ready", now);
+  }
+
+  static String summary(RoutingSnapshot snap) {
+    return "version " + snap.version() + ": " + count(snap, io.stickypool.core.backend.BackendState.ACTIVE)
+        + " active, " + count(snap, io.stickypool.core.backend.BackendState.DRAINING) + " draining";
+  }
+
+  private static long count(RoutingSnapshot snap, io.stickypool.core.backend.BackendState state) {
+    return snap.backends().stream().filter(b -> b.state() == state).count();
+  }
+
+  private static BackendStatus backend(Backend b) {
+    BackendStatus s = new BackendStatus();
+    s.setId(b.id().value());
+    s.setAddress(b.host() + ":" + b.port());
+    s.setState(switch (b.state()) {
+      case ACTIVE -> BackendState.Active;
+      case DRAINING -> BackendState.Draining;
+      case DRAINED -> BackendState.Drained;
+      case UNAVAILABLE -> BackendState.Unavailable;
+    });
+    s.setDrainDeadline(b.drainDeadline() == null ? null : b.drainDeadline().toString());
+    return s;
+  }
+}
