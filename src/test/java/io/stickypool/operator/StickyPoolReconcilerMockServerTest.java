@@ -63,6 +63,7 @@ class StickyPoolReconcilerMockServerTest {
     await().atMost(WAIT).untilAsserted(() -> assertOwned(uid));
     await().atMost(WAIT).untilAsserted(() -> {
       StickyPool p = client.resources(StickyPool.class).inNamespace(NS).withName("web").get();
+      assertThat(p.getStatus()).isNotNull();
       assertThat(p.getStatus().getObservedGeneration()).isEqualTo(1L);
       assertThat(p.getStatus().getConditions()).anySatisfy(c -> {
         assertThat(c.getType()).isEqualTo("Ready");
