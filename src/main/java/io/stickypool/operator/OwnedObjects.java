@@ -19,7 +19,10 @@ public final class OwnedObjects {
     owned.getMetadata().setOwnerReferences(List.of(ref));
   }
 
-  /** Returns true when something was written. */
+  /**
+   * Creates, or updates with the current resourceVersion (a stale one gets 409 and JOSDK retries).
+   * Always writes for now: no field-level diff yet, so every reconcile costs one PUT per object.
+   */
   public static boolean apply(KubernetesClient client, HasMetadata desired) {
     HasMetadata current = client.resource(desired).get();
     if (current == null) {
