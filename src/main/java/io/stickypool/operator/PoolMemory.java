@@ -1,5 +1,7 @@
 package io.stickypool.operator;
 
+import io.stickypool.operator.model.PoolSettings;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -41,9 +43,8 @@ final class PoolMemory {
     if (previous == null) {
       previous = new Entry(parse(routes), Map.of());
     }
-    // TODO(spec mapping): drain/affinity/placement come from defaults until the spec mapper lands.
-    SnapshotBuilder builder = new SnapshotBuilder(
-        DrainPolicy.defaults(), AffinitySettings.cookie(CookieSettings.defaults()), PlacementSettings.defaults());
+    PoolSettings settings = PoolSettings.of(pool.getSpec());
+    SnapshotBuilder builder = new SnapshotBuilder(settings.drain(), settings.affinity(), settings.placement());
     EndpointSync sync = builder.next(previous.snapshot(), previous.statuses(), observed, Map.of(), now);
     byUid.put(uid, new Entry(sync.snapshot(), sync.statuses()));
     return sync;

@@ -1,0 +1,89 @@
+package io.stickypool.operator.model;
+
+import io.stickypool.api.v1alpha1.Affinity;
+import io.stickypool.api.v1alpha1.CookieAffinity;
+import io.stickypool.api.v1alpha1.Drain;
+import io.stickypool.api.v1alpha1.Placement;
+import io.stickypool.api.v1alpha1.StickyPoolSpec;
+import io.stickypool.contract.GoDurations;
+import io.stickypool.core.drain.DrainPolicy;
+import io.stickypool.core.snapshot.AffinitySettings;
+import io.stickypool.core.snapshot.AffinityType;
+import io.stickypool.core.snapshot.CookieLifetime;
+import io.stickypool.core.snapshot.CookieSettings;
+import io.stickypool.core.snapshot.PlacementSettings;
+import io.stickypool.core.snapshot.SameSite;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A pool's spec as the core's settings: affinity, placement and drain policy. Absent fields take
+ * the same defaults as the CRD schema, so a pool read before the API server defaulted it (a test
+ * fixture, an old object) behaves the same. Pure.
+ */
+public record PoolSettings(AffinitySettings affinity, PlacementSettings placement, DrainPolicy drain) {
+
+  public static PoolSettings of(StickyPoolSpec spec) {
+    return new PoolSettings(affinity(spec.getAffinity()), placement(spec.getPlacement()), drain(spec.getDrain()));
+  }
+
+  static AffinitySettings affinity(Affinity a) {
+    if (a == null) {
+      return AffinitySettings.cookie(CookieSettings.defaults());
+    }
+    CookieSettings cookie = cookie(a.getCookie());
+    AffinityType type = a.getType() == null ? AffinityType.COOKIE : switch (a.getType()) {
+      case Cookie -> AffinityType.COOKIE;
+      case Header -> AffinityType.HEADER;
+      case ClientIP -> AffinityType.CLIENT_IP;
+      case AppCookie -> AffinityType.APP_COOKIE;
+    };
+    String keyName =
+        type == AffinityType.HEADER && a.getHeader() != null ? a.getHeader().getName()
+            : type == AffinityType.APP_COOKIE && a.getAppCookie() != null ? a.getAppCookie().getName()
+            : null;
+    List<String> trusted =
+        a.getClientIP() == null || a.getClientIP().getTrustedProxies() == null
+            ? List.of()
+            : a.getClientIP().getTrustedProxies();
+    return new AffinitySettings(type, cookie, keyName, trusted);
+  }
+
+  static CookieSettings cookie(CookieAffinity c) {
+    CookieSettings d = CookieSettings.defaults();
+    if (c == null) {
+      return d;
+    }
+    return new CookieSettings(
+        c.getName() != null ? c.getName() : d.name(),
+        c.getPath() != null ? c.getPath() : d.path(),
+        c.getDomain(),
+        c.getLifetimeType() == io.stickypool.api.v1alpha1.CookieLifetimeType.Permanent
+            ? CookieLifetime.PERMANENT : CookieLifetime.SESSION,
+        duration(c.getAbsoluteTimeout(), d.absoluteTimeout()),
+        duration(c.getIdleTimeout(), d.idleTimeout()),
+        Boolean.TRUE.equals(c.getSecure()),
+        c.getHttpOnly() == null || c.getHttpOnly(),
+        c.getSameSite() == null ? SameSite.LAX : SameSite.valueOf(c.getSameSite().name().toUpperCase(java.util.Locale.ROOT)));
+  }
+
+  static PlacementSettings placement(Placement p) {
+    return p == null || p.getBoundedLoadFactor() == null
+        ? PlacementSettings.defaults()
+        : new PlacementSettings(p.getBoundedLoadFactor());
+  }
+
+  static DrainPolicy drain(Drain d) {
+    DrainPolicy defaults = DrainPolicy.defaults();
+    if (d == null) {
+      return defaults;
+    }
+    return new DrainPolicy(
+        duration(d.getDrainTimeout(), defaults.drainTimeout()),
+        duration(d.getIdleSessionThreshold(), defaults.idleSessionThreshold()));
+  }
+
+  private static Duration duration(String text, Duration absent) {
+    return text == null ? absent : GoDurations.parse(text);
+  }
+}
