@@ -9,7 +9,6 @@ import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.contract.RoutingSnapshotCodec;
 import io.stickypool.core.backend.BackendId;
 import io.stickypool.core.drain.BackendDrainStatus;
-import io.stickypool.core.drain.DrainPolicy;
 import io.stickypool.core.snapshot.AffinitySettings;
 import io.stickypool.core.snapshot.CookieSettings;
 import io.stickypool.core.snapshot.PlacementSettings;
