@@ -5,7 +5,9 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stickypool.api.v1alpha1.StickyPool;
+import io.stickypool.core.drain.DrainTransition;
 import io.stickypool.operator.endpoints.BackendTransition;
+import io.stickypool.operator.endpoints.EndpointSync;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -18,16 +20,32 @@ public final class PoolEvents {
   }
 
   public void transition(StickyPool pool, BackendTransition t) {
-    String reason = switch (t.transition()) {
-      case BECAME_ACTIVE, DRAIN_CANCELLED -> "BackendAdded";
-      case STARTED_DRAINING -> "BackendDraining";
-      case NONE -> null;
-      default -> "BackendRemoved";
-    };
+    String reason = reasonFor(t.transition());
     if (reason != null) {
       String deadline = t.drainDeadline() == null ? "" : " until " + t.drainDeadline();
       emit(pool, reason, "Backend " + t.id().value() + ": " + t.from() + " -> " + t.to() + deadline, "Normal");
     }
+  }
+
+  /** The Event reason of a drain transition, or null for NONE. */
+  static String reasonFor(DrainTransition transition) {
+    return switch (transition) {
+      case BECAME_ACTIVE, DRAIN_CANCELLED -> "BackendAdded";
+      case STARTED_DRAINING -> "BackendDraining";
+      case DRAIN_COMPLETED_NO_SESSIONS, DRAIN_COMPLETED_SESSIONS_IDLE, DRAIN_TIMED_OUT,
+          STOPPED_SERVING -> "BackendDrained";
+      case BECAME_UNAVAILABLE -> "BackendUnavailable";
+      case REMOVED -> "BackendRemoved";
+      case NONE -> null;
+    };
+  }
+
+  /**
+   * One Event per published snapshot, so {@code kubectl get events -w} shows each routing change
+   * once with what moved, e.g. {@code Routes v3 -> v4: draining web-1; 2 active, 1 draining}.
+   */
+  public void routesUpdated(StickyPool pool, EndpointSync sync) {
+    emit(pool, "RoutesUpdated", RoutesChange.describe(sync), "Normal");
   }
 
   public void emit(StickyPool pool, String reason, String message, String type) {

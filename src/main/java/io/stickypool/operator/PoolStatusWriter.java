@@ -10,7 +10,6 @@ import io.stickypool.api.v1alpha1.StickyPoolStatus;
 import io.stickypool.core.backend.Backend;
 import io.stickypool.core.snapshot.RoutingSnapshot;
 import io.stickypool.operator.endpoints.EndpointSync;
-import io.stickypool.operator.endpoints.PortRef;
 import io.stickypool.operator.endpoints.PortResolution;
 import java.time.Instant;
 import java.util.List;
@@ -19,7 +18,12 @@ import java.util.List;
 final class PoolStatusWriter {
   private PoolStatusWriter() {}
 
-  static void write(StickyPoolStatus status, EndpointSync sync, PortRef port, Deployment proxy, Instant now) {
+  /**
+   * @param portNotFound the message for {@code PortNotFound} (which port, what the Service has);
+   *     used only when the sync could not resolve the port
+   */
+  static void write(
+      StickyPoolStatus status, EndpointSync sync, String portNotFound, Deployment proxy, Instant now) {
     RoutingSnapshot snap = sync.snapshot();
     status.setSnapshotVersion(snap.version());
     status.setBackends(snap.backends().stream().map(PoolStatusWriter::backend).toList());
@@ -30,10 +34,10 @@ final class PoolStatusWriter {
     boolean resolved = sync.resolution() == PortResolution.RESOLVED;
     if (sync.resolution() == PortResolution.PORT_NOT_FOUND) {
       resolvedReason = ConditionReasons.PORT_NOT_FOUND;
-      resolvedMsg = "port " + port + " not found on the Service's EndpointSlices; keeping last good backends";
+      resolvedMsg = portNotFound + "; keeping the last good backends";
     } else if (!resolved) {
       resolvedReason = ConditionReasons.NO_READY_BACKENDS;
-      resolvedMsg = "no EndpointSlices for the Service yet";
+      resolvedMsg = "no EndpointSlices for the Service yet; keeping the last good backends";
     } else {
       resolvedReason = ConditionReasons.BACKENDS_RESOLVED;
       resolvedMsg = summary(snap);
@@ -73,7 +77,7 @@ final class PoolStatusWriter {
   }
 
   private static long count(RoutingSnapshot snap, io.stickypool.core.backend.BackendState state) {
-    return snap.backends().stream().filter(b -> b.state() == state).count();
+    return RoutesChange.count(snap, state);
   }
 
   private static BackendStatus backend(Backend b) {

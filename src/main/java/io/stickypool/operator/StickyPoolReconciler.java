@@ -8,7 +8,10 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -16,6 +19,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.stickypool.api.v1alpha1.BackendPort;
 import io.stickypool.api.v1alpha1.ConditionReasons;
 import io.stickypool.api.v1alpha1.ConditionTypes;
 import io.stickypool.api.v1alpha1.ProxyMode;
@@ -24,7 +28,9 @@ import io.stickypool.api.v1alpha1.StickyPoolStatus;
 import io.stickypool.core.cookie.KeyRing;
 import io.stickypool.operator.endpoints.EndpointSliceMapper;
 import io.stickypool.operator.endpoints.EndpointSync;
+import io.stickypool.operator.endpoints.ObservedEndpoints;
 import io.stickypool.operator.endpoints.PortRef;
+import io.stickypool.operator.endpoints.ServicePorts;
 import io.stickypool.operator.model.PoolIdentity;
 import io.stickypool.operator.model.PoolModel;
 import io.stickypool.operator.model.RoutesConfigMapModel;
@@ -34,14 +40,24 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Thin glue: reads the cluster, delegates to the pure model/endpoints packages, writes the result. */
 @ControllerConfiguration(name = "stickypool")
-public class StickyPoolReconciler implements Reconciler<StickyPool> {
+public class StickyPoolReconciler
+    implements Reconciler<StickyPool>, Cleaner<StickyPool> {
   static final String POOLS_BY_SERVICE = "pools-by-service";
   static final String SLICES_BY_SERVICE = "slices-by-service";
-  private static final Duration RETRY = Duration.ofSeconds(10);
+  private static final String SLICES = "endpointslices";
+  private static final String SERVICES = "services";
+  private static final String DEPLOYMENTS = "proxy-deployments";
+  private static final Logger LOG = LoggerFactory.getLogger(StickyPoolReconciler.class);
+  /** A safety net only: Service, slice and Deployment changes each trigger a reconcile at once. */
+  private static final Duration RESYNC = Duration.ofMinutes(5);
 
   private final KubernetesClient client;
   private final String defaultImage;
@@ -58,16 +74,39 @@ public class StickyPoolReconciler implements Reconciler<StickyPool> {
   @Override
   public List<EventSource<?, StickyPool>> prepareEventSources(EventSourceContext<StickyPool> ctx) {
     ctx.getPrimaryCache().addIndexer(POOLS_BY_SERVICE, p -> List.of(poolKey(p)));
-    var cfg = InformerEventSourceConfiguration.from(EndpointSlice.class, StickyPool.class)
-        .withName("endpointslices")
+    var sliceConfig = InformerEventSourceConfiguration.from(EndpointSlice.class, StickyPool.class)
+        .withName(SLICES)
+        .withNamespacesInheritedFromController()
         .withLabelSelector(EndpointSliceMapper.SERVICE_NAME_LABEL)
-        .withSecondaryToPrimaryMapper(s -> ctx.getPrimaryCache().byIndex(POOLS_BY_SERVICE, sliceKey(s))
-            .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+        .withSecondaryToPrimaryMapper(s -> poolsOf(ctx, sliceKey(s)))
         .build();
-    var slices = new InformerEventSource<>(cfg, ctx);
+    var slices = new InformerEventSource<>(sliceConfig, ctx);
     // Our own index: JOSDK's primary->secondary index misses slices that predate the pool.
     slices.addIndexers(Map.of(SLICES_BY_SERVICE, s -> List.of(sliceKey(s))));
-    return List.of(slices);
+    // The target Services, so a Service that appears (or vanishes) reconciles its pools at once.
+    var serviceConfig = InformerEventSourceConfiguration.from(Service.class, StickyPool.class)
+        .withName(SERVICES)
+        .withNamespacesInheritedFromController()
+        .withSecondaryToPrimaryMapper(s -> poolsOf(ctx, key(s)))
+        .build();
+    // The proxy Deployments, mapped back through their controller ownerReference, so replica
+    // readiness reaches ProxyAvailable as it changes.
+    var deploymentConfig = InformerEventSourceConfiguration.from(Deployment.class, StickyPool.class)
+        .withName(DEPLOYMENTS)
+        .withNamespacesInheritedFromController()
+        .withLabelSelector("app.kubernetes.io/managed-by=" + PoolIdentity.MANAGED_BY)
+        .build();
+    return List.of(slices, new InformerEventSource<>(serviceConfig, ctx),
+        new InformerEventSource<>(deploymentConfig, ctx));
+  }
+
+  private static Set<ResourceID> poolsOf(EventSourceContext<StickyPool> ctx, String serviceKey) {
+    return ctx.getPrimaryCache().byIndex(POOLS_BY_SERVICE, serviceKey).stream()
+        .map(ResourceID::fromResource).collect(Collectors.toSet());
+  }
+
+  private static String key(HasMetadata o) {
+    return o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
   }
 
   static String poolKey(StickyPool p) {
@@ -85,24 +124,42 @@ public class StickyPoolReconciler implements Reconciler<StickyPool> {
     Instant now = Instant.now();
     StickyPoolStatus status = pool.getStatus() == null ? new StickyPoolStatus() : pool.getStatus();
     pool.setStatus(status);
+    String readyBefore = readyReason(status);
     status.setObservedGeneration(pool.getMetadata().getGeneration());
+    sync(pool, status, ctx, now);
+    warnOnNewProblem(pool, readyBefore, status);
+    return UpdateControl.patchStatus(pool).rescheduleAfter(RESYNC);
+  }
+
+  @SuppressWarnings("unchecked")
+  private void sync(StickyPool pool, StickyPoolStatus status, Context<StickyPool> ctx, Instant now) {
     if (pool.getSpec().getProxy() != null && pool.getSpec().getProxy().getMode() == ProxyMode.Sidecar) {
-      notReady(status, ConditionReasons.SIDECAR_NOT_SUPPORTED, "Sidecar mode is not supported yet", now);
-      return UpdateControl.patchStatus(pool);
+      notReady(status, ConditionReasons.SIDECAR_NOT_SUPPORTED,
+          "spec.proxy.mode Sidecar is not supported by this operator version; use Deployment", now);
+      return;
     }
     String ns = pool.getMetadata().getNamespace();
     String svc = pool.getSpec().getBackend().getService();
-    Service service = client.services().inNamespace(ns).withName(svc).get();
+    var services = (InformerEventSource<Service, StickyPool>)
+        ctx.eventSourceRetriever().getEventSourceFor(Service.class, SERVICES);
+    Service service = services.get(new ResourceID(svc, ns)).orElse(null);
     if (service == null) {
       // Keep the routes ConfigMap as is: never replace a good snapshot with an empty one.
-      notReady(status, ConditionReasons.SERVICE_NOT_FOUND, "Service " + ns + "/" + svc + " not found", now);
-      return UpdateControl.patchStatus(pool).rescheduleAfter(RETRY);
+      notReady(status, ConditionReasons.SERVICE_NOT_FOUND,
+          "Service " + ns + "/" + svc + " not found; proxies keep the last good backends", now);
+      return;
     }
-    var es = (InformerEventSource<EndpointSlice, StickyPool>)
-        ctx.eventSourceRetriever().getEventSourceFor(EndpointSlice.class);
-    List<EndpointSlice> slices = es.byIndex(SLICES_BY_SERVICE, ns + "/" + svc);
-    PortRef port = portRef(pool);
-    EndpointSync sync = memory.sync(pool, readRoutes(pool), EndpointSliceMapper.map(svc, slices, port), now);
+    var slices = (InformerEventSource<EndpointSlice, StickyPool>)
+        ctx.eventSourceRetriever().getEventSourceFor(EndpointSlice.class, SLICES);
+    BackendPort wanted = pool.getSpec().getBackend().getPort();
+    Optional<PortRef> port = ServicePorts.sliceRef(service, wanted.getName(), wanted.getNumber());
+    ObservedEndpoints observed = port
+        .map(p -> EndpointSliceMapper.map(svc, slices.byIndex(SLICES_BY_SERVICE, ns + "/" + svc), p))
+        .orElse(ObservedEndpoints.portNotFound());
+    String portNotFound = port.isEmpty()
+        ? "Service " + svc + " has no TCP port " + describe(wanted) + " (it has " + ServicePorts.describe(service) + ")"
+        : "port " + describe(wanted) + " of Service " + svc + " is on none of its EndpointSlices";
+    EndpointSync sync = memory.sync(pool, readRoutes(pool), observed, now);
     PoolModel.Desired desired = PoolModel.desired(pool, sync.snapshot(), keys(pool), defaultImage);
     for (HasMetadata obj : desired.all()) {
       OwnedObjects.own(obj, pool);
@@ -110,10 +167,43 @@ public class StickyPoolReconciler implements Reconciler<StickyPool> {
     }
     sync.transitions().forEach(t -> events.transition(pool, t));
     if (sync.snapshotChanged()) {
-      events.emit(pool, "RoutesUpdated", PoolStatusWriter.summary(sync.snapshot()), "Normal");
+      events.routesUpdated(pool, sync);
     }
-    PoolStatusWriter.write(status, sync, port, readDeployment(pool), now);
-    return UpdateControl.patchStatus(pool);
+    var deployments = (InformerEventSource<Deployment, StickyPool>)
+        ctx.eventSourceRetriever().getEventSourceFor(Deployment.class, DEPLOYMENTS);
+    Deployment proxy = deployments.get(new ResourceID(PoolIdentity.of(pool).proxyName(), ns)).orElse(null);
+    PoolStatusWriter.write(status, sync, portNotFound, proxy, now);
+  }
+
+  @Override
+  public DeleteControl cleanup(StickyPool pool, Context<StickyPool> ctx) {
+    int deleted = PoolCleanup.deleteOwned(client, PoolIdentity.of(pool));
+    memory.forget(pool.getMetadata().getUid());
+    LOG.info("StickyPool {}/{} deleted: removed {} owned objects",
+        pool.getMetadata().getNamespace(), pool.getMetadata().getName(), deleted);
+    return DeleteControl.defaultDelete();
+  }
+
+  /** A failed reconcile shows on the pool (JOSDK retries with backoff meanwhile). */
+  @Override
+  public ErrorStatusUpdateControl<StickyPool> updateErrorStatus(
+      StickyPool pool, Context<StickyPool> ctx, Exception e) {
+    StickyPoolStatus status = pool.getStatus() == null ? new StickyPoolStatus() : pool.getStatus();
+    pool.setStatus(status);
+    String message = e.getClass().getSimpleName() + ": " + e.getMessage();
+    status.setConditions(Conditions.set(status.getConditions(), ConditionTypes.READY, "False",
+        ConditionReasons.RECONCILE_ERROR, message, Instant.now()));
+    return ErrorStatusUpdateControl.patchStatus(pool);
+  }
+
+  /** A Warning Event when Ready turns False for a new reason, so `kubectl get events` shows it once. */
+  private void warnOnNewProblem(StickyPool pool, String readyBefore, StickyPoolStatus status) {
+    status.getConditions().stream()
+        .filter(c -> ConditionTypes.READY.equals(c.getType()) && "False".equals(c.getStatus()))
+        .filter(c -> !c.getReason().equals(readyBefore))
+        .filter(c -> !ConditionReasons.NO_READY_BACKENDS.equals(c.getReason()))
+        .findFirst()
+        .ifPresent(c -> events.emit(pool, c.getReason(), c.getMessage(), "Warning"));
   }
 
   private static void notReady(StickyPoolStatus status, String reason, String message, Instant now) {
@@ -124,19 +214,19 @@ public class StickyPoolReconciler implements Reconciler<StickyPool> {
     }
   }
 
-  private static PortRef portRef(StickyPool pool) {
-    var p = pool.getSpec().getBackend().getPort();
-    return p.getName() != null ? PortRef.named(p.getName()) : PortRef.number(p.getNumber());
+  private static String readyReason(StickyPoolStatus status) {
+    return status.getConditions() == null ? null : status.getConditions().stream()
+        .filter(c -> ConditionTypes.READY.equals(c.getType()))
+        .map(io.fabric8.kubernetes.api.model.Condition::getReason).findFirst().orElse(null);
+  }
+
+  private static String describe(BackendPort port) {
+    return port.getName() != null ? "named " + port.getName() : port.getNumber().toString();
   }
 
   private ConfigMap readRoutes(StickyPool pool) {
     PoolIdentity id = PoolIdentity.of(pool);
     return client.configMaps().inNamespace(id.namespace()).withName(id.routesName()).get();
-  }
-
-  private Deployment readDeployment(StickyPool pool) {
-    PoolIdentity id = PoolIdentity.of(pool);
-    return client.apps().deployments().inNamespace(id.namespace()).withName(id.proxyName()).get();
   }
 
   /** Existing keys are kept as they are: regenerating would invalidate every live session cookie. */

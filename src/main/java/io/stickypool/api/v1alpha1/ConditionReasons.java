@@ -12,6 +12,7 @@ public final class ConditionReasons {
   public static final String PROXY_AVAILABLE = "ProxyAvailable";
   public static final String PROXY_UNAVAILABLE = "ProxyUnavailable";
   public static final String PROXY_PROGRESSING = "ProxyProgressing";
+  public static final String RECONCILE_ERROR = "ReconcileError";
 
   private ConditionReasons() {}
 }

@@ -120,7 +120,8 @@ public final class EndpointSliceMapper {
     }
     for (EndpointPort candidate : orEmpty(slice.getPorts())) {
       boolean tcp = candidate.getProtocol() == null || "TCP".equals(candidate.getProtocol());
-      if (port.name().equals(candidate.getName()) && tcp && candidate.getPort() != null) {
+      String name = candidate.getName() == null ? "" : candidate.getName();
+      if (port.name().equals(name) && tcp && candidate.getPort() != null) {
         return OptionalInt.of(candidate.getPort());
       }
     }

@@ -11,7 +11,7 @@ import java.util.Objects;
  */
 public record PortRef(String name, int number) {
   public PortRef {
-    if (name != null && name.isBlank()) {
+    if (name != null && !name.isEmpty() && name.isBlank()) {
       throw new IllegalArgumentException("port name must not be blank");
     }
     if (name == null && (number < 1 || number > 65535)) {
@@ -26,6 +26,14 @@ public record PortRef(String name, int number) {
     return new PortRef(Objects.requireNonNull(name, "port name"), 0);
   }
 
+  /**
+   * The one port of a single-port Service whose port has no name: its EndpointSlices list that
+   * port with an empty (or absent) name.
+   */
+  public static PortRef unnamed() {
+    return new PortRef("", 0);
+  }
+
   public static PortRef number(int number) {
     return new PortRef(null, number);
   }
@@ -36,6 +44,9 @@ public record PortRef(String name, int number) {
 
   @Override
   public String toString() {
-    return isNamed() ? name : Integer.toString(number);
+    if (isNamed()) {
+      return name.isEmpty() ? "(unnamed)" : name;
+    }
+    return Integer.toString(number);
   }
 }

@@ -1,0 +1,53 @@
+package io.stickypool.operator;
+
+import io.stickypool.core.backend.Backend;
+import io.stickypool.core.backend.BackendState;
+import io.stickypool.core.snapshot.RoutingSnapshot;
+import io.stickypool.operator.endpoints.BackendTransition;
+import io.stickypool.operator.endpoints.EndpointSync;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** Pure: the one-line summary of a snapshot change that the RoutesUpdated Event carries. */
+final class RoutesChange {
+  /** Event reason -> the verb in the summary, in the order the summary lists them. */
+  private static final Map<String, String> VERBS = new LinkedHashMap<>();
+
+  static {
+    VERBS.put("BackendAdded", "added");
+    VERBS.put("BackendDraining", "draining");
+    VERBS.put("BackendDrained", "drained");
+    VERBS.put("BackendUnavailable", "unavailable");
+    VERBS.put("BackendRemoved", "removed");
+  }
+
+  private RoutesChange() {}
+
+  static String describe(EndpointSync sync) {
+    Map<String, TreeSet<String>> idsByReason = new LinkedHashMap<>();
+    for (BackendTransition t : sync.transitions()) {
+      String reason = PoolEvents.reasonFor(t.transition());
+      if (reason != null) {
+        idsByReason.computeIfAbsent(reason, r -> new TreeSet<>()).add(t.id().value());
+      }
+    }
+    List<String> parts = new ArrayList<>();
+    VERBS.forEach((reason, verb) -> {
+      if (idsByReason.containsKey(reason)) {
+        parts.add(verb + " " + String.join(", ", idsByReason.get(reason)));
+      }
+    });
+    RoutingSnapshot snap = sync.snapshot();
+    String what = parts.isEmpty() ? "settings changed" : String.join("; ", parts);
+    return "Routes v" + (snap.version() - 1) + " -> v" + snap.version() + ": " + what + "; "
+        + count(snap, BackendState.ACTIVE) + " active, " + count(snap, BackendState.DRAINING)
+        + " draining";
+  }
+
+  static long count(RoutingSnapshot snap, BackendState state) {
+    return snap.backends().stream().map(Backend::state).filter(state::equals).count();
+  }
+}

@@ -1,0 +1,157 @@
+package io.stickypool.operator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stickypool.api.v1alpha1.StickyPool;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
+
+/**
+ * What the operator tests do to the CRUD mock API the way the real actors would: the user creates
+ * Services and pools, the endpoints controller writes EndpointSlices; plus readers for what the
+ * operator publishes (routes ConfigMap, status, Events).
+ */
+final class MockCluster {
+  static final String NS = "test";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final KubernetesClient client;
+
+  MockCluster(KubernetesClient client) {
+    this.client = client;
+  }
+
+  KubernetesClient client() {
+    return client;
+  }
+
+  void installCrd() {
+    var crd = client.getKubernetesSerialization().unmarshal(MockCluster.class.getResourceAsStream(
+        "/META-INF/fabric8/stickypools.stickypool.io-v1.yml"), CustomResourceDefinition.class);
+    client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+  }
+
+  /** Service {@code name} with port {@code http} 80 -> target port 8080. */
+  Service createService(String name) {
+    return client.services().inNamespace(NS).resource(new ServiceBuilder()
+        .withNewMetadata().withName(name).endMetadata()
+        .withNewSpec().addNewPort().withName("http").withPort(80)
+        .withTargetPort(new IntOrString(8080)).endPort().endSpec()
+        .build()).create();
+  }
+
+  /**
+   * Writes slice {@code sliceName} of Service {@code service} with pods {@code <service>-<i>}
+   * for i in [from, to), all ready, each then adjusted by {@code edit}.
+   */
+  EndpointSlice writeSlice(String service, String sliceName, int from, int to, int port,
+      UnaryOperator<EndpointBuilder> edit) {
+    List<Endpoint> eps = IntStream.range(from, to).mapToObj(i -> edit.apply(new EndpointBuilder()
+        .withAddresses("10.0.0." + (i + 1))
+        .withNewConditions().withReady(true).withServing(true).withTerminating(false).endConditions()
+        .withTargetRef(new ObjectReferenceBuilder().withKind("Pod").withName(service + "-" + i)
+            .withNamespace(NS).build()))
+        .build()).toList();
+    EndpointSlice slice = new EndpointSliceBuilder().withNewMetadata().withName(sliceName)
+        .withNamespace(NS).addToLabels("kubernetes.io/service-name", service).endMetadata()
+        .withAddressType("IPv4").withEndpoints(eps)
+        .addNewPort().withName("http").withPort(port).withProtocol("TCP").endPort()
+        .build();
+    return client.discovery().v1().endpointSlices().inNamespace(NS).resource(slice).createOr(
+        existing -> existing.update());
+  }
+
+  EndpointSlice writeSlice(String service, int count) {
+    return writeSlice(service, service + "-abc", 0, count, 8080, UnaryOperator.identity());
+  }
+
+  /** Marks the endpoint terminating but still serving, as the endpoints controller does on delete. */
+  static EndpointBuilder terminating(EndpointBuilder endpoint) {
+    return endpoint.editConditions().withReady(false).withServing(true).withTerminating(true)
+        .endConditions();
+  }
+
+  StickyPool samplePool(String file) {
+    try (var in = new FileInputStream("samples/" + file)) {
+      StickyPool p = client.getKubernetesSerialization().unmarshal(in, StickyPool.class);
+      p.getMetadata().setNamespace(NS);
+      return p;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  StickyPool createPool(StickyPool pool) {
+    return client.resources(StickyPool.class).inNamespace(NS).resource(pool).create();
+  }
+
+  StickyPool pool(String name) {
+    return client.resources(StickyPool.class).inNamespace(NS).withName(name).get();
+  }
+
+  Optional<Condition> condition(String pool, String type) {
+    StickyPool p = pool(pool);
+    if (p == null || p.getStatus() == null || p.getStatus().getConditions() == null) {
+      return Optional.empty();
+    }
+    return p.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  /** The routes document the proxies read, or null while the ConfigMap does not exist. */
+  JsonNode routes(String pool) {
+    ConfigMap cm = client.configMaps().inNamespace(NS).withName(pool + "-routes").get();
+    if (cm == null) {
+      return null;
+    }
+    try {
+      return JSON.readTree(cm.getData().get("proxy.json"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  long routesVersion(String pool) {
+    JsonNode routes = routes(pool);
+    return routes == null ? 0 : routes.get("version").asLong();
+  }
+
+  /** Backend id -> state, e.g. {@code web-1=Draining}, in snapshot order. */
+  List<String> backendStates(String pool) {
+    JsonNode routes = routes(pool);
+    if (routes == null) {
+      return List.of();
+    }
+    return java.util.stream.StreamSupport.stream(routes.get("backends").spliterator(), false)
+        .map(b -> b.get("id").asText() + "=" + b.get("state").asText()).toList();
+  }
+
+  String keys(String pool) {
+    return client.secrets().inNamespace(NS).withName(pool + "-keys").get().getData().toString();
+  }
+
+  List<Event> events() {
+    return client.v1().events().inNamespace(NS).list().getItems();
+  }
+
+  List<String> eventReasons() {
+    return events().stream().map(Event::getReason).toList();
+  }
+}

@@ -1,0 +1,245 @@
+package io.stickypool.operator;
+
+import static io.stickypool.operator.MockCluster.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.stickypool.api.v1alpha1.Affinity;
+import io.stickypool.api.v1alpha1.AffinityType;
+import io.stickypool.api.v1alpha1.BackendPort;
+import io.stickypool.api.v1alpha1.CookieAffinity;
+import io.stickypool.api.v1alpha1.Proxy;
+import io.stickypool.api.v1alpha1.ProxyMode;
+import io.stickypool.api.v1alpha1.StickyPool;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pool's life on the CRUD mock API with the real operator: ports, missing and late Services,
+ * spec changes, proxy readiness, operator restarts and deletion.
+ */
+@EnableKubernetesMockClient(crud = true)
+class StickyPoolLifecycleMockServerTest {
+  private static final Duration WAIT = Duration.ofSeconds(15);
+  private static final String IMAGE = "ghcr.io/stickypool/stickypool:0.1.0";
+
+  KubernetesClient client;
+  private MockCluster cluster;
+  private StickyPoolOperator operator = new StickyPoolOperator();
+
+  @BeforeEach
+  void start() {
+    cluster = new MockCluster(client);
+    cluster.installCrd();
+    operator.start(client, IMAGE);
+  }
+
+  @AfterEach
+  void stop() {
+    operator.stop();
+  }
+
+  @Test
+  void mergesSlicesAndResolvesTheServicePortToEachSlicesTargetPort() {
+    cluster.createService("web");
+    // A rolling update that changed the target port: old pods on 8080, new ones on 8081.
+    cluster.writeSlice("web", "web-old", 0, 2, 8080, UnaryOperator.identity());
+    cluster.writeSlice("web", "web-new", 2, 3, 8081, UnaryOperator.identity());
+    StickyPool byNumber = cluster.samplePool("pool-cookie.yaml");
+    BackendPort port80 = new BackendPort();
+    port80.setNumber(80);
+    byNumber.getSpec().getBackend().setPort(port80);
+    cluster.createPool(byNumber);
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.backendStates("web"))
+        .containsExactly("web-0=Active", "web-1=Active", "web-2=Active"));
+    var ports = cluster.routes("web").get("backends").findValuesAsText("port");
+    assertThat(ports).as("Service port 80 is dialled on each pod's target port")
+        .containsExactly("8080", "8080", "8081");
+    await().atMost(WAIT).untilAsserted(() -> assertReady("web"));
+  }
+
+  @Test
+  void unknownPortIsReportedWithWhatTheServiceHas() {
+    cluster.createService("web");
+    cluster.writeSlice("web", 3);
+    StickyPool pool = cluster.samplePool("pool-cookie.yaml");
+    pool.getSpec().getBackend().getPort().setName("grpc");
+    cluster.createPool(pool);
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(cluster.condition("web", "BackendsResolved")).hasValueSatisfying(c -> {
+        assertThat(c.getStatus()).isEqualTo("False");
+        assertThat(c.getReason()).isEqualTo("PortNotFound");
+        assertThat(c.getMessage()).contains("grpc").contains("http (80)");
+      });
+      assertThat(cluster.condition("web", "Ready")).hasValueSatisfying(c ->
+          assertThat(c.getReason()).isEqualTo("PortNotFound"));
+      assertThat(cluster.eventReasons()).contains("PortNotFound");
+    });
+    assertThat(cluster.backendStates("web")).as("nothing is routed to a guessed port").isEmpty();
+  }
+
+  @Test
+  void sidecarModeIsRejectedWithACondition() {
+    StickyPool pool = cluster.samplePool("pool-cookie.yaml");
+    Proxy proxy = new Proxy();
+    proxy.setMode(ProxyMode.Sidecar);
+    pool.getSpec().setProxy(proxy);
+    cluster.createPool(pool);
+
+    await().atMost(WAIT).untilAsserted(() ->
+        assertThat(cluster.condition("web", "Ready")).hasValueSatisfying(c -> {
+          assertThat(c.getStatus()).isEqualTo("False");
+          assertThat(c.getReason()).isEqualTo("SidecarNotSupported");
+        }));
+    assertThat(client.apps().deployments().inNamespace(NS).withName("web-proxy").get()).isNull();
+  }
+
+  @Test
+  void serviceThatAppearsLaterIsPickedUpWithoutWaitingForAResync() {
+    cluster.createPool(cluster.samplePool("pool-cookie.yaml"));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.condition("web", "Ready"))
+        .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("ServiceNotFound")));
+
+    cluster.writeSlice("web", 2);
+    cluster.createService("web");
+    // The periodic resync is minutes away: only the Service and slice watches can make this.
+    await().atMost(WAIT).untilAsserted(() -> assertReady("web"));
+    assertThat(cluster.backendStates("web")).containsExactly("web-0=Active", "web-1=Active");
+  }
+
+  @Test
+  void vanishingServiceKeepsTheLastGoodRoutes() {
+    cluster.createService("web");
+    cluster.writeSlice("web", 3);
+    cluster.createPool(cluster.samplePool("pool-cookie.yaml"));
+    await().atMost(WAIT).untilAsserted(() -> assertReady("web"));
+    long version = cluster.routesVersion("web");
+
+    client.services().inNamespace(NS).withName("web").delete();
+    client.discovery().v1().endpointSlices().inNamespace(NS).withName("web-abc").delete();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.condition("web", "Ready"))
+        .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("ServiceNotFound")));
+    assertThat(cluster.backendStates("web")).hasSize(3).allMatch(s -> s.endsWith("=Active"));
+    assertThat(cluster.routesVersion("web")).isEqualTo(version);
+
+    cluster.createService("web");
+    cluster.writeSlice("web", 3);
+    await().atMost(WAIT).untilAsserted(() -> assertReady("web"));
+    assertThat(cluster.routesVersion("web")).as("same backends, same snapshot").isEqualTo(version);
+  }
+
+  @Test
+  void specChangeIsObservedAndPublished() {
+    cluster.createService("web");
+    cluster.writeSlice("web", 2);
+    cluster.createPool(cluster.samplePool("pool-cookie.yaml"));
+    await().atMost(WAIT).untilAsserted(() -> assertReady("web"));
+    long version = cluster.routesVersion("web");
+
+    client.resources(StickyPool.class).inNamespace(NS).withName("web").edit(p -> {
+      CookieAffinity cookie = new CookieAffinity();
+      cookie.setName("shop-session");
+      Affinity affinity = new Affinity();
+      affinity.setType(AffinityType.Cookie);
+      affinity.setCookie(cookie);
+      p.getSpec().setAffinity(affinity);
+      return p;
+    });
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(cluster.pool("web").getStatus().getObservedGeneration()).isEqualTo(2L);
+      assertThat(cluster.routes("web").at("/affinity/cookie/name").asText()).isEqualTo("shop-session");
+    });
+    assertThat(cluster.routesVersion("web")).isEqualTo(version + 1);
+  }
+
+  @Test
+  void proxyDeploymentReadinessReachesProxyAvailable() {
+    cluster.createService("web");
+    cluster.writeSlice("web", 2);
+    cluster.createPool(cluster.samplePool("pool-cookie.yaml"));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.condition("web", "ProxyAvailable"))
+        .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("Unknown")));
+
+    // The mock runs no Deployment controller: report rollout progress the way it would.
+    Deployment proxy = client.apps().deployments().inNamespace(NS).withName("web-proxy").get();
+    proxy.setStatus(new DeploymentStatusBuilder().withReplicas(2).withReadyReplicas(2)
+        .withAvailableReplicas(2).withUpdatedReplicas(2).build());
+    client.apps().deployments().inNamespace(NS).resource(proxy).updateStatus();
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(cluster.condition("web", "ProxyAvailable")).hasValueSatisfying(c -> {
+        assertThat(c.getStatus()).isEqualTo("True");
+        assertThat(c.getMessage()).isEqualTo("2/2 proxy replicas ready");
+      });
+      assertThat(cluster.pool("web").getStatus().getProxyReplicas().getReady()).isEqualTo(2);
+    });
+  }
+
+  @Test
+  void restartedOperatorContinuesTheVersionAndKeepsTheKeys() {
+    cluster.createService("web");
+    cluster.writeSlice("web", 3);
+    cluster.createPool(cluster.samplePool("pool-cookie.yaml"));
+    await().atMost(WAIT).untilAsserted(() -> assertReady("web"));
+    cluster.writeSlice("web", 2);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.backendStates("web")).hasSize(2));
+    long version = cluster.routesVersion("web");
+    String keys = cluster.keys("web");
+
+    operator.stop();
+    operator = new StickyPoolOperator();
+    operator.start(client, IMAGE);
+    cluster.writeSlice("web", 4);
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.backendStates("web")).hasSize(4));
+    assertThat(cluster.routesVersion("web")).as("continues from the ConfigMap").isEqualTo(version + 1);
+    assertThat(cluster.keys("web")).as("live cookies stay valid").isEqualTo(keys);
+  }
+
+  @Test
+  void deletingThePoolRemovesWhatItOwnedAndNothingElse() {
+    cluster.createService("web");
+    cluster.writeSlice("web", 2);
+    cluster.createPool(cluster.samplePool("pool-cookie.yaml"));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(owned()).doesNotContainNull());
+
+    client.resources(StickyPool.class).inNamespace(NS).withName("web").delete();
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(cluster.pool("web")).as("finalizer released").isNull();
+      assertThat(owned()).containsOnlyNulls();
+    });
+    assertThat(client.services().inNamespace(NS).withName("web").get()).as("the user's Service").isNotNull();
+  }
+
+  private List<HasMetadata> owned() {
+    return Arrays.asList(
+        client.configMaps().inNamespace(NS).withName("web-routes").get(),
+        client.secrets().inNamespace(NS).withName("web-keys").get(),
+        client.apps().deployments().inNamespace(NS).withName("web-proxy").get(),
+        client.services().inNamespace(NS).withName("web-proxy").get(),
+        client.serviceAccounts().inNamespace(NS).withName("web-proxy").get(),
+        client.rbac().roles().inNamespace(NS).withName("web-proxy").get(),
+        client.rbac().roleBindings().inNamespace(NS).withName("web-proxy").get());
+  }
+
+  private void assertReady(String pool) {
+    assertThat(cluster.condition(pool, "Ready")).hasValueSatisfying(c -> {
+      assertThat(c.getStatus()).isEqualTo("True");
+      assertThat(c.getReason()).isEqualTo("Reconciled");
+    });
+  }
+}
