@@ -32,7 +32,9 @@ import io.stickypool.operator.endpoints.ObservedEndpoints;
 import io.stickypool.operator.endpoints.PortRef;
 import io.stickypool.operator.endpoints.ServicePorts;
 import io.stickypool.operator.model.PoolIdentity;
+import io.stickypool.operator.model.KeySchedule;
 import io.stickypool.operator.model.PoolModel;
+import io.stickypool.operator.model.PoolSettings;
 import io.stickypool.operator.model.RoutesConfigMapModel;
 import io.stickypool.operator.model.SigningSecretModel;
 import java.security.SecureRandom;
@@ -126,17 +128,21 @@ public class StickyPoolReconciler
     pool.setStatus(status);
     String readyBefore = readyReason(status);
     status.setObservedGeneration(pool.getMetadata().getGeneration());
-    sync(pool, status, ctx, now);
+    Optional<Instant> keyStepDue = sync(pool, status, ctx, now);
     warnOnNewProblem(pool, readyBefore, status);
-    return UpdateControl.patchStatus(pool).rescheduleAfter(RESYNC);
+    Duration wakeUp = keyStepDue.map(due -> Duration.between(now, due))
+        .filter(d -> d.compareTo(RESYNC) < 0).map(d -> d.isNegative() ? Duration.ZERO : d).orElse(RESYNC);
+    return UpdateControl.patchStatus(pool).rescheduleAfter(wakeUp);
   }
 
   @SuppressWarnings("unchecked")
-  private void sync(StickyPool pool, StickyPoolStatus status, Context<StickyPool> ctx, Instant now) {
+  /** @return when the next key rotation step is due, if one is scheduled */
+  private Optional<Instant> sync(
+      StickyPool pool, StickyPoolStatus status, Context<StickyPool> ctx, Instant now) {
     if (pool.getSpec().getProxy() != null && pool.getSpec().getProxy().getMode() == ProxyMode.Sidecar) {
       notReady(status, ConditionReasons.SIDECAR_NOT_SUPPORTED,
           "spec.proxy.mode Sidecar is not supported by this operator version; use Deployment", now);
-      return;
+      return Optional.empty();
     }
     String ns = pool.getMetadata().getNamespace();
     String svc = pool.getSpec().getBackend().getService();
@@ -147,7 +153,7 @@ public class StickyPoolReconciler
       // Keep the routes ConfigMap as is: never replace a good snapshot with an empty one.
       notReady(status, ConditionReasons.SERVICE_NOT_FOUND,
           "Service " + ns + "/" + svc + " not found; proxies keep the last good backends", now);
-      return;
+      return Optional.empty();
     }
     var slices = (InformerEventSource<EndpointSlice, StickyPool>)
         ctx.eventSourceRetriever().getEventSourceFor(EndpointSlice.class, SLICES);
@@ -160,7 +166,9 @@ public class StickyPoolReconciler
         ? "Service " + svc + " has no TCP port " + describe(wanted) + " (it has " + ServicePorts.describe(service) + ")"
         : "port " + describe(wanted) + " of Service " + svc + " is on none of its EndpointSlices";
     EndpointSync sync = memory.sync(pool, readRoutes(pool), observed, now);
-    PoolModel.Desired desired = PoolModel.desired(pool, sync.snapshot(), keys(pool), defaultImage);
+    KeySchedule.Plan keys = keys(pool, now);
+    PoolModel.Desired desired = PoolModel.desired(
+        pool, sync.snapshot(), keys.ring(), keys.secretAnnotations(), defaultImage);
     for (HasMetadata obj : desired.all()) {
       OwnedObjects.own(obj, pool);
       OwnedObjects.apply(client, obj);
@@ -173,6 +181,7 @@ public class StickyPoolReconciler
         ctx.eventSourceRetriever().getEventSourceFor(Deployment.class, DEPLOYMENTS);
     Deployment proxy = deployments.get(new ResourceID(PoolIdentity.of(pool).proxyName(), ns)).orElse(null);
     PoolStatusWriter.write(status, sync, portNotFound, proxy, now);
+    return keys.nextDue();
   }
 
   @Override
@@ -229,17 +238,25 @@ public class StickyPoolReconciler
     return client.configMaps().inNamespace(id.namespace()).withName(id.routesName()).get();
   }
 
-  /** Existing keys are kept as they are: regenerating would invalidate every live session cookie. */
-  private KeyRing keys(StickyPool pool) {
+  /**
+   * The key ring to publish: the existing one, stepped by the rotation schedule when a step is
+   * due. A fresh ring only when there is none: regenerating would invalidate every live cookie.
+   */
+  private KeySchedule.Plan keys(StickyPool pool, Instant now) {
     PoolIdentity id = PoolIdentity.of(pool);
     Secret existing = client.secrets().inNamespace(id.namespace()).withName(id.keysName()).get();
-    if (existing != null) {
-      var ring = SigningSecretModel.keyRing(existing);
-      if (ring.isPresent()) {
-        return ring.get();
-      }
-    }
-    return KeyRing.generate(random);
+    KeyRing ring = SigningSecretModel.keyRing(existing).orElseGet(() -> KeyRing.generate(random));
+    Map<String, String> history = existing == null || existing.getMetadata().getAnnotations() == null
+        ? Map.of() : existing.getMetadata().getAnnotations();
+    String request = pool.getMetadata().getAnnotations() == null
+        ? null : pool.getMetadata().getAnnotations().get(KeySchedule.REQUEST_ANNOTATION);
+    KeySchedule.Plan plan = PoolSettings.keySchedule(pool.getSpec())
+        .plan(ring, history, request, random, now);
+    // Never the key material: only which step and which key id now signs.
+    plan.step().ifPresent(step -> events.emit(pool, "SigningKeysRotated", "Signing keys " + step
+        .name().toLowerCase(java.util.Locale.ROOT) + "; key " + plan.ring().signingKey().id()
+        + " signs, " + plan.ring().keys().size() + " key(s) verify", "Normal"));
+    return plan;
   }
 
   static long annotatedVersion(ConfigMap routes) {

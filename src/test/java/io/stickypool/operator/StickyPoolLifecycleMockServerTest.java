@@ -15,10 +15,14 @@ import io.stickypool.api.v1alpha1.BackendPort;
 import io.stickypool.api.v1alpha1.CookieAffinity;
 import io.stickypool.api.v1alpha1.Proxy;
 import io.stickypool.api.v1alpha1.ProxyMode;
+import io.stickypool.api.v1alpha1.SigningKeys;
 import io.stickypool.api.v1alpha1.StickyPool;
+import io.stickypool.core.cookie.KeyRing;
+import io.stickypool.operator.model.SigningSecretModel;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -207,6 +211,41 @@ class StickyPoolLifecycleMockServerTest {
     await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.backendStates("web")).hasSize(4));
     assertThat(cluster.routesVersion("web")).as("continues from the ConfigMap").isEqualTo(version + 1);
     assertThat(cluster.keys("web")).as("live cookies stay valid").isEqualTo(keys);
+  }
+
+  @Test
+  void requestedKeyRotationStagesPromotesAndRetiresWithoutRegeneratingTheRing() {
+    cluster.createService("web");
+    cluster.writeSlice("web", 2);
+    StickyPool pool = cluster.samplePool("pool-cookie.yaml");
+    SigningKeys fast = new SigningKeys();
+    fast.setPropagationDelay("1s");
+    fast.setRetireAfter("2s");
+    pool.getSpec().setSigningKeys(fast);
+    cluster.createPool(pool);
+    await().atMost(WAIT).untilAsserted(() -> assertReady("web"));
+    KeyRing before = ring();
+
+    client.resources(StickyPool.class).inNamespace(NS).withName("web").edit(p -> {
+      p.getMetadata().setAnnotations(Map.of("stickypool.io/rotate-keys", "2026-11-28"));
+      return p;
+    });
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(ring().keys()).hasSize(2));
+    assertThat(ring().signingKey()).as("staged: the old key still signs").isEqualTo(before.signingKey());
+    await().atMost(WAIT).untilAsserted(() ->
+        assertThat(ring().signingKey()).as("promoted").isNotEqualTo(before.signingKey()));
+    assertThat(ring().keys()).as("old cookies still verify").contains(before.signingKey());
+    await().atMost(WAIT).untilAsserted(() -> assertThat(ring().keys()).as("retired").hasSize(1));
+    assertThat(ring().keys()).doesNotContain(before.signingKey());
+    assertThat(cluster.events()).filteredOn(e -> "SigningKeysRotated".equals(e.getReason()))
+        .extracting(e -> e.getMessage().split(";")[0])
+        .containsExactly("Signing keys staged", "Signing keys promoted", "Signing keys retired");
+  }
+
+  private KeyRing ring() {
+    return SigningSecretModel.keyRing(client.secrets().inNamespace(NS).withName("web-keys").get())
+        .orElseThrow();
   }
 
   @Test

@@ -29,6 +29,10 @@ public class StickyPoolSpec {
   @JsonPropertyDescription("How the proxy in front of the pool is deployed.")
   private Proxy proxy;
 
+  @Default("{}")
+  @JsonPropertyDescription("When the keys that sign affinity cookies are rotated.")
+  private SigningKeys signingKeys;
+
   public BackendRef getBackend() { return backend; }
   public void setBackend(BackendRef backend) { this.backend = backend; }
   public Affinity getAffinity() { return affinity; }
@@ -39,4 +43,6 @@ public class StickyPoolSpec {
   public void setDrain(Drain drain) { this.drain = drain; }
   public Proxy getProxy() { return proxy; }
   public void setProxy(Proxy proxy) { this.proxy = proxy; }
+  public SigningKeys getSigningKeys() { return signingKeys; }
+  public void setSigningKeys(SigningKeys signingKeys) { this.signingKeys = signingKeys; }
 }

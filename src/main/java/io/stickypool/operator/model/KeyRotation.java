@@ -34,6 +34,15 @@ public final class KeyRotation {
 
   private KeyRotation() {}
 
+  /** Which step {@link #rotate} would take on this ring, read from the ring alone. */
+  public static Step nextStep(KeyRing current) {
+    int nextId = (current.signingKey().id() + 1) % (SigningKey.MAX_ID + 1);
+    if (current.key(nextId) != null) {
+      return Step.PROMOTED;
+    }
+    return current.keys().size() > 1 ? Step.RETIRED : Step.STAGED;
+  }
+
   public static Rotation rotate(KeyRing current, SecureRandom random, Instant now) {
     SigningKey signer = current.signingKey();
     int nextId = (signer.id() + 1) % (SigningKey.MAX_ID + 1);

@@ -13,6 +13,7 @@ import io.stickypool.contract.RoutingSnapshotCodec;
 import io.stickypool.core.cookie.KeyRing;
 import io.stickypool.core.snapshot.RoutingSnapshot;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every object one StickyPool needs in Deployment mode, built without a client call: the
@@ -47,6 +48,12 @@ public final class PoolModel {
    */
   public static Desired desired(
       StickyPool pool, RoutingSnapshot snapshot, KeyRing keys, String defaultImage) {
+    return desired(pool, snapshot, keys, Map.of(), defaultImage);
+  }
+
+  /** @param keyHistory the rotation history stored on the signing Secret ({@link KeySchedule}) */
+  public static Desired desired(StickyPool pool, RoutingSnapshot snapshot, KeyRing keys,
+      Map<String, String> keyHistory, String defaultImage) {
     PoolIdentity id = PoolIdentity.of(pool);
     EffectiveProxy proxy = EffectiveProxy.of(pool, defaultImage);
     return new Desired(
@@ -54,7 +61,7 @@ public final class PoolModel {
         ProxyRbacModel.role(id),
         ProxyRbacModel.roleBinding(id),
         ROUTES.desired(id, proxy.port(), snapshot),
-        SigningSecretModel.desired(id, keys),
+        SigningSecretModel.desired(id, keys, keyHistory),
         ProxyServiceModel.desired(id, proxy),
         ProxyDeploymentModel.desired(id, proxy));
   }

@@ -3,6 +3,8 @@ package io.stickypool.operator.model;
 import io.stickypool.api.v1alpha1.Affinity;
 import io.stickypool.api.v1alpha1.CookieAffinity;
 import io.stickypool.api.v1alpha1.Drain;
+import io.stickypool.api.v1alpha1.SigningKeys;
+import io.stickypool.api.v1alpha1.StickyPoolSpec;
 import io.stickypool.api.v1alpha1.Placement;
 import io.stickypool.api.v1alpha1.StickyPoolSpec;
 import io.stickypool.contract.GoDurations;
@@ -71,6 +73,21 @@ public record PoolSettings(AffinitySettings affinity, PlacementSettings placemen
     return p == null || p.getBoundedLoadFactor() == null
         ? PlacementSettings.defaults()
         : new PlacementSettings(p.getBoundedLoadFactor());
+  }
+
+  /**
+   * The key rotation schedule. Replaced keys retire after the cookie's absolute timeout, since no
+   * cookie they signed can be valid after it; other affinity types sign nothing that outlives 24h.
+   */
+  public static KeySchedule keySchedule(StickyPoolSpec spec) {
+    SigningKeys k = spec.getSigningKeys() == null ? new SigningKeys() : spec.getSigningKeys();
+    AffinitySettings affinity = affinity(spec.getAffinity());
+    Duration cookieLifetime = affinity.cookie() != null
+        ? affinity.cookie().absoluteTimeout() : Duration.ofHours(24);
+    return new KeySchedule(
+        duration(k.getRotationInterval(), null),
+        duration(k.getPropagationDelay(), Duration.ofMinutes(2)),
+        duration(k.getRetireAfter(), cookieLifetime));
   }
 
   static DrainPolicy drain(Drain d) {

@@ -1,5 +1,6 @@
 package io.stickypool.operator.model;
 
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.stickypool.core.cookie.KeyRing;
@@ -20,10 +21,19 @@ public final class SigningSecretModel {
   private SigningSecretModel() {}
 
   public static Secret desired(PoolIdentity pool, KeyRing keys) {
+    return desired(pool, keys, Map.of());
+  }
+
+  /** @param rotationHistory what {@link KeySchedule} records about past rotation steps */
+  public static Secret desired(PoolIdentity pool, KeyRing keys, Map<String, String> rotationHistory) {
+    ObjectMeta meta = pool.metadata(pool.keysName());
+    if (!rotationHistory.isEmpty()) {
+      meta.setAnnotations(new java.util.LinkedHashMap<>(rotationHistory));
+    }
     String encoded = Base64.getEncoder()
         .encodeToString(keys.format().getBytes(StandardCharsets.UTF_8));
     return new SecretBuilder()
-        .withMetadata(pool.metadata(pool.keysName()))
+        .withMetadata(meta)
         .withType("Opaque")
         .withData(Map.of(ProxyLayout.KEYS_KEY, encoded))
         .build();

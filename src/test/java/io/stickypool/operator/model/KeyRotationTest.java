@@ -62,11 +62,11 @@ class KeyRotationTest {
     assertThat(ids(retired.ring())).containsExactly(9);
   }
 
-  private static List<Integer> ids(KeyRing ring) {
+  static List<Integer> ids(KeyRing ring) {
     return ring.keys().stream().map(SigningKey::id).toList();
   }
 
-  private static SigningKey key(int id) {
+  static SigningKey key(int id) {
     byte[] secret = new byte[SigningKey.MIN_SECRET_BYTES];
     secret[0] = (byte) id;
     return new SigningKey(id, secret);
