@@ -52,6 +52,34 @@ final class PoolStatusWriter {
     status.setConditions(c);
   }
 
+  /** Ready (and, unless the problem is elsewhere, BackendsResolved) False for {@code reason}. */
+  static void notReady(StickyPoolStatus status, String reason, String message, Instant now) {
+    status.setConditions(Conditions.set(status.getConditions(), ConditionTypes.READY, "False", reason, message, now));
+    if (!ConditionReasons.SIDECAR_NOT_SUPPORTED.equals(reason)) {
+      status.setConditions(Conditions.set(
+          status.getConditions(), ConditionTypes.BACKENDS_RESOLVED, "False", reason, message, now));
+    }
+  }
+
+  static String readyReason(StickyPoolStatus status) {
+    return status.getConditions() == null ? null : status.getConditions().stream()
+        .filter(c -> ConditionTypes.READY.equals(c.getType()))
+        .map(io.fabric8.kubernetes.api.model.Condition::getReason).findFirst().orElse(null);
+  }
+
+  /**
+   * Ready=False with a reason other than {@code reasonBefore}: a new problem worth one Warning
+   * Event. NoReadyBackends is left to the backend Events, which already tell that story.
+   */
+  static java.util.Optional<io.fabric8.kubernetes.api.model.Condition> newProblem(
+      String reasonBefore, StickyPoolStatus status) {
+    return status.getConditions().stream()
+        .filter(c -> ConditionTypes.READY.equals(c.getType()) && "False".equals(c.getStatus()))
+        .filter(c -> !c.getReason().equals(reasonBefore))
+        .filter(c -> !ConditionReasons.NO_READY_BACKENDS.equals(c.getReason()))
+        .findFirst();
+  }
+
   /** Unknown until the Deployment reports ready replicas at least once (it may still be scheduling). */
   private static List<io.fabric8.kubernetes.api.model.Condition> proxyCondition(
       List<io.fabric8.kubernetes.api.model.Condition> c, StickyPoolStatus status, Deployment proxy, Instant now) {

@@ -1,0 +1,101 @@
+package io.stickypool.operator;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.stickypool.api.v1alpha1.StickyPool;
+import io.stickypool.operator.endpoints.EndpointSliceMapper;
+import io.stickypool.operator.model.PoolIdentity;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The informers a pool reconciles from, and lookups in their caches. Every one follows the
+ * controller's watched namespaces. Reads come from the caches, so a reconcile costs no GET for
+ * them and sees the same state the triggering event came from.
+ */
+final class PoolEventSources {
+  private static final String POOLS_BY_SERVICE = "pools-by-service";
+  private static final String SLICES_BY_SERVICE = "slices-by-service";
+  private static final String SLICES = "endpointslices";
+  private static final String SERVICES = "services";
+  private static final String DEPLOYMENTS = "proxy-deployments";
+
+  private PoolEventSources() {}
+
+  static List<EventSource<?, StickyPool>> create(EventSourceContext<StickyPool> ctx) {
+    ctx.getPrimaryCache().addIndexer(POOLS_BY_SERVICE, p -> List.of(serviceKey(p)));
+    var sliceConfig = InformerEventSourceConfiguration.from(EndpointSlice.class, StickyPool.class)
+        .withName(SLICES)
+        .withNamespacesInheritedFromController()
+        .withLabelSelector(EndpointSliceMapper.SERVICE_NAME_LABEL)
+        .withSecondaryToPrimaryMapper(s -> poolsOf(ctx, sliceKey(s)))
+        .build();
+    var slices = new InformerEventSource<>(sliceConfig, ctx);
+    // Our own index: JOSDK's primary->secondary index misses slices that predate the pool.
+    slices.addIndexers(Map.of(SLICES_BY_SERVICE, s -> List.of(sliceKey(s))));
+    // The target Services, so a Service that appears (or vanishes) reconciles its pools at once.
+    var serviceConfig = InformerEventSourceConfiguration.from(Service.class, StickyPool.class)
+        .withName(SERVICES)
+        .withNamespacesInheritedFromController()
+        .withSecondaryToPrimaryMapper(s -> poolsOf(ctx, key(s)))
+        .build();
+    // The proxy Deployments, mapped back through their controller ownerReference (the default
+    // mapper), so replica readiness reaches ProxyAvailable as it changes.
+    var deploymentConfig = InformerEventSourceConfiguration.from(Deployment.class, StickyPool.class)
+        .withName(DEPLOYMENTS)
+        .withNamespacesInheritedFromController()
+        .withLabelSelector("app.kubernetes.io/managed-by=" + PoolIdentity.MANAGED_BY)
+        .build();
+    return List.of(slices, new InformerEventSource<>(serviceConfig, ctx),
+        new InformerEventSource<>(deploymentConfig, ctx));
+  }
+
+  static Optional<Service> targetService(Context<StickyPool> ctx, StickyPool pool) {
+    return source(ctx, Service.class, SERVICES).get(
+        new ResourceID(pool.getSpec().getBackend().getService(), pool.getMetadata().getNamespace()));
+  }
+
+  static List<EndpointSlice> targetSlices(Context<StickyPool> ctx, StickyPool pool) {
+    return source(ctx, EndpointSlice.class, SLICES).byIndex(SLICES_BY_SERVICE, serviceKey(pool));
+  }
+
+  static Optional<Deployment> proxyDeployment(Context<StickyPool> ctx, StickyPool pool) {
+    PoolIdentity id = PoolIdentity.of(pool);
+    return source(ctx, Deployment.class, DEPLOYMENTS).get(new ResourceID(id.proxyName(), id.namespace()));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <R extends HasMetadata> InformerEventSource<R, StickyPool> source(
+      Context<StickyPool> ctx, Class<R> type, String name) {
+    return (InformerEventSource<R, StickyPool>) ctx.eventSourceRetriever().getEventSourceFor(type, name);
+  }
+
+  private static Set<ResourceID> poolsOf(EventSourceContext<StickyPool> ctx, String serviceKey) {
+    return ctx.getPrimaryCache().byIndex(POOLS_BY_SERVICE, serviceKey).stream()
+        .map(ResourceID::fromResource).collect(Collectors.toSet());
+  }
+
+  private static String key(HasMetadata o) {
+    return o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
+  }
+
+  private static String serviceKey(StickyPool p) {
+    return p.getMetadata().getNamespace() + "/" + p.getSpec().getBackend().getService();
+  }
+
+  private static String sliceKey(EndpointSlice s) {
+    return s.getMetadata().getNamespace() + "/"
+        + s.getMetadata().getLabels().get(EndpointSliceMapper.SERVICE_NAME_LABEL);
+  }
+}

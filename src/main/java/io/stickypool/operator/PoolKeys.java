@@ -1,0 +1,53 @@
+package io.stickypool.operator;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stickypool.api.v1alpha1.StickyPool;
+import io.stickypool.core.cookie.KeyRing;
+import io.stickypool.operator.model.KeySchedule;
+import io.stickypool.operator.model.PoolIdentity;
+import io.stickypool.operator.model.PoolSettings;
+import io.stickypool.operator.model.SigningSecretModel;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The cookie signing keys a pool publishes: the ring already in its Secret, stepped by the
+ * rotation schedule when a step is due. A fresh ring only when there is none, since regenerating
+ * would invalidate every live cookie. Key material never reaches a log or an Event.
+ */
+final class PoolKeys {
+  private final KubernetesClient client;
+  private final PoolEvents events;
+  private final SecureRandom random = new SecureRandom();
+
+  PoolKeys(KubernetesClient client, PoolEvents events) {
+    this.client = client;
+    this.events = events;
+  }
+
+  KeySchedule.Plan plan(StickyPool pool, Instant now) {
+    PoolIdentity id = PoolIdentity.of(pool);
+    Secret existing = client.secrets().inNamespace(id.namespace()).withName(id.keysName()).get();
+    KeyRing ring = SigningSecretModel.keyRing(existing).orElseGet(() -> KeyRing.generate(random));
+    KeySchedule.Plan plan = PoolSettings.keySchedule(pool.getSpec())
+        .plan(ring, annotations(existing), annotation(pool), random, now);
+    plan.step().ifPresent(step -> events.emit(pool, "SigningKeysRotated",
+        "Signing keys " + step.name().toLowerCase(Locale.ROOT) + "; key "
+            + plan.ring().signingKey().id() + " signs, " + plan.ring().keys().size()
+            + " key(s) verify", "Normal"));
+    return plan;
+  }
+
+  private static Map<String, String> annotations(Secret secret) {
+    return secret == null || secret.getMetadata().getAnnotations() == null
+        ? Map.of() : secret.getMetadata().getAnnotations();
+  }
+
+  private static String annotation(StickyPool pool) {
+    Map<String, String> annotations = pool.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(KeySchedule.REQUEST_ANNOTATION);
+  }
+}
