@@ -27,8 +27,9 @@ final class PoolStatusWriter {
     RoutingSnapshot snap = sync.snapshot();
     status.setSnapshotVersion(snap.version());
     status.setBackends(snap.backends().stream().map(PoolStatusWriter::backend).toList());
-    status.setBackendCount(snap.backends().size());
     long active = count(snap, io.stickypool.core.backend.BackendState.ACTIVE);
+    // The printer column says "Backends": the ones taking new sessions (draining ones are listed).
+    status.setBackendCount((int) active);
     String resolvedReason;
     String resolvedMsg;
     boolean resolved = sync.resolution() == PortResolution.RESOLVED;
