@@ -26,11 +26,12 @@ import java.util.Map;
  * CLI's subcommand and flags. {@code --drain-grace} is left at its 30 s default; the pod's 45 s
  * grace period leaves room for the JVM to exit after the drain report.
  *
- * <p>The pod template carries the pool's generation, so a spec change rolls the pods (the {@code
- * proxy:} block is read at start only); snapshot and key changes do not, the proxy reloads them.
+ * <p>Only a change to this Deployment's own fields rolls the pods. The {@code proxy:} block, read at
+ * start only, holds nothing but the port, which the container port already carries; snapshot and
+ * key changes reach running pods as file updates. Other pool spec changes (affinity, drain) must
+ * not restart every proxy, so the template deliberately carries no pool generation.
  */
 public final class ProxyDeploymentModel {
-  public static final String GENERATION_ANNOTATION = "stickypool.io/pool-generation";
   static final List<String> ARGS = List.of("proxy", "--config", ProxyLayout.CONFIG_FILE);
   static final long RUN_AS_USER = 10001L;
   static final long TERMINATION_GRACE_SECONDS = 45L;
@@ -50,7 +51,6 @@ public final class ProxyDeploymentModel {
             .withNewTemplate()
                 .withNewMetadata()
                     .withLabels(pool.labels())
-                    .withAnnotations(Map.of(GENERATION_ANNOTATION, generation(pool)))
                 .endMetadata()
                 .withSpec(podSpec(pool, proxy))
             .endTemplate()
@@ -136,7 +136,4 @@ public final class ProxyDeploymentModel {
   }
 
   /** Absent before the API server first stores the pool; rendered as 0 then. */
-  private static String generation(PoolIdentity pool) {
-    return pool.generation() == null ? "0" : Long.toString(pool.generation());
-  }
 }
