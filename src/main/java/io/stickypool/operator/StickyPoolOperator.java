@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.RuntimeInfo;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.health.EventSourceHealthIndicator;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -58,17 +58,11 @@ public final class StickyPoolOperator {
         .withUseSSAToPatchPrimaryResource(false)
         .withSSABasedCreateUpdateMatchForDependentResources(false)
         .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(settings.metrics()));
-    settings.leaderElection().ifPresent(l -> o.withLeaderElectionConfiguration(
-        LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(l.leaseName())
-            .withLeaseNamespace(l.leaseNamespace())
-            .withIdentity(l.identity())
-            .withLeaseDuration(l.leaseDuration())
-            .withRenewDeadline(l.renewDeadline())
-            .withRetryPeriod(l.retryPeriod())
-            .withLeaderCallbacks(leadership.callbacks(() -> lostLeadership(l)))
-            // We decide below; JOSDK would also exit while we release the lease on a clean stop.
-            .withExitOnStopLeading(false)
-            .build()));
+    // exitOnStopLeading=false: we decide in lostLeadership, because JOSDK would also exit while a
+    // clean stop() releases the lease. The builder refuses false outside tests; the constructor takes it.
+    settings.leaderElection().ifPresent(l -> o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(
+        l.leaseName(), l.leaseNamespace(), l.leaseDuration(), l.renewDeadline(), l.retryPeriod(), l.identity(),
+        leadership.callbacks(() -> lostLeadership(l)), false)));
   }
 
   /**
@@ -96,6 +90,11 @@ public final class StickyPoolOperator {
   /** True while this replica holds the Lease; always false without leader election. */
   public synchronized boolean isLeader() {
     return leadership != null && leadership.isLeader();
+  }
+
+  /** For tests: what JOSDK reports about the running controllers. */
+  synchronized RuntimeInfo runtimeInfo() {
+    return operator.getRuntimeInfo();
   }
 
   Readiness readiness() {
