@@ -78,8 +78,10 @@ class OperatorAdminMockServerTest {
   }
 
   @Test
-  void readinessFailsOnceTheOperatorStops() throws Exception {
+  void stopsServingAndIsNotReadyOnceStopped() throws Exception {
     operator.stop();
+    assertThat(operator.readiness()).isEqualTo(
+        new io.stickypool.operator.admin.Readiness(false, "operator: stopped\nleader election: off\n"));
     // the admin server stops with the operator: nothing listens any more
     Assertions.assertThatThrownBy(() -> get("/healthz", "GET")).isInstanceOf(java.io.IOException.class);
   }
