@@ -47,9 +47,15 @@ public final class StickyPoolOperator {
         c.settingNamespaces(settings.namespaces());
       }
     });
-    operator.start();
+    // Bind first: a taken port fails before we touch the cluster; /readyz says "starting" meanwhile.
     admin = settings.admin().map(a -> AdminServer.start(a, this::readiness, settings.metrics()::scrape))
         .orElse(null);
+    try {
+      operator.start();
+    } catch (RuntimeException e) {
+      stop();
+      throw e;
+    }
   }
 
   private void configure(ConfigurationServiceOverrider o, KubernetesClient client, OperatorSettings settings) {
