@@ -2,11 +2,26 @@ package io.stickypool.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.stickypool.operator.LeaderElectionSettings;
+import io.stickypool.operator.OperatorSettings;
 import io.stickypool.operator.StickyPoolOperator;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** Runs the Kubernetes operator. */
 @Command(
@@ -15,25 +30,118 @@ import picocli.CommandLine.Option;
     versionProvider = VersionProvider.class,
     description = "Run the StickyPool operator against the current kubeconfig or in-cluster config.")
 public final class OperatorCommand implements Callable<Integer> {
+  static final Path SERVICE_ACCOUNT_NAMESPACE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+
+  @Spec
+  CommandSpec spec;
+
   @Option(
       names = "--image",
       defaultValue = "ghcr.io/stickypool/stickypool:0.1.0",
       description = "Proxy image for pools that do not set spec.proxy.image (default: ${DEFAULT-VALUE}).")
   String image;
 
+  @Option(
+      names = "--namespace",
+      split = ",",
+      paramLabel = "NS",
+      description = "Namespace to watch; repeat or comma-separate for several. Without it: env WATCH_NAMESPACES "
+          + "(comma separated), else all namespaces.")
+  List<String> namespaces = new ArrayList<>();
+
+  @Option(
+      names = "--leader-election",
+      description = "Elect one active replica through a coordination.k8s.io/v1 Lease; turn on when running "
+          + "more than one replica (default: ${DEFAULT-VALUE}).")
+  boolean leaderElection;
+
+  @Option(
+      names = "--lease-name",
+      defaultValue = LeaderElectionSettings.DEFAULT_LEASE_NAME,
+      description = "Name of the leader-election Lease (default: ${DEFAULT-VALUE}).")
+  String leaseName;
+
+  @Option(
+      names = "--lease-namespace",
+      description = "Namespace of the Lease (default: env POD_NAMESPACE, else the pod's service-account namespace).")
+  String leaseNamespace;
+
+  @Option(
+      names = "--admin-address",
+      defaultValue = "0.0.0.0",
+      description = "Address of the /healthz, /readyz and /metrics server (default: ${DEFAULT-VALUE}).")
+  String adminAddress;
+
+  @Option(
+      names = "--admin-port",
+      defaultValue = "8081",
+      description = "Port of the /healthz, /readyz and /metrics server; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int adminPort;
+
   @Override
   public Integer call() throws InterruptedException {
+    OperatorSettings settings = settings(System.getenv(), SERVICE_ACCOUNT_NAMESPACE);
     KubernetesClient client = new KubernetesClientBuilder().build();
     StickyPoolOperator operator = new StickyPoolOperator();
     CountDownLatch stopped = new CountDownLatch(1);
-    // SIGTERM runs shutdown hooks: stop informers first, then release the client we own.
+    // SIGTERM runs shutdown hooks: stop the admin server, informers and the Lease, then the client we own.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.stop();
       client.close();
       stopped.countDown();
     }, "stickypool-operator-shutdown"));
-    operator.start(client, image);
+    operator.start(client, settings);
     stopped.await();
     return 0;
+  }
+
+  /** The settings the flags describe; env and the service-account file fill what flags leave open. */
+  OperatorSettings settings(Map<String, String> env, Path serviceAccountNamespace) {
+    if (adminPort < 0 || adminPort > 65535) {
+      throw new ParameterException(spec.commandLine(), "--admin-port must be 0..65535, got " + adminPort);
+    }
+    OperatorSettings.Builder b = OperatorSettings.builder(image)
+        .namespaces(watchedNamespaces(env))
+        .admin(new InetSocketAddress(adminAddress, adminPort));
+    if (leaderElection) {
+      b.leaderElection(LeaderElectionSettings.of(leaseName, leaseNamespace(env, serviceAccountNamespace),
+          identity(env)));
+    }
+    return b.build();
+  }
+
+  private Set<String> watchedNamespaces(Map<String, String> env) {
+    List<String> given = namespaces.isEmpty()
+        ? List.of(env.getOrDefault("WATCH_NAMESPACES", "").split(","))
+        : namespaces;
+    Set<String> out = new LinkedHashSet<>();
+    given.stream().map(String::trim).filter(s -> !s.isEmpty()).forEach(out::add);
+    return out;
+  }
+
+  private String leaseNamespace(Map<String, String> env, Path serviceAccountNamespace) {
+    if (leaseNamespace != null && !leaseNamespace.isBlank()) {
+      return leaseNamespace;
+    }
+    String fromEnv = env.get("POD_NAMESPACE");
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return fromEnv.trim();
+    }
+    try {
+      String fromFile = Files.readString(serviceAccountNamespace).trim();
+      if (!fromFile.isEmpty()) {
+        return fromFile;
+      }
+    } catch (IOException e) {
+      // not in a pod: fall through to the error below
+    }
+    throw new ParameterException(spec.commandLine(), "--leader-election needs the Lease namespace: pass "
+        + "--lease-namespace, or set env POD_NAMESPACE, or run in a pod (" + serviceAccountNamespace + ")");
+  }
+
+  /** Pod name plus a random suffix, so a restarted pod with the same name is a new candidate. */
+  private static String identity(Map<String, String> env) {
+    String pod = env.getOrDefault("POD_NAME", env.getOrDefault("HOSTNAME", "stickypool-operator"));
+    return pod + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 }

@@ -2,21 +2,144 @@ package io.stickypool.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.RuntimeInfo;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.health.EventSourceHealthIndicator;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.stickypool.operator.admin.AdminServer;
+import io.stickypool.operator.admin.Readiness;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Starts the controller; SSA is off everywhere so production runs the same paths the CRUD-mock tests cover. */
+/**
+ * Starts the controller, the optional Lease election and the optional admin server. SSA is off
+ * everywhere so production runs the same paths the CRUD-mock tests cover. start/stop are
+ * synchronized; the lost-leadership callback runs on fabric8's election thread.
+ */
 public final class StickyPoolOperator {
-  private Operator operator;
+  private static final Logger LOG = LoggerFactory.getLogger(StickyPoolOperator.class);
 
-  public synchronized void start(KubernetesClient client, String defaultImage) {
-    operator = new Operator(o -> o.withKubernetesClient(client)
+  private Operator operator;
+  private AdminServer admin;
+  private Leadership leadership;
+  private volatile boolean stopping;
+
+  /** All namespaces, no leader election, no admin server. */
+  public void start(KubernetesClient client, String defaultImage) {
+    start(client, OperatorSettings.builder(defaultImage).build());
+  }
+
+  public synchronized void start(KubernetesClient client, OperatorSettings settings) {
+    stopping = false;
+    new JvmMemoryMetrics().bindTo(settings.metrics());
+    new ProcessorMetrics().bindTo(settings.metrics());
+    leadership = settings.leaderElection().map(l -> new Leadership(l.identity())).orElse(null);
+    operator = new Operator(o -> configure(o, client, settings));
+    operator.register(new StickyPoolReconciler(client, settings.defaultImage()), c -> {
+      if (!settings.namespaces().isEmpty()) {
+        c.settingNamespaces(settings.namespaces());
+      }
+    });
+    // Bind first: a taken port fails before we touch the cluster; /readyz says "starting" meanwhile.
+    admin = settings.admin().map(a -> AdminServer.start(a, this::readiness, settings.metrics()::scrape))
+        .orElse(null);
+    try {
+      operator.start();
+    } catch (RuntimeException e) {
+      stop();
+      throw e;
+    }
+  }
+
+  private void configure(ConfigurationServiceOverrider o, KubernetesClient client, OperatorSettings settings) {
+    o.withKubernetesClient(client)
         .withCloseClientOnStop(false)
         .withUseSSAToPatchPrimaryResource(false)
-        .withSSABasedCreateUpdateMatchForDependentResources(false));
-    operator.register(new StickyPoolReconciler(client, defaultImage));
-    operator.start();
+        .withSSABasedCreateUpdateMatchForDependentResources(false)
+        .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(settings.metrics()));
+    // exitOnStopLeading=false: we decide in lostLeadership, because JOSDK would also exit while a
+    // clean stop() releases the lease. The builder refuses false outside tests; the constructor takes it.
+    settings.leaderElection().ifPresent(l -> o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(
+        l.leaseName(), l.leaseNamespace(), l.leaseDuration(), l.renewDeadline(), l.retryPeriod(), l.identity(),
+        leadership.callbacks(() -> lostLeadership(l)), false)));
+  }
+
+  /**
+   * JOSDK keeps processing events after the lease is gone, so a replica must not stay up as a
+   * second leader: exit (Kubernetes restarts the pod as a standby), or in tests stop the operator.
+   */
+  private void lostLeadership(LeaderElectionSettings l) {
+    if (stopping) {
+      return; // our own stop() released the lease
+    }
+    if (l.exitOnLostLeadership()) {
+      LOG.error("{} lost lease {}/{}; exiting so the pod restarts as a standby", l.identity(),
+          l.leaseNamespace(), l.leaseName());
+      System.exit(1);
+    }
+    LOG.warn("{} lost lease {}/{}; stopping the operator", l.identity(), l.leaseNamespace(), l.leaseName());
+    new Thread(this::stop, "stickypool-operator-lost-lease").start();
+  }
+
+  /** The admin server's address once started (port 0 resolves to the bound port). */
+  public synchronized Optional<InetSocketAddress> adminAddress() {
+    return Optional.ofNullable(admin).map(AdminServer::address);
+  }
+
+  /** True while this replica holds the Lease; always false without leader election. */
+  public synchronized boolean isLeader() {
+    return leadership != null && leadership.isLeader();
+  }
+
+  /** For tests: what JOSDK reports about the running controllers. */
+  synchronized RuntimeInfo runtimeInfo() {
+    return operator.getRuntimeInfo();
+  }
+
+  Readiness readiness() {
+    Operator current;
+    Leadership lease;
+    synchronized (this) {
+      current = operator;
+      lease = leadership;
+    }
+    String leaderLine = (lease == null ? "leader election: off" : lease.describe()) + "\n";
+    if (current == null) {
+      return new Readiness(false, "operator: stopped\n" + leaderLine);
+    }
+    RuntimeInfo info = current.getRuntimeInfo();
+    if (!info.isStarted()) {
+      return new Readiness(false, "operator: starting\n" + leaderLine);
+    }
+    if (!info.allEventSourcesAreHealthy()) {
+      return new Readiness(false, "operator: unhealthy event sources\n" + unhealthy(info) + leaderLine);
+    }
+    return new Readiness(true, "operator: ready\n" + leaderLine);
+  }
+
+  private static String unhealthy(RuntimeInfo info) {
+    StringBuilder out = new StringBuilder();
+    for (Map.Entry<String, Map<String, EventSourceHealthIndicator>> c : info.unhealthyEventSources().entrySet()) {
+      out.append(c.getValue().entrySet().stream()
+          .map(e -> "  " + c.getKey() + "/" + e.getKey() + ": " + e.getValue().getStatus() + "\n")
+          .collect(Collectors.joining()));
+    }
+    return out.toString();
   }
 
   public synchronized void stop() {
+    stopping = true;
+    if (admin != null) {
+      admin.stop();
+      admin = null;
+    }
     if (operator != null) {
       operator.stop();
       operator = null;

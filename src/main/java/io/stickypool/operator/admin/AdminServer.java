@@ -1,0 +1,106 @@
+package io.stickypool.operator.admin;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * Liveness, readiness and Prometheus metrics on the JDK's HTTP server (the operator package keeps
+ * Netty out). One daemon thread serves all probes: they are cheap and rare.
+ */
+public final class AdminServer {
+  static final String TEXT = "text/plain; charset=utf-8";
+  /** Prometheus text exposition format 0.0.4. */
+  static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final Supplier<Readiness> readiness;
+  private final Supplier<String> metrics;
+
+  private AdminServer(HttpServer server, Supplier<Readiness> readiness, Supplier<String> metrics) {
+    this.server = server;
+    this.readiness = readiness;
+    this.metrics = metrics;
+    this.executor = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "stickypool-operator-admin");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Binds and starts serving; a taken port fails here with the address in the message. */
+  public static AdminServer start(InetSocketAddress address, Supplier<Readiness> readiness,
+      Supplier<String> metrics) {
+    HttpServer http;
+    try {
+      http = HttpServer.create(address, 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException("admin server cannot bind " + address.getHostString() + ":"
+          + address.getPort() + " (" + e.getMessage() + "); choose another --admin-port/--admin-address", e);
+    }
+    AdminServer admin = new AdminServer(http, readiness, metrics);
+    http.createContext("/", admin::handle);
+    http.setExecutor(admin.executor);
+    http.start();
+    return admin;
+  }
+
+  public InetSocketAddress address() {
+    return server.getAddress();
+  }
+
+  public void stop() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String path = exchange.getRequestURI().getPath();
+      Supplier<Response> route = routes().get(path);
+      if (route == null) {
+        send(exchange, new Response(404, TEXT, "not found: " + path + "\n"));
+      } else if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+        send(exchange, new Response(405, TEXT, "method not allowed: " + exchange.getRequestMethod() + "\n"));
+      } else {
+        send(exchange, route.get());
+      }
+    }
+  }
+
+  private Map<String, Supplier<Response>> routes() {
+    return Map.of(
+        "/healthz", () -> new Response(200, TEXT, "ok\n"),
+        "/readyz", this::ready,
+        "/metrics", () -> new Response(200, PROMETHEUS_TEXT, metrics.get()));
+  }
+
+  private Response ready() {
+    Readiness r = readiness.get();
+    return new Response(r.ready() ? 200 : 503, TEXT, r.detail());
+  }
+
+  private static void send(HttpExchange exchange, Response response) throws IOException {
+    byte[] body = response.body().getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", response.contentType());
+    boolean head = "HEAD".equals(exchange.getRequestMethod());
+    exchange.sendResponseHeaders(response.status(), head ? -1 : body.length);
+    if (!head) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+
+  private record Response(int status, String contentType, String body) {}
+}
