@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -37,7 +38,10 @@ import org.slf4j.LoggerFactory;
  * Events. One reconcile per pool at a time (JOSDK); pools reconcile concurrently, so this class
  * keeps no per-reconcile state in fields.
  */
-@ControllerConfiguration(name = "stickypool")
+@ControllerConfiguration(
+    name = "stickypool",
+    generationAwareEventProcessing = false,
+    informer = @Informer(onUpdateFilter = PoolUpdateFilter.class))
 public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<StickyPool> {
   private static final Logger LOG = LoggerFactory.getLogger(StickyPoolReconciler.class);
   /** A safety net only: Service, slice and Deployment changes each trigger a reconcile at once. */

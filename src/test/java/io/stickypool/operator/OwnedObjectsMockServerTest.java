@@ -141,12 +141,15 @@ class OwnedObjectsMockServerTest {
         .toList();
   }
 
-  /** A reconcile starts by reading the backend Service and ends by patching the pool status. */
+  /**
+   * A reconcile reads the routes ConfigMap back early (Service and slices come from informer
+   * caches) and ends by patching the pool status.
+   */
   private static boolean reconciledAfterTrigger(List<RecordedRequest> seen) {
     int start = -1;
     for (int i = 0; i < seen.size(); i++) {
       String path = seen.get(i).getPath();
-      if (path.endsWith("/services/web")) {
+      if ("GET".equals(seen.get(i).getMethod()) && path.endsWith("/configmaps/web-routes")) {
         start = i;
       } else if (start >= 0 && path.endsWith(STATUS_PATH)) {
         return true;
