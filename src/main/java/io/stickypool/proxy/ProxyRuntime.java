@@ -92,7 +92,7 @@ public final class ProxyRuntime implements AutoCloseable {
     String token = config.adminTokenFile() == null ? null : Files.readString(config.adminTokenFile()).trim();
     this.admin =
         new AdminServer(
-            ProxyAdminEndpoints.routes(token, state, sessions, metrics, this::refreshGauges, () -> shuttingDown,
+            ProxyAdminEndpoints.routes(token, instanceName(), clock, state, sessions, metrics, this::refreshGauges, () -> shuttingDown,
                 routes::describe, () -> routesProblem, new ProxyAdminEndpoints.ReadinessOverride()),
             transport);
     this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -264,6 +264,21 @@ public final class ProxyRuntime implements AutoCloseable {
       shutdown(Duration.ZERO);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Who this proxy is in session reports: the pod name in Kubernetes, else the host name. */
+  private static String instanceName() {
+    for (String env : new String[] {"POD_NAME", "HOSTNAME"}) {
+      String value = System.getenv(env);
+      if (value != null && !value.isBlank()) {
+        return value;
+      }
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "stickypool-proxy";
     }
   }
 }

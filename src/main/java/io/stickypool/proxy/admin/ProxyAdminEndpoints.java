@@ -8,6 +8,7 @@ import io.stickypool.core.session.SessionTable;
 import io.stickypool.proxy.metrics.ProxyMetrics;
 import io.stickypool.proxy.routing.CompiledRoutes;
 import io.stickypool.proxy.routing.RoutingState;
+import java.time.Clock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -32,6 +33,8 @@ public final class ProxyAdminEndpoints {
    */
   public static AdminRoutes routes(
       String token,
+      String instance,
+      Clock clock,
       RoutingState state,
       SessionTable sessions,
       ProxyMetrics metrics,
@@ -58,7 +61,9 @@ public final class ProxyAdminEndpoints {
           return new AdminResponse(200, AdminResponse.PROMETHEUS,
               metrics.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         })
-        .read("/sessions", r -> AdminResponse.json(200, sessionsJson(state, sessions)));
+        .read("/sessions", r -> AdminResponse.json(200, sessionsJson(state, sessions)))
+        .read("/sessions/report", new SessionReportEndpoint(instance, state, sessions, clock))
+        .read("/drained", new DrainedEndpoint(state, sessions::liveSessions));
   }
 
   private static AdminResponse ready(
