@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The legacy discovery documents kubectl reads before any request ({@code /api}, {@code /apis},
@@ -27,9 +28,17 @@ final class DiscoveryDocuments {
   private static final List<String> ALL_VERBS =
       List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
   private static final List<String> SUBRESOURCE_VERBS = List.of("get", "patch", "update");
+  /** The built-in kinds of the "all" category that this sandbox serves (kubectl get all). */
+  private static final Set<String> CATEGORY_ALL =
+      Set.of("pods", "services", "deployments", "replicasets", "statefulsets");
 
   private record Kind(String name, String singular, String kind, boolean namespaced,
-      List<String> shortNames) {}
+      List<String> shortNames, List<String> categories) {
+    Kind(String name, String singular, String kind, boolean namespaced, List<String> shortNames) {
+      this(name, singular, kind, namespaced, shortNames,
+          CATEGORY_ALL.contains(name) ? List.of("all") : List.of());
+    }
+  }
 
   /** Group version ("v1" for the core group) to the resources it serves, in discovery order. */
   private final Map<String, List<APIResource>> resources = new LinkedHashMap<>();
@@ -71,7 +80,7 @@ final class DiscoveryDocuments {
     resources.computeIfAbsent(groupVersion, gv -> new ArrayList<>()).add(new APIResourceBuilder()
         .withName(k.name()).withSingularName(k.singular()).withKind(k.kind())
         .withNamespaced(k.namespaced()).withVerbs(ALL_VERBS).withShortNames(k.shortNames())
-        .build());
+        .withCategories(k.categories()).build());
   }
 
   private void add(CustomResourceDefinition crd) {
@@ -84,7 +93,8 @@ final class DiscoveryDocuments {
       }
       String gv = spec.getGroup() + "/" + v.getName();
       add(gv, new Kind(names.getPlural(), names.getSingular(), names.getKind(), namespaced,
-          Optional.ofNullable(names.getShortNames()).orElse(List.of())));
+          Optional.ofNullable(names.getShortNames()).orElse(List.of()),
+          Optional.ofNullable(names.getCategories()).orElse(List.of())));
       if (v.getSubresources() != null && v.getSubresources().getStatus() != null) {
         resources.get(gv).add(new APIResourceBuilder().withName(names.getPlural() + "/status")
             .withSingularName("").withKind(names.getKind()).withNamespaced(namespaced)

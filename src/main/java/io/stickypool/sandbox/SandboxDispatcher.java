@@ -31,6 +31,10 @@ final class SandboxDispatcher extends Dispatcher {
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
+    return declaredJson(answer(request));
+  }
+
+  private MockResponse answer(RecordedRequest request) {
     String full = request.getPath();
     int q = full.indexOf('?');
     String path = q < 0 ? full : full.substring(0, q);
@@ -42,14 +46,17 @@ final class SandboxDispatcher extends Dispatcher {
     if (answered.isPresent()) {
       return answered.get();
     }
+    Optional<InvolvedObjectSelector> about = InvolvedObjectSelector.of(path, query);
+    MockResponse response = about.isEmpty() ? crud.dispatch(request)
+        : eventsAbout(request, path, about.get());
     String accept = Optional.ofNullable(request.getHeader("Accept")).orElse("");
     if (accept.contains("as=Table") && !query.contains("watch=")) {
       var cols = tables.columnsFor(path);
       if (cols.isPresent()) {
-        return asTable(crud.dispatch(request), cols.get());
+        return asTable(response, cols.get());
       }
     }
-    return crud.dispatch(request);
+    return response;
   }
 
   private Optional<MockResponse> discoveryAnswer(String path) {
@@ -79,6 +86,31 @@ final class SandboxDispatcher extends Dispatcher {
     } catch (Exception e) {
       return plain;
     }
+  }
+
+  private MockResponse eventsAbout(RecordedRequest request, String path,
+      InvolvedObjectSelector about) {
+    MockResponse all = crud.dispatch(new RecordedRequest(request.getHttpVersion(),
+        request.method(), about.pathFor(path), request.getHeaders(), request.getBody()));
+    if (all.code() != 200 || all.getBody() == null) {
+      return all;
+    }
+    try {
+      return json(200, about.filter(all.getBody().readUtf8()));
+    } catch (Exception e) {
+      return all;
+    }
+  }
+
+  /**
+   * The mock leaves Content-Type unset; kubectl's typed clients (describe of built-in kinds) ask
+   * for protobuf first and would then try to read the JSON body as protobuf.
+   */
+  private static MockResponse declaredJson(MockResponse response) {
+    if (response.getWebSocketListener() == null && response.header("Content-Type") == null) {
+      response.setHeader("Content-Type", "application/json");
+    }
+    return response;
   }
 
   private static MockResponse json(int code, String body) {

@@ -75,7 +75,9 @@ class KubectlOnEmbeddedApiTest {
         "rolebinding.rbac.authorization.k8s.io/web-proxy");
     await().atMost(WAIT).pollInterval(Duration.ofMillis(500))
         .untilAsserted(() -> assertThat(kubectl.ok("get", "events")).contains("BackendAdded"));
-    assertThat(kubectl.ok("describe", "sp", "web")).contains("Name:", "web", "Kind:", "StickyPool");
+    assertThat(kubectl.ok("describe", "sp", "web")).contains("Name:", "web", "Kind:", "StickyPool")
+        .containsPattern("Events:[\\s\\S]*BackendAdded");
+    assertThat(kubectl.ok("get", "all")).contains("service/web-proxy", "deployment.apps/web-proxy");
     assertThat(kubectl.ok("delete", "sp", "web")).contains("\"web\" deleted");
     await().atMost(WAIT).pollInterval(Duration.ofMillis(500))
         .untilAsserted(() -> assertThat(kubectl.ok("get", "sp")).contains("No resources found"));
