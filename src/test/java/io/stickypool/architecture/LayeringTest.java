@@ -10,7 +10,9 @@ import com.tngtech.archunit.lang.ArchRule;
 /**
  * The dependency rule of the architecture: core decides and depends on nothing; the proxy moves
  * bytes and never sees the operator (and sees Kubernetes only through its routes-source adapter);
- * the operator talks to Kubernetes and never touches Netty; the API classes stand alone.
+ * the operator talks to Kubernetes and never touches Netty; the API classes stand alone. The
+ * sandbox (an embedded mock Kubernetes API for trying things without a cluster) is the only code
+ * that may use fabric8's mock server, and the layers that run in production never use the sandbox.
  */
 @AnalyzeClasses(packages = "io.stickypool", importOptions = ImportOption.DoNotIncludeTests.class)
 class LayeringTest {
@@ -19,6 +21,9 @@ class LayeringTest {
   private static final String JOSDK = "io.javaoperatorsdk..";
   private static final String JACKSON = "com.fasterxml.jackson..";
   private static final String MICROMETER = "io.micrometer..";
+  private static final String MOCK_SERVER = "io.fabric8.kubernetes.client.server.mock..";
+  private static final String MOCK_WEB_SERVER = "io.fabric8.mockwebserver..";
+  private static final String SANDBOX = "io.stickypool.sandbox..";
 
   @ArchTest
   static final ArchRule coreDependsOnTheJdkOnly =
@@ -72,5 +77,30 @@ class LayeringTest {
           .resideInAnyPackage(
               NETTY, FABRIC8, JOSDK, "io.stickypool.proxy..", "io.stickypool.operator..")
           .because("the snapshot codec is shared by the operator (writer) and the proxy (reader)")
+          .allowEmptyShould(true);
+
+  @ArchTest
+  static final ArchRule onlyTheSandboxUsesTheMockServer =
+      noClasses()
+          .that().resideOutsideOfPackage(SANDBOX)
+          .should().dependOnClassesThat().resideInAnyPackage(MOCK_SERVER, MOCK_WEB_SERVER)
+          .because("the mock server ships in the jar only to back the no-cluster sandbox");
+
+  @ArchTest
+  static final ArchRule productionLayersNeverUseTheSandbox =
+      noClasses()
+          .that().resideInAnyPackage(
+              "io.stickypool.core..", "io.stickypool.proxy..", "io.stickypool.operator..",
+              "io.stickypool.api..", "io.stickypool.contract..")
+          .should().dependOnClassesThat().resideInAPackage(SANDBOX)
+          .because("the sandbox is a demo harness; entry points (cli, demo) may start it");
+
+  @ArchTest
+  static final ArchRule sandboxIsOnlyAnApiServer =
+      noClasses()
+          .that().resideInAPackage(SANDBOX)
+          .should().dependOnClassesThat()
+          .resideInAnyPackage("io.stickypool.operator..", "io.stickypool.proxy..", NETTY, JOSDK)
+          .because("it serves the Kubernetes API; whoever starts it brings the operator")
           .allowEmptyShould(true);
 }
