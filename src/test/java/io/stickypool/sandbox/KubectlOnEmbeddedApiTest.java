@@ -81,6 +81,10 @@ class KubectlOnEmbeddedApiTest {
     assertThat(kubectl.ok("delete", "sp", "web")).contains("\"web\" deleted");
     await().atMost(WAIT).pollInterval(Duration.ofMillis(500))
         .untilAsserted(() -> assertThat(kubectl.ok("get", "sp")).contains("No resources found"));
+    assertThat(kubectl.ok("get", "deploy,svc,cm,secret,sa,role,rolebinding"))
+        .as("the operator's finalizer removed what the pool owned; the user's Service stays")
+        .doesNotContain("web-proxy", "web-routes", "web-keys");
+    assertThat(kubectl.ok("get", "svc", "web")).contains("web");
   }
 
   @Test
