@@ -9,6 +9,7 @@ import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.contract.RoutingSnapshotCodec;
 import io.stickypool.core.backend.BackendId;
 import io.stickypool.core.drain.BackendDrainStatus;
+import io.stickypool.core.drain.DrainPhase;
 import io.stickypool.core.snapshot.AffinitySettings;
 import io.stickypool.core.snapshot.CookieSettings;
 import io.stickypool.core.snapshot.PlacementSettings;
@@ -24,8 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Previous snapshot and drain statuses per pool uid. Memory is the fast path; after an operator
  * restart the previous snapshot is parsed back from the routes ConfigMap so the version never goes
- * down and a good backend list is never replaced by an empty one. Drain statuses are not persisted:
- * after a restart drain deadlines restart from "now" (a known gap).
+ * down and a good backend list is never replaced by an empty one. Drain statuses are restored from
+ * that snapshot too, which lists each backend's state and drain deadline: a restart neither
+ * extends a drain nor re-announces backends as added.
  */
 final class PoolMemory {
   private record Entry(RoutingSnapshot snapshot, Map<BackendId, BackendDrainStatus> statuses) {}
@@ -36,17 +38,48 @@ final class PoolMemory {
   private final RoutingSnapshotCodec codec = new RoutingSnapshotCodec();
   private final ObjectMapper json = new ObjectMapper();
 
+  /**
+   * The next sync result, not yet remembered: call {@link #commit} once it is published, so that a
+   * reconcile that fails half way is redone in full, Events included, by JOSDK's retry.
+   */
   EndpointSync sync(StickyPool pool, ConfigMap routes, ObservedEndpoints observed, Instant now) {
     String uid = pool.getMetadata().getUid();
     Entry previous = byUid.get(uid);
-    if (previous == null) {
-      previous = new Entry(parse(routes), Map.of());
-    }
     PoolSettings settings = PoolSettings.of(pool.getSpec());
+    if (previous == null) {
+      RoutingSnapshot published = parse(routes);
+      previous = new Entry(published, restored(published, settings, now));
+    }
     SnapshotBuilder builder = new SnapshotBuilder(settings.drain(), settings.affinity(), settings.placement());
-    EndpointSync sync = builder.next(previous.snapshot(), previous.statuses(), observed, Map.of(), now);
-    byUid.put(uid, new Entry(sync.snapshot(), sync.statuses()));
-    return sync;
+    return builder.next(previous.snapshot(), previous.statuses(), observed, Map.of(), now);
+  }
+
+  void commit(StickyPool pool, EndpointSync sync) {
+    byUid.put(pool.getMetadata().getUid(), new Entry(sync.snapshot(), sync.statuses()));
+  }
+
+  /**
+   * The drain statuses a published snapshot implies. A drain's start is not published; it is
+   * taken as its deadline minus the drain timeout, which is exact unless the timeout was edited.
+   */
+  static Map<BackendId, BackendDrainStatus> restored(
+      RoutingSnapshot snapshot, PoolSettings settings, Instant now) {
+    Map<BackendId, BackendDrainStatus> statuses = new java.util.LinkedHashMap<>();
+    if (snapshot == null) {
+      return statuses;
+    }
+    for (io.stickypool.core.backend.Backend b : snapshot.backends()) {
+      DrainPhase phase = switch (b.state()) {
+        case ACTIVE -> DrainPhase.ACTIVE;
+        case DRAINING -> DrainPhase.DRAINING;
+        case DRAINED -> DrainPhase.DRAINED;
+        case UNAVAILABLE -> DrainPhase.UNAVAILABLE;
+      };
+      Instant since = phase == DrainPhase.DRAINING
+          ? b.drainDeadline().minus(settings.drain().drainTimeout()) : now;
+      statuses.put(b.id(), new BackendDrainStatus(phase, since, b.drainDeadline()));
+    }
+    return statuses;
   }
 
   void forget(String uid) {

@@ -106,6 +106,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
       OwnedObjects.own(obj, pool);
       OwnedObjects.apply(client, obj);
     }
+    memory.commit(pool, sync);
     sync.transitions().forEach(t -> events.transition(pool, t));
     if (sync.snapshotChanged()) {
       events.routesUpdated(pool, sync);

@@ -163,7 +163,10 @@ class StickyPoolLifecycleMockServerTest {
     });
 
     await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(cluster.pool("web").getStatus().getObservedGeneration()).isEqualTo(2L);
+      StickyPool now = cluster.pool("web");
+      assertThat(now.getStatus().getObservedGeneration())
+          .as("generation %s, conditions %s", now.getMetadata().getGeneration(), now.getStatus().getConditions())
+          .isEqualTo(2L);
       assertThat(cluster.routes("web").at("/affinity/cookie/name").asText()).isEqualTo("shop-session");
     });
     assertThat(cluster.routesVersion("web")).isEqualTo(version + 1);
@@ -211,6 +214,41 @@ class StickyPoolLifecycleMockServerTest {
     await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.backendStates("web")).hasSize(4));
     assertThat(cluster.routesVersion("web")).as("continues from the ConfigMap").isEqualTo(version + 1);
     assertThat(cluster.keys("web")).as("live cookies stay valid").isEqualTo(keys);
+  }
+
+  @Test
+  void restartedOperatorKeepsDrainDeadlinesAndAnnouncesNoBackendAgain() {
+    cluster.createService("web");
+    cluster.writeSlice("web", "web-abc", 0, 3, 8080,
+        e -> "10.0.0.2".equals(e.getAddresses().get(0)) ? MockCluster.terminating(e) : e);
+    cluster.createPool(cluster.samplePool("pool-cookie.yaml"));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.backendStates("web")).contains("web-1=Draining"));
+    // Restart only after the first reconcile finished (status written): stopping the operator
+    // interrupts a reconcile in flight, and its Events would be lost with it (at most once).
+    await().atMost(WAIT).untilAsserted(() -> assertReady("web"));
+    String deadline = drainDeadline("web-1");
+
+    operator.stop();
+    operator = new StickyPoolOperator();
+    operator.start(client, IMAGE);
+    cluster.writeSlice("web", "web-abc", 0, 4, 8080,
+        e -> "10.0.0.2".equals(e.getAddresses().get(0)) ? MockCluster.terminating(e) : e);
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.backendStates("web")).hasSize(4));
+    assertThat(drainDeadline("web-1")).as("a restart does not extend a drain").isEqualTo(deadline);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.eventReasons())
+        .as("web-0 and web-2 at first, web-3 after the restart; web-1 drains once")
+        .filteredOn(r -> r.startsWith("Backend"))
+        .containsExactlyInAnyOrder("BackendAdded", "BackendAdded", "BackendDraining", "BackendAdded"));
+  }
+
+  private String drainDeadline(String backend) {
+    for (var b : cluster.routes("web").get("backends")) {
+      if (backend.equals(b.get("id").asText())) {
+        return b.get("drainDeadline").asText();
+      }
+    }
+    throw new AssertionError(backend + " is not in the routes");
   }
 
   @Test
