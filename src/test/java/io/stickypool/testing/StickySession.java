@@ -11,11 +11,13 @@ import java.util.List;
 
 /**
  * One browser-like client session against the proxy: keeps the affinity cookie it is given and
- * sends it back, records which backend answered each request and every Set-Cookie it saw.
+ * sends it back, records which backend answered each request and every Set-Cookie it saw. Given
+ * several proxy ports (replicas behind one Service), it alternates between them request by request.
  */
 public final class StickySession {
   private final HttpClient client;
-  private final URI base;
+  private final List<URI> bases;
+  private int next;
   private final String cookieName;
   private String cookie;
   private final List<String> backends = new ArrayList<>();
@@ -23,13 +25,18 @@ public final class StickySession {
   private int rebalanced;
 
   public StickySession(HttpClient client, int port, String cookieName) {
+    this(client, List.of(port), cookieName);
+  }
+
+  public StickySession(HttpClient client, List<Integer> ports, String cookieName) {
     this.client = client;
-    this.base = URI.create("http://127.0.0.1:" + port);
+    this.bases = ports.stream().map(p -> URI.create("http://127.0.0.1:" + p)).toList();
     this.cookieName = cookieName;
   }
 
   /** GET {@code path}; returns the response (backend id in the body). */
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    URI base = bases.get(next++ % bases.size());
     HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10));
     if (cookie != null) {
       b.header("Cookie", cookieName + "=" + cookie + "; theme=dark");
