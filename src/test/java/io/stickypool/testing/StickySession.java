@@ -21,6 +21,7 @@ public final class StickySession {
   private final String cookieName;
   private String cookie;
   private final List<String> backends = new ArrayList<>();
+  private final List<java.time.Instant> answeredAt = new ArrayList<>();
   private int setCookies;
   private int rebalanced;
 
@@ -53,6 +54,7 @@ public final class StickySession {
     }
     if (r.statusCode() == 200) {
       backends.add(r.headers().firstValue("X-Backend").orElse("?"));
+      answeredAt.add(java.time.Instant.now());
     }
     return r;
   }
@@ -67,6 +69,11 @@ public final class StickySession {
 
   public List<String> backends() {
     return backends;
+  }
+
+  /** When the request that {@link #backends()} lists at the same index was answered. */
+  public List<java.time.Instant> answeredAt() {
+    return answeredAt;
   }
 
   public String lastBackend() {
