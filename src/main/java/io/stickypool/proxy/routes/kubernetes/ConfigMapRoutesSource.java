@@ -1,0 +1,217 @@
+package io.stickypool.proxy.routes.kubernetes;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.stickypool.core.snapshot.RoutingSnapshot;
+import io.stickypool.proxy.config.ProxyConfig;
+import io.stickypool.proxy.routes.RestartOnlySettings;
+import io.stickypool.proxy.routes.RoutesListener;
+import io.stickypool.proxy.routes.RoutesSource;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes from the pool's ConfigMap, watched through the API server so a change reaches the proxy
+ * in milliseconds (a mounted ConfigMap lags by the kubelet's 60-90 s sync). The informer is
+ * restricted to the one name, which is all the proxy's Role allows (list/watch by
+ * {@code metadata.name} field selector).
+ *
+ * <p>Static stability: a missing ConfigMap or key, invalid content or a broken watch is reported
+ * through {@link RoutesListener#onRoutesError} and nothing is delivered in its place, so the proxy
+ * keeps serving its last good snapshot. Once the source is healthy again its snapshot is delivered
+ * again, even at the same version, so the listener knows the routes are current.
+ *
+ * <p>Broken watch: fabric8 reconnects by itself; its exception handler tells us when a list or
+ * watch fails, and a watchdog polls {@code isWatching()} to notice both the loss (when no
+ * exception is raised) and the recovery, after which the informer's cached copy is re-applied.
+ *
+ * <p>Only the routes are reloaded; a change to the {@code proxy:} block is logged as needing a
+ * restart, as with the file source.
+ *
+ * <p>Threading: informer callbacks, the exception handler and the watchdog run on different
+ * threads; every state change goes through the synchronized {@link #apply} and {@link #report}.
+ */
+public final class ConfigMapRoutesSource implements RoutesSource {
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigMapRoutesSource.class);
+  static final Duration DEFAULT_START_WAIT = Duration.ofSeconds(10);
+  static final Duration DEFAULT_WATCHDOG_PERIOD = Duration.ofMillis(500);
+
+  private final KubernetesClient client;
+  private final ConfigMapRef ref;
+  private final Duration startWait;
+  private final Duration watchdogPeriod;
+  private final String origin;
+  private final CompletableFuture<Void> firstOutcome = new CompletableFuture<>();
+  private SharedIndexInformer<ConfigMap> informer;
+  private ScheduledExecutorService watchdog;
+  private RoutesListener listener;
+  private RoutingSnapshot delivered;
+  private ProxyConfig lastGood;
+  private String problem;
+  private boolean seenWatching;
+  private boolean disconnected;
+
+  public ConfigMapRoutesSource(KubernetesClient client, ConfigMapRef ref) {
+    this(client, ref, DEFAULT_START_WAIT, DEFAULT_WATCHDOG_PERIOD);
+  }
+
+  ConfigMapRoutesSource(KubernetesClient client, ConfigMapRef ref, Duration startWait, Duration watchdogPeriod) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.ref = Objects.requireNonNull(ref, "ref");
+    this.startWait = startWait;
+    this.watchdogPeriod = watchdogPeriod;
+    this.origin = ref.origin();
+  }
+
+  /**
+   * Starts watching and returns once the first snapshot is delivered or a problem is reported, or
+   * after the start wait (10 s) with a report; the watch carries on in every case.
+   */
+  @Override
+  public void start(RoutesListener routes) throws InterruptedException {
+    this.listener = Objects.requireNonNull(routes, "listener");
+    informer = client.configMaps().inNamespace(ref.namespace()).withName(ref.name())
+        .runnableInformer(0);
+    informer.exceptionHandler((started, failure) -> {
+      watchFailed(failure);
+      return true;
+    });
+    informer.addEventHandler(new Events());
+    informer.start();
+    watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "sp-routes-watchdog");
+      t.setDaemon(true);
+      return t;
+    });
+    long period = watchdogPeriod.toMillis();
+    watchdog.scheduleWithFixedDelay(this::checkWatch, period, period, TimeUnit.MILLISECONDS);
+    awaitFirstOutcome();
+  }
+
+  private void awaitFirstOutcome() throws InterruptedException {
+    try {
+      firstOutcome.get(startWait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      report("no answer from the API server for ConfigMap " + ref + " within "
+          + startWait.toSeconds() + "s; still trying");
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the first outcome is only ever completed normally", e);
+    }
+  }
+
+  @Override
+  public String describe() {
+    return origin;
+  }
+
+  @Override
+  public void close() {
+    if (watchdog != null) {
+      watchdog.shutdownNow();
+    }
+    if (informer != null) {
+      informer.close();
+    }
+  }
+
+  /** A valid document is delivered unless it is the version already delivered with no problem since. */
+  private synchronized void apply(ConfigMap configMap) {
+    ProxyConfig config;
+    try {
+      config = RoutesDocument.parse(configMap, ref);
+    } catch (RoutesUnavailableException e) {
+      report(e.getMessage());
+      return;
+    }
+    RestartOnlySettings.warnIfChanged(LOG, origin, lastGood, config);
+    lastGood = config;
+    RoutingSnapshot routes = config.routes();
+    if (problem == null && delivered != null && routes.version() == delivered.version()) {
+      LOG.debug("{}: ConfigMap changed but its snapshot version {} did not", origin, routes.version());
+      return;
+    }
+    delivered = routes;
+    problem = null;
+    listener.onRoutes(routes, origin);
+    firstOutcome.complete(null);
+  }
+
+  /** Reports a problem once, however often a retrying informer repeats it. */
+  private synchronized void report(String detail) {
+    if (!detail.equals(problem)) {
+      problem = detail;
+      LOG.warn("{}: {}; keeping the last good routes", origin, detail);
+      listener.onRoutesError(origin, detail);
+    }
+    firstOutcome.complete(null);
+  }
+
+  private void watchFailed(Throwable failure) {
+    synchronized (this) {
+      disconnected = true;
+    }
+    report("API server unreachable: " + failure.getMessage());
+  }
+
+  /** Notices a watch lost without an exception, and a recovered one (then re-applies the cache). */
+  private void checkWatch() {
+    try {
+      boolean watching = informer.isWatching();
+      synchronized (this) {
+        if (watching && disconnected) {
+          disconnected = false;
+          LOG.info("{}: watching again", origin);
+          applyCached();
+        } else if (!watching && seenWatching && !disconnected) {
+          disconnected = true;
+          report("API server unreachable: the watch of ConfigMap " + ref + " broke; reconnecting");
+        }
+        seenWatching |= watching;
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("{}: watch check failed", origin, e);
+    }
+  }
+
+  private synchronized void applyCached() {
+    ConfigMap cached = informer.getStore().getByKey(ref.namespace() + "/" + ref.name());
+    if (cached == null) {
+      report(RoutesDocument.notFound(ref).getMessage());
+    } else {
+      apply(cached);
+    }
+  }
+
+  private final class Events implements ResourceEventHandler<ConfigMap> {
+    @Override
+    public void onAdd(ConfigMap configMap) {
+      apply(configMap);
+    }
+
+    @Override
+    public void onUpdate(ConfigMap before, ConfigMap after) {
+      apply(after);
+    }
+
+    @Override
+    public void onDelete(ConfigMap configMap, boolean finalStateUnknown) {
+      report(RoutesDocument.notFound(ref).getMessage());
+    }
+
+    /** The list came back empty: the ConfigMap does not exist (yet). */
+    @Override
+    public void onNothing() {
+      report(RoutesDocument.notFound(ref).getMessage());
+    }
+  }
+}
