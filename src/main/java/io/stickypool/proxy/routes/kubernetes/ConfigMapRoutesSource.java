@@ -31,45 +31,48 @@ import org.slf4j.LoggerFactory;
  * keeps serving its last good snapshot. Once the source is healthy again its snapshot is delivered
  * again, even at the same version, so the listener knows the routes are current.
  *
- * <p>Broken watch: fabric8 reconnects by itself; its exception handler tells us when a list or
- * watch fails, and a watchdog polls {@code isWatching()} to notice both the loss (when no
- * exception is raised) and the recovery, after which the informer's cached copy is re-applied.
+ * <p>Broken watch: fabric8 reconnects by itself. Its exception handler reports a failed list or
+ * relist at once, but a watch that drops with an error is retried inside the watch manager, forever
+ * and silently: {@code isWatching()} stays true and no handler is called (seen on the mock API
+ * server). So a probe also reads the ConfigMap by name every few seconds: a failed read reports
+ * the API server unreachable, and a successful one applies what it read, which both ends an
+ * outage and catches any change the watch missed. The probe is one GET per period, which the
+ * proxy's Role allows.
  *
  * <p>Only the routes are reloaded; a change to the {@code proxy:} block is logged as needing a
  * restart, as with the file source.
  *
- * <p>Threading: informer callbacks, the exception handler and the watchdog run on different
+ * <p>Threading: informer callbacks, the exception handler and the probe run on different
  * threads; every state change goes through the synchronized {@link #apply} and {@link #report}.
  */
 public final class ConfigMapRoutesSource implements RoutesSource {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigMapRoutesSource.class);
   static final Duration DEFAULT_START_WAIT = Duration.ofSeconds(10);
-  static final Duration DEFAULT_WATCHDOG_PERIOD = Duration.ofMillis(500);
+  static final Duration DEFAULT_PROBE_PERIOD = Duration.ofSeconds(5);
 
   private final KubernetesClient client;
   private final ConfigMapRef ref;
   private final Duration startWait;
-  private final Duration watchdogPeriod;
+  private final Duration probePeriod;
   private final String origin;
   private final CompletableFuture<Void> firstOutcome = new CompletableFuture<>();
   private SharedIndexInformer<ConfigMap> informer;
-  private ScheduledExecutorService watchdog;
+  private ScheduledExecutorService probe;
   private RoutesListener listener;
   private RoutingSnapshot delivered;
   private ProxyConfig lastGood;
   private String problem;
-  private boolean seenWatching;
-  private boolean disconnected;
+  private boolean unreachable;
 
   public ConfigMapRoutesSource(KubernetesClient client, ConfigMapRef ref) {
-    this(client, ref, DEFAULT_START_WAIT, DEFAULT_WATCHDOG_PERIOD);
+    this(client, ref, DEFAULT_START_WAIT, DEFAULT_PROBE_PERIOD);
   }
 
-  ConfigMapRoutesSource(KubernetesClient client, ConfigMapRef ref, Duration startWait, Duration watchdogPeriod) {
+  ConfigMapRoutesSource(KubernetesClient client, ConfigMapRef ref, Duration startWait, Duration probePeriod) {
     this.client = Objects.requireNonNull(client, "client");
     this.ref = Objects.requireNonNull(ref, "ref");
     this.startWait = startWait;
-    this.watchdogPeriod = watchdogPeriod;
+    this.probePeriod = probePeriod;
     this.origin = ref.origin();
   }
 
@@ -83,18 +86,18 @@ public final class ConfigMapRoutesSource implements RoutesSource {
     informer = client.configMaps().inNamespace(ref.namespace()).withName(ref.name())
         .runnableInformer(0);
     informer.exceptionHandler((started, failure) -> {
-      watchFailed(failure);
+      apiFailed(failure);
       return true;
     });
     informer.addEventHandler(new Events());
     informer.start();
-    watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "sp-routes-watchdog");
+    probe = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "sp-routes-probe");
       t.setDaemon(true);
       return t;
     });
-    long period = watchdogPeriod.toMillis();
-    watchdog.scheduleWithFixedDelay(this::checkWatch, period, period, TimeUnit.MILLISECONDS);
+    long period = probePeriod.toMillis();
+    probe.scheduleWithFixedDelay(this::probe, period, period, TimeUnit.MILLISECONDS);
     awaitFirstOutcome();
   }
 
@@ -116,15 +119,19 @@ public final class ConfigMapRoutesSource implements RoutesSource {
 
   @Override
   public void close() {
-    if (watchdog != null) {
-      watchdog.shutdownNow();
+    if (probe != null) {
+      probe.shutdownNow();
     }
     if (informer != null) {
       informer.close();
     }
   }
 
-  /** A valid document is delivered unless it is the version already delivered with no problem since. */
+  /**
+   * A valid document is delivered when it is newer than the last delivered, or when a problem was
+   * reported since (so the listener learns the routes are current again). Older ones are skipped:
+   * the probe and the watch may see the same changes in either order.
+   */
   private synchronized void apply(ConfigMap configMap) {
     ProxyConfig config;
     try {
@@ -136,8 +143,8 @@ public final class ConfigMapRoutesSource implements RoutesSource {
     RestartOnlySettings.warnIfChanged(LOG, origin, lastGood, config);
     lastGood = config;
     RoutingSnapshot routes = config.routes();
-    if (problem == null && delivered != null && routes.version() == delivered.version()) {
-      LOG.debug("{}: ConfigMap changed but its snapshot version {} did not", origin, routes.version());
+    if (problem == null && delivered != null && routes.version() <= delivered.version()) {
+      LOG.debug("{}: snapshot version {} is not newer than {}", origin, routes.version(), delivered.version());
       return;
     }
     delivered = routes;
@@ -156,39 +163,41 @@ public final class ConfigMapRoutesSource implements RoutesSource {
     firstOutcome.complete(null);
   }
 
-  private void watchFailed(Throwable failure) {
+  private void apiFailed(Throwable failure) {
     synchronized (this) {
-      disconnected = true;
+      unreachable = true;
     }
-    report("API server unreachable: " + failure.getMessage());
+    report("API server unreachable: " + describe(failure));
   }
 
-  /** Notices a watch lost without an exception, and a recovered one (then re-applies the cache). */
-  private void checkWatch() {
+  /** The client's message and, when it wraps one, the root cause (such as ConnectException). */
+  private static String describe(Throwable failure) {
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == failure ? failure.toString() : failure.getMessage() + " (" + root + ")";
+  }
+
+  /** Reads the ConfigMap directly: an outage the watch hides shows here, and so does its end. */
+  private void probe() {
+    ConfigMap current;
     try {
-      boolean watching = informer.isWatching();
-      synchronized (this) {
-        if (watching && disconnected) {
-          disconnected = false;
-          LOG.info("{}: watching again", origin);
-          applyCached();
-        } else if (!watching && seenWatching && !disconnected) {
-          disconnected = true;
-          report("API server unreachable: the watch of ConfigMap " + ref + " broke; reconnecting");
-        }
-        seenWatching |= watching;
-      }
+      current = client.configMaps().inNamespace(ref.namespace()).withName(ref.name()).get();
     } catch (RuntimeException e) {
-      LOG.warn("{}: watch check failed", origin, e);
+      apiFailed(e);
+      return;
     }
-  }
-
-  private synchronized void applyCached() {
-    ConfigMap cached = informer.getStore().getByKey(ref.namespace() + "/" + ref.name());
-    if (cached == null) {
-      report(RoutesDocument.notFound(ref).getMessage());
-    } else {
-      apply(cached);
+    synchronized (this) {
+      if (unreachable) {
+        unreachable = false;
+        LOG.info("{}: API server reachable again", origin);
+      }
+      if (current == null) {
+        report(RoutesDocument.notFound(ref).getMessage());
+      } else {
+        apply(current);
+      }
     }
   }
 

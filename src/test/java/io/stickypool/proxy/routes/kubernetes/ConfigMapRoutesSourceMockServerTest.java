@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class ConfigMapRoutesSourceMockServerTest {
   static final ConfigMapRef REF = new ConfigMapRef("shop", "web-routes");
   static final Duration TIMEOUT = Duration.ofSeconds(10);
-  static final Duration WATCHDOG = Duration.ofMillis(100);
+  static final Duration PROBE = Duration.ofMillis(200);
 
   KubernetesMockServer server;
   KubernetesClient client;
@@ -33,7 +33,7 @@ class ConfigMapRoutesSourceMockServerTest {
   @BeforeEach
   void setUp() {
     configMaps = new RoutesConfigMaps(client, REF);
-    source = new ConfigMapRoutesSource(client, REF, TIMEOUT, WATCHDOG);
+    source = new ConfigMapRoutesSource(client, REF, TIMEOUT, PROBE);
   }
 
   @AfterEach
