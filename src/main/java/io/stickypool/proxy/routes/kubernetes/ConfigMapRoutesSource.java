@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.stickypool.contract.GoDurations;
 import io.stickypool.core.snapshot.RoutingSnapshot;
 import io.stickypool.proxy.config.ProxyConfig;
 import io.stickypool.proxy.routes.RestartOnlySettings;
@@ -35,9 +36,9 @@ import org.slf4j.LoggerFactory;
  * relist at once, but a watch that drops with an error is retried inside the watch manager, forever
  * and silently: {@code isWatching()} stays true and no handler is called (seen on the mock API
  * server). So a probe also reads the ConfigMap by name every few seconds: a failed read reports
- * the API server unreachable, and a successful one applies what it read, which both ends an
- * outage and catches any change the watch missed. The probe is one GET per period, which the
- * proxy's Role allows.
+ * the API server unreachable; the first successful one after that applies what it read, ending
+ * the outage; any later read applies only a snapshot newer than the watch delivered (one the watch
+ * missed). The probe is one GET per period, which the proxy's Role allows.
  *
  * <p>Only the routes are reloaded; a change to the {@code proxy:} block is logged as needing a
  * restart, as with the file source.
@@ -106,7 +107,7 @@ public final class ConfigMapRoutesSource implements RoutesSource {
       firstOutcome.get(startWait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       report("no answer from the API server for ConfigMap " + ref + " within "
-          + startWait.toSeconds() + "s; still trying");
+          + GoDurations.format(startWait) + "; still trying");
     } catch (ExecutionException e) {
       throw new IllegalStateException("the first outcome is only ever completed normally", e);
     }
@@ -128,25 +129,30 @@ public final class ConfigMapRoutesSource implements RoutesSource {
   }
 
   /**
-   * A valid document is delivered when it is newer than the last delivered, or when a problem was
-   * reported since (so the listener learns the routes are current again). Older ones are skipped:
-   * the probe and the watch may see the same changes in either order.
+   * A valid document is delivered when it is newer than the last delivered, or, when {@code
+   * current} (the watch's ordered view, or the probe's first read after an outage), also when a
+   * problem was reported since, so the listener learns the routes are current again. Otherwise the
+   * probe's reads never undo the watch's: a read that raced a deletion or a fix would hide it. For
+   * the same reason only a current document's problems are reported.
    */
-  private synchronized void apply(ConfigMap configMap) {
+  private synchronized void apply(ConfigMap configMap, boolean current) {
     ProxyConfig config;
     try {
       config = RoutesDocument.parse(configMap, ref);
     } catch (RoutesUnavailableException e) {
-      report(e.getMessage());
+      if (current) {
+        report(e.getMessage());
+      }
+      return;
+    }
+    RoutingSnapshot routes = config.routes();
+    boolean newer = delivered == null || routes.version() > delivered.version();
+    if (!newer && !(current && problem != null)) {
+      LOG.debug("{}: snapshot version {} is not newer than {}", origin, routes.version(), delivered.version());
       return;
     }
     RestartOnlySettings.warnIfChanged(LOG, origin, lastGood, config);
     lastGood = config;
-    RoutingSnapshot routes = config.routes();
-    if (problem == null && delivered != null && routes.version() <= delivered.version()) {
-      LOG.debug("{}: snapshot version {} is not newer than {}", origin, routes.version(), delivered.version());
-      return;
-    }
     delivered = routes;
     problem = null;
     listener.onRoutes(routes, origin);
@@ -189,14 +195,15 @@ public final class ConfigMapRoutesSource implements RoutesSource {
       return;
     }
     synchronized (this) {
-      if (unreachable) {
-        unreachable = false;
+      boolean recovering = unreachable;
+      unreachable = false;
+      if (recovering) {
         LOG.info("{}: API server reachable again", origin);
       }
-      if (current == null) {
+      if (current != null) {
+        apply(current, recovering);
+      } else if (recovering) {
         report(RoutesDocument.notFound(ref).getMessage());
-      } else {
-        apply(current);
       }
     }
   }
@@ -204,12 +211,12 @@ public final class ConfigMapRoutesSource implements RoutesSource {
   private final class Events implements ResourceEventHandler<ConfigMap> {
     @Override
     public void onAdd(ConfigMap configMap) {
-      apply(configMap);
+      apply(configMap, true);
     }
 
     @Override
     public void onUpdate(ConfigMap before, ConfigMap after) {
-      apply(after);
+      apply(after, true);
     }
 
     @Override

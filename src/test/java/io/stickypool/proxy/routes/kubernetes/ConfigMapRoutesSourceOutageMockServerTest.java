@@ -74,6 +74,23 @@ class ConfigMapRoutesSourceOutageMockServerTest {
     }
   }
 
+  @Test
+  void reportsAnApiServerThatNeverAnswersAfterTheStartWait() throws Exception {
+    // Connections are accepted by the kernel's backlog, but nothing ever answers.
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        KubernetesClient client = clientFor(silent.getLocalPort());
+        ConfigMapRoutesSource source = new ConfigMapRoutesSource(
+            client, REF, Duration.ofMillis(300), ConfigMapRoutesSourceMockServerTest.PROBE)) {
+      long started = System.nanoTime();
+      source.start(recorder);
+
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+      assertThat(recorder.errors).containsExactly(
+          "no answer from the API server for ConfigMap shop/web-routes within 300ms; still trying");
+      assertThat(recorder.routes).isEmpty();
+    }
+  }
+
   private static KubernetesMockServer serve(KubernetesMixedDispatcher objects, int port) {
     KubernetesMockServer server =
         new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), objects, false);
