@@ -1,5 +1,6 @@
 package io.stickypool.cli;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stickypool.contract.GoDurations;
 import io.stickypool.contract.SnapshotFormatException;
 import io.stickypool.core.cookie.KeyRing;
@@ -10,15 +11,21 @@ import io.stickypool.proxy.config.ProxyConfigLoader;
 import io.stickypool.proxy.routes.FileRoutesSource;
 import io.stickypool.proxy.routes.RoutesSource;
 import io.stickypool.proxy.routes.StaticRoutesSource;
+import io.stickypool.proxy.routes.kubernetes.ConfigMapRef;
+import io.stickypool.proxy.routes.kubernetes.ConfigMapRoutesSource;
+import io.stickypool.proxy.routes.kubernetes.RoutesDocument;
 import io.stickypool.proxy.server.ProxyServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -28,9 +35,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Runs the affinity proxy from a config file ({@code --config}, reloaded when it changes) or from
- * quick-start flags, until the JVM is asked to stop (SIGTERM, Ctrl-C), then drains gracefully.
- * Exit codes: 2 for bad flags, 1 for an unreadable or invalid config or key file.
+ * Runs the affinity proxy from a config file ({@code --config}, reloaded when it changes), from a
+ * ConfigMap watched through the API server ({@code --config-map}, how the operator runs it in a
+ * pod) or from quick-start flags, until the JVM is asked to stop (SIGTERM, Ctrl-C), then drains
+ * gracefully. Exit codes: 2 for bad flags, 1 for an unreadable or invalid config, ConfigMap or
+ * key file.
  */
 @Command(
     name = "proxy",
@@ -43,7 +52,8 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  stickypool proxy --backend a=127.0.0.1:18081 --backend b=127.0.0.1:18082",
       "  stickypool proxy --affinity header:X-Session-Id --backend a=10.0.0.10:8080",
-      "  stickypool proxy --config samples/proxy-local.yaml"
+      "  stickypool proxy --config samples/proxy-local.yaml",
+      "  stickypool proxy --config-map web-routes        (in a pod, namespace from POD_NAMESPACE)"
     })
 public final class ProxyCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ProxyCommand.class);
@@ -56,12 +66,24 @@ public final class ProxyCommand implements Callable<Integer> {
           + " it changes. Replaces the flags below except --drain-grace.")
   Path configFile;
 
+  @Option(names = "--config-map", paramLabel = "[NAMESPACE/]NAME",
+      description = "Like --config, but the document is key proxy.json of this ConfigMap, watched"
+          + " through the API server. Namespace default: $POD_NAMESPACE, else the service"
+          + " account's.")
+  String configMap;
+
   @Mixin QuickStartFlags flags = new QuickStartFlags();
 
   @Option(names = "--drain-grace", paramLabel = "DURATION", defaultValue = "30s",
       description = "On shutdown, how long in-flight requests may take before they are cut"
           + " (default: ${DEFAULT-VALUE}).")
   String drainGrace;
+
+  /** Replaced in tests by a client of the mock API server. */
+  Supplier<KubernetesClient> kubernetes = ConfigMapFlag::client;
+  UnaryOperator<String> environment = System::getenv;
+  private KubernetesClient client;
+  private ConfigMapRef configMapRef;
 
   @Override
   public Integer call() throws Exception {
@@ -70,6 +92,7 @@ public final class ProxyCommand implements Callable<Integer> {
     try {
       config = config();
     } catch (IOException e) {
+      closeClient();
       return fail(e.getMessage());
     } catch (SnapshotFormatException e) {
       return fail(configFile + ": " + e.getMessage());
@@ -83,6 +106,9 @@ public final class ProxyCommand implements Callable<Integer> {
    * @throws CommandLine.ParameterException for flags that are wrong or conflict
    */
   ProxyConfig config() throws IOException, SnapshotFormatException {
+    if (configMap != null) {
+      return configMapConfig();
+    }
     if (configFile == null) {
       try {
         return flags.toConfig();
@@ -98,6 +124,40 @@ public final class ProxyCommand implements Callable<Integer> {
     return ProxyConfigLoader.load(configFile);
   }
 
+  /** The ConfigMap's document, read once now for the {@code proxy:} block bound at start. */
+  private ProxyConfig configMapConfig() throws IOException {
+    List<String> conflicting = new ArrayList<>(flags.given());
+    if (configFile != null) {
+      conflicting.add(0, "--config");
+    }
+    if (!conflicting.isEmpty()) {
+      throw usageError("--config-map cannot be combined with " + String.join(", ", conflicting)
+          + ": the ConfigMap's proxy: block holds those settings");
+    }
+    try {
+      configMapRef = ConfigMapFlag.resolve(configMap, environment, ConfigMapFlag.SERVICE_ACCOUNT_NAMESPACE);
+    } catch (IllegalArgumentException e) {
+      throw usageError(e.getMessage());
+    }
+    client = kubernetes.get();
+    return RoutesDocument.fetch(client, configMapRef);
+  }
+
+  private RoutesSource routesSource(ProxyConfig config) {
+    if (configMapRef != null) {
+      return new ConfigMapRoutesSource(client, configMapRef);
+    }
+    return configFile != null
+        ? new FileRoutesSource(configFile)
+        : new StaticRoutesSource(config.routes(), COMMAND_LINE_ORIGIN);
+  }
+
+  private void closeClient() {
+    if (client != null) {
+      client.close();
+    }
+  }
+
   private Duration drainGrace() {
     try {
       return GoDurations.parse(drainGrace);
@@ -107,14 +167,13 @@ public final class ProxyCommand implements Callable<Integer> {
   }
 
   private int run(ProxyConfig config, Duration grace) throws Exception {
-    RoutesSource routes = configFile != null
-        ? new FileRoutesSource(configFile)
-        : new StaticRoutesSource(config.routes(), COMMAND_LINE_ORIGIN);
+    RoutesSource routes = routesSource(config);
     KeyFileSource keySource = config.keyFile() == null ? null : new KeyFileSource(config.keyFile());
     KeyRing keys;
     try {
       keys = keySource == null ? generatedKeys() : keySource.load();
     } catch (IOException | IllegalArgumentException e) {
+      closeClient();
       return fail(e.getMessage());
     }
     ProxyRuntime runtime;
@@ -122,6 +181,7 @@ public final class ProxyCommand implements Callable<Integer> {
       runtime = ProxyRuntime.start(config, routes, keys);
     } catch (Exception e) {
       routes.close();
+      closeClient();
       throw e;
     }
     if (keySource != null) {
@@ -133,7 +193,11 @@ public final class ProxyCommand implements Callable<Integer> {
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(
-        () -> stop(runtime, routes, keySource, grace, out, stopped), "sp-shutdown"));
+        () -> {
+          stop(runtime, routes, keySource, grace, out);
+          closeClient();
+          stopped.countDown();
+        }, "sp-shutdown"));
     stopped.await();
     return 0;
   }
@@ -145,7 +209,7 @@ public final class ProxyCommand implements Callable<Integer> {
   }
 
   private static void stop(ProxyRuntime runtime, RoutesSource routes, KeyFileSource keys,
-      Duration grace, PrintWriter out, CountDownLatch stopped) {
+      Duration grace, PrintWriter out) {
     try {
       ProxyServer.ShutdownReport report = runtime.shutdown(grace);
       out.println("stickypool proxy: stopped: " + report.open() + " connections open, "
@@ -160,7 +224,6 @@ public final class ProxyCommand implements Callable<Integer> {
       }
       routes.close();
       runtime.close();
-      stopped.countDown();
     }
   }
 

@@ -93,7 +93,7 @@ final class QuickStartFlags {
   ProxyConfig toConfig() {
     if (backends.isEmpty()) {
       throw new IllegalArgumentException(
-          "give --config FILE, or at least one --backend ID=HOST:PORT");
+          "give --config FILE, --config-map NAME, or at least one --backend ID=HOST:PORT");
     }
     int threads = workers == null ? 0 : workers;
     if (threads < 0) {

@@ -127,7 +127,7 @@ class ProxyCommandTest {
             "--listen '8080': expected HOST:PORT, such as 127.0.0.1:8080 or [::1]:8080"),
         Arguments.of(List.of(A, "--workers", "-1"),
             "--workers -1: expected 0 (one per core) or more"),
-        Arguments.of(List.of(), "give --config FILE, or at least one --backend ID=HOST:PORT"),
+        Arguments.of(List.of(), "give --config FILE, --config-map NAME, or at least one --backend ID=HOST:PORT"),
         Arguments.of(List.of("--config", "proxy.yaml", A, "--workers", "2"),
             "--config cannot be combined with --backend, --workers: put those settings in the"
                 + " config file"));

@@ -19,24 +19,27 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The proxy Deployment {@code <pool>-proxy}. Pods run from mounted files: the routes ConfigMap
- * (re-read on change) and the keys Secret (watched by the proxy, so a rotation needs no restart).
+ * The proxy Deployment {@code <pool>-proxy}. Pods read the routes ConfigMap through the API server
+ * ({@code proxy --config-map}, watched, so a change lands in milliseconds rather than after the
+ * kubelet's 60-90 s volume sync, which matters for draining) with their own ServiceAccount, whose
+ * Role grants exactly that ConfigMap (ProxyRbacModel). The keys Secret is still a mounted file the
+ * proxy watches, so a rotation needs no restart.
  *
  * <p>Assumes the image's entrypoint is {@code java -jar /app/stickypool.jar}, so the args are the
  * CLI's subcommand and flags. {@code --drain-grace} is left at its 30 s default; the pod's 45 s
  * grace period leaves room for the JVM to exit after the drain report.
  *
  * <p>Only a change to this Deployment's own fields rolls the pods. The {@code proxy:} block, read at
- * start only, holds nothing but the port, which the container port already carries; snapshot and
- * key changes reach running pods as file updates. Other pool spec changes (affinity, drain) must
+ * start only, holds nothing but the port, which the container port already carries; snapshot
+ * changes reach running pods through the watch and key changes as file updates. Other pool spec changes (affinity, drain) must
  * not restart every proxy, so the template deliberately carries no pool generation.
  */
 public final class ProxyDeploymentModel {
-  static final List<String> ARGS = List.of("proxy", "--config", ProxyLayout.CONFIG_FILE);
+  /** The downward-API variable that gives {@code --config-map NAME} its namespace. */
+  static final String NAMESPACE_ENV = "POD_NAMESPACE";
   static final long RUN_AS_USER = 10001L;
   static final long TERMINATION_GRACE_SECONDS = 45L;
   private static final String CONTAINER = "proxy";
-  private static final String ROUTES_VOLUME = "routes";
   private static final String KEYS_VOLUME = "keys";
   private static final String TMP_VOLUME = "tmp";
 
@@ -61,19 +64,30 @@ public final class ProxyDeploymentModel {
   private static PodSpec podSpec(PoolIdentity pool, EffectiveProxy proxy) {
     return new PodSpecBuilder()
         .withServiceAccountName(pool.proxyName())
-        // The proxy reads mounted files in this mode and never calls the API server.
-        .withAutomountServiceAccountToken(false)
+        // The proxy watches its routes ConfigMap with this account's token.
+        .withAutomountServiceAccountToken(true)
         .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
-        .withContainers(container(proxy))
+        .withContainers(container(pool, proxy))
         .withVolumes(volumes(pool))
         .build();
   }
 
-  private static Container container(EffectiveProxy proxy) {
+  static List<String> args(PoolIdentity pool) {
+    return List.of("proxy", "--config-map", pool.routesName());
+  }
+
+  private static Container container(PoolIdentity pool, EffectiveProxy proxy) {
     return new ContainerBuilder()
         .withName(CONTAINER)
         .withImage(proxy.image())
-        .withArgs(ARGS)
+        .withArgs(args(pool))
+        .addNewEnv()
+            .withName(NAMESPACE_ENV)
+            // apiVersion as the API server defaults it, so applies show no false drift.
+            .withNewValueFrom()
+                .withNewFieldRef().withApiVersion("v1").withFieldPath("metadata.namespace").endFieldRef()
+            .endValueFrom()
+        .endEnv()
         .addNewPort()
             .withName(ProxyLayout.HTTP_PORT_NAME)
             .withContainerPort(proxy.port())
@@ -90,7 +104,6 @@ public final class ProxyDeploymentModel {
         .withResources(proxy.resources())
         .withSecurityContext(securityContext())
         .withVolumeMounts(
-            mount(ROUTES_VOLUME, ProxyLayout.ROUTES_DIR, true),
             mount(KEYS_VOLUME, ProxyLayout.KEYS_DIR, true),
             mount(TMP_VOLUME, ProxyLayout.TMP_DIR, false))
         .build();
@@ -126,8 +139,6 @@ public final class ProxyDeploymentModel {
 
   private static List<Volume> volumes(PoolIdentity pool) {
     return List.of(
-        new VolumeBuilder().withName(ROUTES_VOLUME)
-            .withNewConfigMap().withName(pool.routesName()).endConfigMap().build(),
         new VolumeBuilder().withName(KEYS_VOLUME)
             .withNewSecret().withSecretName(pool.keysName()).endSecret().build(),
         // The JVM writes perf data and temp files; the root filesystem is read-only.

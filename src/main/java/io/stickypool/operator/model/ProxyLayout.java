@@ -1,13 +1,12 @@
 package io.stickypool.operator.model;
 
 /**
- * Where things live inside a proxy pod. The ConfigMap's document names the key file by path, and
- * the Deployment mounts the volumes at these paths, so both read them from here.
+ * Where things live inside a proxy pod, and the routes ConfigMap's key. The ConfigMap's document
+ * names the key file by path, and the Deployment mounts the keys Secret at that path, so both read
+ * them from here. The proxy reads the ConfigMap through the API server, not from a volume.
  */
 final class ProxyLayout {
-  static final String ROUTES_DIR = "/etc/stickypool/routes";
   static final String CONFIG_KEY = "proxy.json";
-  static final String CONFIG_FILE = ROUTES_DIR + "/" + CONFIG_KEY;
   static final String KEYS_DIR = "/etc/stickypool/keys";
   static final String KEYS_KEY = "keys";
   static final String KEY_FILE = KEYS_DIR + "/" + KEYS_KEY;

@@ -12,10 +12,10 @@ import java.util.List;
 
 /**
  * The proxy's identity and the least it may read: its own routes ConfigMap and keys Secret, by
- * name, read-only. Today's pods run from mounted files with no token mounted, so these rights are
- * unused; they exist so the in-cluster routes source (which watches the ConfigMap directly) can be
- * switched on without widening anything. {@code watch} with {@code resourceNames} works because
- * clients watch with a {@code metadata.name} field selector.
+ * name, read-only. Pods mount this account's token and watch the ConfigMap through the API server
+ * ({@code proxy --config-map}); the Secret is read from a mounted file today, so its rights are
+ * unused for now. {@code watch} with {@code resourceNames} works because clients watch with a
+ * {@code metadata.name} field selector.
  */
 public final class ProxyRbacModel {
   static final List<String> READ_VERBS = List.of("get", "list", "watch");

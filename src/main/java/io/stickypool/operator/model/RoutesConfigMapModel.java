@@ -15,10 +15,11 @@ import io.stickypool.core.snapshot.RoutingSnapshot;
 import java.util.Map;
 
 /**
- * The ConfigMap {@code <pool>-routes} that each proxy pod mounts and runs from with {@code proxy
- * --config}. Its one key holds the routing snapshot plus the {@code proxy:} block, so the pod
- * needs no flags: the proxy re-reads the routes when the kubelet swaps the file, and reads the
- * {@code proxy:} block at start only (docs/proxy-config.md).
+ * The ConfigMap {@code <pool>-routes} that each proxy pod watches through the API server and runs
+ * from with {@code proxy --config-map}. Its one key holds the routing snapshot plus the {@code
+ * proxy:} block (the same document {@code proxy --config} reads from a file), so the pod needs no
+ * other flags: the proxy applies new routes as the watch delivers them, and reads the {@code
+ * proxy:} block at start only (docs/proxy-config.md).
  *
  * <p>The {@code proxy:} block binds admin on all interfaces because kubelet probes and metrics
  * scrapers reach it over the pod IP; no {@code adminTokenFile} is set, so state-changing admin
@@ -53,7 +54,7 @@ public final class RoutesConfigMapModel {
         .build();
   }
 
-  /** The text {@code proxy --config} reads: the snapshot's fields, then the {@code proxy:} block. */
+  /** The text the proxy reads: the snapshot's fields, then the {@code proxy:} block. */
   public String document(int proxyPort, RoutingSnapshot snapshot) {
     ObjectNode root = codec.toTree(snapshot);
     ObjectNode proxy = root.putObject("proxy");

@@ -7,8 +7,6 @@ import io.stickypool.proxy.config.ProxyConfigLoader;
 import io.stickypool.proxy.config.WatchedFile;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,7 +89,7 @@ public final class FileRoutesSource implements RoutesSource {
       listener.onRoutesError(origin, e.getMessage());
       return;
     }
-    warnAboutRestartOnlySettings(config);
+    RestartOnlySettings.warnIfChanged(LOG, origin, lastGood, config);
     lastGood = config;
     RoutingSnapshot routes = config.routes();
     if (delivered != null && sameRoutes(routes, delivered)) {
@@ -107,36 +105,5 @@ public final class FileRoutesSource implements RoutesSource {
 
   private static boolean sameRoutes(RoutingSnapshot a, RoutingSnapshot b) {
     return a.withBackends(b.version(), a.backends()).equals(b);
-  }
-
-  private void warnAboutRestartOnlySettings(ProxyConfig next) {
-    if (lastGood == null) {
-      return;
-    }
-    List<String> changed = restartOnlyChanges(lastGood, next);
-    if (!changed.isEmpty()) {
-      LOG.warn("{}: proxy.{} changed; routes are reloaded now, these settings only after a restart",
-          origin, String.join(", proxy.", changed));
-    }
-  }
-
-  /** The names of the {@code proxy:} settings that differ; none of them is reloaded live. */
-  static List<String> restartOnlyChanges(ProxyConfig before, ProxyConfig after) {
-    List<String> changed = new ArrayList<>();
-    addIfChanged(changed, "listen", before.listen(), after.listen());
-    addIfChanged(changed, "admin", before.admin(), after.admin());
-    addIfChanged(changed, "limits", before.limits(), after.limits());
-    addIfChanged(changed, "workerThreads", before.workerThreads(), after.workerThreads());
-    addIfChanged(changed, "maxSessions", before.maxSessions(), after.maxSessions());
-    addIfChanged(changed, "health", before.health(), after.health());
-    addIfChanged(changed, "keyFile", before.keyFile(), after.keyFile());
-    addIfChanged(changed, "adminTokenFile", before.adminTokenFile(), after.adminTokenFile());
-    return changed;
-  }
-
-  private static void addIfChanged(List<String> out, String name, Object before, Object after) {
-    if (!Objects.equals(before, after)) {
-      out.add(name);
-    }
   }
 }

@@ -91,18 +91,22 @@ class PoolModelTest {
     assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(security.getCapabilities().getAdd()).isNullOrEmpty();
     assertThat(security.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
-    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    assertThat(pod.getAutomountServiceAccountToken())
+        .as("the proxy watches its ConfigMap with this token").isTrue();
     assertThat(pod.getServiceAccountName()).isEqualTo("web-proxy");
     assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(45L);
   }
 
   @Test
-  void proxyRunsFromTheMountedConfigWithProbesOnAdmin() {
+  void proxyWatchesItsConfigMapThroughTheApiWithProbesOnAdmin() {
     Container proxy = desired.deployment().getSpec().getTemplate().getSpec().getContainers().get(0);
 
     assertThat(proxy.getImage()).isEqualTo(IMAGE);
-    assertThat(proxy.getArgs())
-        .containsExactly("proxy", "--config", "/etc/stickypool/routes/proxy.json");
+    assertThat(proxy.getArgs()).containsExactly("proxy", "--config-map", "web-routes");
+    assertThat(proxy.getEnv()).singleElement().satisfies(env -> {
+      assertThat(env.getName()).isEqualTo("POD_NAMESPACE");
+      assertThat(env.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+    });
     assertThat(proxy.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
         .containsExactly("http:8080", "admin:9901");
     assertThat(proxy.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
@@ -111,8 +115,9 @@ class PoolModelTest {
     assertThat(proxy.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("admin");
     assertThat(proxy.getVolumeMounts())
         .extracting(m -> m.getMountPath() + ":" + m.getReadOnly())
-        .containsExactly(
-            "/etc/stickypool/routes:true", "/etc/stickypool/keys:true", "/tmp:null");
+        .containsExactly("/etc/stickypool/keys:true", "/tmp:null");
+    assertThat(desired.deployment().getSpec().getTemplate().getSpec().getVolumes())
+        .extracting(v -> v.getName()).containsExactly("keys", "tmp");
     assertThat(desired.deployment().getSpec().getReplicas()).isEqualTo(2);
     assertThat(desired.deployment().getSpec().getTemplate().getMetadata().getAnnotations())
         .as("a pool spec change must not roll every proxy").isNullOrEmpty();

@@ -5,14 +5,12 @@ import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.stickypool.core.snapshot.RoutingSnapshot;
 import io.stickypool.proxy.config.ProxyConfig;
 import io.stickypool.proxy.config.ProxyConfigLoader;
+import io.stickypool.testing.RecordingRoutesListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +19,7 @@ class FileRoutesSourceTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
   @TempDir Path dir;
-  private final Recorder recorder = new Recorder();
+  private final RecordingRoutesListener recorder = new RecordingRoutesListener();
   private FileRoutesSource source;
 
   @AfterEach
@@ -181,30 +179,8 @@ class FileRoutesSourceTest {
     ProxyConfig after = ProxyConfigLoader.parse(config("b").replace("127.0.0.1:8080",
         "127.0.0.1:8081\n  workerThreads: 2\n  limits: {headerTimeout: 5s}"), dir);
 
-    assertThat(FileRoutesSource.restartOnlyChanges(before, after))
+    assertThat(RestartOnlySettings.changes(before, after))
         .containsExactly("listen", "limits", "workerThreads");
-    assertThat(FileRoutesSource.restartOnlyChanges(before, before)).isEmpty();
-  }
-
-  /** Records what the source delivers; called from the source's thread. */
-  static final class Recorder implements RoutesListener {
-    final List<RoutingSnapshot> routes = new CopyOnWriteArrayList<>();
-    final List<String> origins = new CopyOnWriteArrayList<>();
-    final List<String> errors = new CopyOnWriteArrayList<>();
-
-    @Override
-    public void onRoutes(RoutingSnapshot snapshot, String origin) {
-      routes.add(snapshot);
-      origins.add(origin);
-    }
-
-    @Override
-    public void onRoutesError(String origin, String detail) {
-      errors.add(detail);
-    }
-
-    RoutingSnapshot last() {
-      return routes.get(routes.size() - 1);
-    }
+    assertThat(RestartOnlySettings.changes(before, before)).isEmpty();
   }
 }
