@@ -15,6 +15,7 @@ import io.stickypool.core.snapshot.PlacementSettings;
 import io.stickypool.core.snapshot.RoutingSnapshot;
 import io.stickypool.operator.endpoints.EndpointSync;
 import io.stickypool.operator.endpoints.ObservedEndpoints;
+import io.stickypool.operator.endpoints.SessionStats;
 import io.stickypool.operator.endpoints.SnapshotBuilder;
 
 import java.time.Instant;
@@ -36,7 +37,9 @@ final class PoolMemory {
   private final RoutingSnapshotCodec codec = new RoutingSnapshotCodec();
   private final ObjectMapper json = new ObjectMapper();
 
-  EndpointSync sync(StickyPool pool, ConfigMap routes, ObservedEndpoints observed, Instant now) {
+  /** @param sessions drain-safe session figures: a backend absent from it counts as unknown */
+  EndpointSync sync(StickyPool pool, ConfigMap routes, ObservedEndpoints observed,
+      Map<BackendId, SessionStats> sessions, Instant now) {
     String uid = pool.getMetadata().getUid();
     Entry previous = byUid.get(uid);
     if (previous == null) {
@@ -44,7 +47,7 @@ final class PoolMemory {
     }
     PoolSettings settings = PoolSettings.of(pool.getSpec());
     SnapshotBuilder builder = new SnapshotBuilder(settings.drain(), settings.affinity(), settings.placement());
-    EndpointSync sync = builder.next(previous.snapshot(), previous.statuses(), observed, Map.of(), now);
+    EndpointSync sync = builder.next(previous.snapshot(), previous.statuses(), observed, sessions, now);
     byUid.put(uid, new Entry(sync.snapshot(), sync.statuses()));
     return sync;
   }
