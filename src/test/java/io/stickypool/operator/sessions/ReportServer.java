@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A stand-in proxy admin port on 127.0.0.1: serves whatever body the test last set on
@@ -20,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 public final class ReportServer implements AutoCloseable {
   private final HttpServer server;
   private final CountDownLatch closed = new CountDownLatch(1);
-  private volatile String body = "{}";
+  private volatile Supplier<String> body = () -> "{}";
   private volatile int status = 200;
   private volatile Duration delay = Duration.ZERO;
 
@@ -36,7 +37,7 @@ public final class ReportServer implements AutoCloseable {
         if (!delay.isZero() && closed.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
           return;
         }
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = body.get().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
@@ -50,6 +51,11 @@ public final class ReportServer implements AutoCloseable {
   }
 
   public ReportServer serve(String body) {
+    return serve(() -> body);
+  }
+
+  /** A body computed per request, e.g. from what the operator published, as a real proxy's is. */
+  public ReportServer serve(Supplier<String> body) {
     this.body = body;
     return this;
   }
