@@ -1,6 +1,7 @@
 package io.stickypool.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stickypool.contract.GoDurations;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.stickypool.operator.LeaderElectionSettings;
 import io.stickypool.operator.OperatorSettings;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -78,6 +80,20 @@ public final class OperatorCommand implements Callable<Integer> {
       description = "Port of the /healthz, /readyz and /metrics server; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int adminPort;
 
+  @Option(
+      names = "--session-refresh",
+      defaultValue = "10s",
+      description = "How often each pool asks its proxies for live sessions, as a duration such as 10s or "
+          + "1m (default: ${DEFAULT-VALUE}).")
+  String sessionRefresh;
+
+  @Option(
+      names = "--drain-refresh",
+      defaultValue = "2s",
+      description = "How often instead while one of the pool's backends is draining, so drains end soon "
+          + "after their last session (default: ${DEFAULT-VALUE}).")
+  String drainRefresh;
+
   @Override
   public Integer call() throws InterruptedException {
     OperatorSettings settings = settings(System.getenv(), SERVICE_ACCOUNT_NAMESPACE);
@@ -102,12 +118,26 @@ public final class OperatorCommand implements Callable<Integer> {
     }
     OperatorSettings.Builder b = OperatorSettings.builder(image)
         .namespaces(watchedNamespaces(env))
-        .admin(new InetSocketAddress(adminAddress, adminPort));
+        .admin(new InetSocketAddress(adminAddress, adminPort))
+        .sessionRefresh(duration("--session-refresh", sessionRefresh))
+        .drainRefresh(duration("--drain-refresh", drainRefresh));
     if (leaderElection) {
       b.leaderElection(LeaderElectionSettings.of(leaseName, leaseNamespace(env, serviceAccountNamespace),
           identity(env)));
     }
     return b.build();
+  }
+
+  private Duration duration(String flag, String text) {
+    try {
+      Duration d = GoDurations.parse(text);
+      if (!d.isZero()) {
+        return d;
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), flag + ": " + e.getMessage());
+    }
+    throw new ParameterException(spec.commandLine(), flag + " must be more than 0s, got " + text);
   }
 
   private Set<String> watchedNamespaces(Map<String, String> env) {

@@ -1,6 +1,7 @@
 package io.stickypool.operator;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -30,6 +31,9 @@ final class PoolEventSources {
   private static final String SLICES = "endpointslices";
   private static final String SERVICES = "services";
   private static final String DEPLOYMENTS = "proxy-deployments";
+  private static final String PODS = "proxy-pods";
+  private static final String PODS_BY_POOL = "proxy-pods-by-pool";
+  private static final String MANAGED_BY = "app.kubernetes.io/managed-by=" + PoolIdentity.MANAGED_BY;
 
   private PoolEventSources() {}
 
@@ -55,10 +59,37 @@ final class PoolEventSources {
     var deploymentConfig = InformerEventSourceConfiguration.from(Deployment.class, StickyPool.class)
         .withName(DEPLOYMENTS)
         .withNamespacesInheritedFromController()
-        .withLabelSelector("app.kubernetes.io/managed-by=" + PoolIdentity.MANAGED_BY)
+        .withLabelSelector(MANAGED_BY)
         .build();
     return List.of(slices, new InformerEventSource<>(serviceConfig, ctx),
-        new InformerEventSource<>(deploymentConfig, ctx));
+        new InformerEventSource<>(deploymentConfig, ctx), proxyPods(ctx));
+  }
+
+  /**
+   * The proxy pods, whose admin ports report live sessions. A pod that turns ready (or goes) starts
+   * a reconcile, so a new replica is asked at once rather than at the next refresh.
+   */
+  private static InformerEventSource<Pod, StickyPool> proxyPods(EventSourceContext<StickyPool> ctx) {
+    var podConfig = InformerEventSourceConfiguration.from(Pod.class, StickyPool.class)
+        .withName(PODS)
+        .withNamespacesInheritedFromController()
+        .withLabelSelector(MANAGED_BY + ",app.kubernetes.io/name=" + PoolIdentity.APP_NAME)
+        .withSecondaryToPrimaryMapper(p -> poolOf(p).map(pool ->
+            Set.of(new ResourceID(pool, p.getMetadata().getNamespace()))).orElse(Set.of()))
+        .build();
+    var pods = new InformerEventSource<>(podConfig, ctx);
+    pods.addIndexers(Map.of(PODS_BY_POOL, p -> poolOf(p)
+        .map(pool -> List.of(p.getMetadata().getNamespace() + "/" + pool)).orElse(List.of())));
+    return pods;
+  }
+
+  static List<Pod> proxyPods(Context<StickyPool> ctx, StickyPool pool) {
+    return source(ctx, Pod.class, PODS).byIndex(PODS_BY_POOL, key(pool));
+  }
+
+  private static Optional<String> poolOf(Pod pod) {
+    Map<String, String> labels = pod.getMetadata().getLabels();
+    return Optional.ofNullable(labels == null ? null : labels.get(PoolIdentity.POOL_LABEL));
   }
 
   static Optional<Service> targetService(Context<StickyPool> ctx, StickyPool pool) {

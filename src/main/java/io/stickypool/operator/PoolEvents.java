@@ -19,12 +19,17 @@ public final class PoolEvents {
     this.client = client;
   }
 
-  public void transition(StickyPool pool, BackendTransition t) {
+  /** @param message what happened, e.g. from {@link DrainEventText} */
+  public void transition(StickyPool pool, BackendTransition t, String message) {
     String reason = reasonFor(t.transition());
     if (reason != null) {
-      String deadline = t.drainDeadline() == null ? "" : " until " + t.drainDeadline();
-      emit(pool, reason, "Backend " + t.id().value() + ": " + t.from() + " -> " + t.to() + deadline, "Normal");
+      emit(pool, reason, message, "Normal");
     }
+  }
+
+  /** Where the sessions of a backend that left went, e.g. {@code 12 sessions moved from web-1 to web-0 (+7)}. */
+  public void sessionsRebalanced(StickyPool pool, String message) {
+    emit(pool, "SessionsRebalanced", message, "Normal");
   }
 
   /** The Event reason of a drain transition, or null for NONE. */

@@ -16,6 +16,7 @@ import io.stickypool.core.snapshot.PlacementSettings;
 import io.stickypool.core.snapshot.RoutingSnapshot;
 import io.stickypool.operator.endpoints.EndpointSync;
 import io.stickypool.operator.endpoints.ObservedEndpoints;
+import io.stickypool.operator.endpoints.SessionStats;
 import io.stickypool.operator.endpoints.SnapshotBuilder;
 
 import java.time.Instant;
@@ -41,8 +42,11 @@ final class PoolMemory {
   /**
    * The next sync result, not yet remembered: call {@link #commit} once it is published, so that a
    * reconcile that fails half way is redone in full, Events included, by JOSDK's retry.
+   *
+   * @param sessions drain-safe session figures: a backend absent from it counts as unknown
    */
-  EndpointSync sync(StickyPool pool, ConfigMap routes, ObservedEndpoints observed, Instant now) {
+  EndpointSync sync(StickyPool pool, ConfigMap routes, ObservedEndpoints observed,
+      Map<BackendId, SessionStats> sessions, Instant now) {
     String uid = pool.getMetadata().getUid();
     Entry previous = byUid.get(uid);
     PoolSettings settings = PoolSettings.of(pool.getSpec());
@@ -51,7 +55,7 @@ final class PoolMemory {
       previous = new Entry(published, restored(published, settings, now));
     }
     SnapshotBuilder builder = new SnapshotBuilder(settings.drain(), settings.affinity(), settings.placement());
-    return builder.next(previous.snapshot(), previous.statuses(), observed, Map.of(), now);
+    return builder.next(previous.snapshot(), previous.statuses(), observed, sessions, now);
   }
 
   void commit(StickyPool pool, EndpointSync sync) {

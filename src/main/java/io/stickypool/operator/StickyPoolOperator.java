@@ -42,7 +42,7 @@ public final class StickyPoolOperator {
     new ProcessorMetrics().bindTo(settings.metrics());
     leadership = settings.leaderElection().map(l -> new Leadership(l.identity())).orElse(null);
     operator = new Operator(o -> configure(o, client, settings));
-    operator.register(new StickyPoolReconciler(client, settings.defaultImage()), c -> {
+    operator.register(new StickyPoolReconciler(client, settings), c -> {
       if (!settings.namespaces().isEmpty()) {
         c.settingNamespaces(settings.namespaces());
       }

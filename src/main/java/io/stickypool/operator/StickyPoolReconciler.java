@@ -24,7 +24,12 @@ import io.stickypool.operator.endpoints.EndpointSync;
 import io.stickypool.operator.model.KeySchedule;
 import io.stickypool.operator.model.PoolIdentity;
 import io.stickypool.operator.model.PoolModel;
+import io.stickypool.operator.model.PoolSettings;
 import io.stickypool.operator.model.RoutesConfigMapModel;
+import io.stickypool.operator.sessions.HttpReportFetcher;
+import io.stickypool.operator.sessions.PoolSessions;
+import io.stickypool.operator.sessions.SessionCollector;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -52,12 +57,24 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
   private final PoolEvents events;
   private final PoolKeys keys;
   private final PoolMemory memory = new PoolMemory();
+  private final PoolSessionRounds sessionRounds;
+  private final Duration sessionRefresh;
+  private final Duration drainRefresh;
 
   public StickyPoolReconciler(KubernetesClient client, String defaultImage) {
+    this(client, OperatorSettings.builder(defaultImage).build());
+  }
+
+  public StickyPoolReconciler(KubernetesClient client, OperatorSettings settings) {
     this.client = client;
-    this.defaultImage = defaultImage;
+    this.defaultImage = settings.defaultImage();
     this.events = new PoolEvents(client);
     this.keys = new PoolKeys(client, events);
+    // One HTTP client for every pool; each round is bounded, so a dead proxy delays only its pool.
+    this.sessionRounds = new PoolSessionRounds(new SessionCollector(new HttpReportFetcher(),
+        SessionCollector.DEFAULT_DEADLINE, Clock.systemUTC()), settings.adminTargets());
+    this.sessionRefresh = settings.sessionRefresh();
+    this.drainRefresh = settings.drainRefresh();
   }
 
   @Override
@@ -71,16 +88,16 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     StickyPoolStatus status = statusOf(pool);
     String readyBefore = PoolStatusWriter.readyReason(status);
     status.setObservedGeneration(pool.getMetadata().getGeneration());
-    Optional<Instant> keyStepDue = sync(pool, status, ctx, now);
+    Optional<Instant> nextDue = sync(pool, status, ctx, now);
     PoolStatusWriter.newProblem(readyBefore, status)
         .ifPresent(c -> events.emit(pool, c.getReason(), c.getMessage(), "Warning"));
-    Duration wakeUp = keyStepDue.map(due -> Duration.between(now, due))
+    Duration wakeUp = nextDue.map(due -> Duration.between(now, due))
         .map(d -> d.isNegative() ? Duration.ZERO : d)
         .filter(d -> d.compareTo(RESYNC) < 0).orElse(RESYNC);
     return UpdateControl.patchStatus(pool).rescheduleAfter(wakeUp);
   }
 
-  /** @return when the next key rotation step is due, if one is scheduled */
+  /** @return when the next session round or key rotation step is due, whichever comes first */
   private Optional<Instant> sync(
       StickyPool pool, StickyPoolStatus status, Context<StickyPool> ctx, Instant now) {
     if (pool.getSpec().getProxy() != null && pool.getSpec().getProxy().getMode() == ProxyMode.Sidecar) {
@@ -98,7 +115,9 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     }
     BackendResolver.Resolved backend = BackendResolver.resolve(service.get(),
         PoolEventSources.targetSlices(ctx, pool), pool.getSpec().getBackend().getPort());
-    EndpointSync sync = memory.sync(pool, readRoutes(pool), backend.endpoints(), now);
+    PoolSessions sessions = sessionRounds.collect(pool, PoolEventSources.proxyPods(ctx, pool));
+    EndpointSync sync = memory.sync(pool, readRoutes(pool), backend.endpoints(),
+        sessions.forDrain(backend.endpoints().byId().keySet()), now);
     KeySchedule.Plan ring = keys.plan(pool, now);
     PoolModel.Desired desired = PoolModel.desired(
         pool, sync.snapshot(), ring.ring(), ring.secretAnnotations(), defaultImage);
@@ -107,19 +126,30 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
       OwnedObjects.apply(client, obj);
     }
     memory.commit(pool, sync);
-    sync.transitions().forEach(t -> events.transition(pool, t));
+    var drain = PoolSettings.of(pool.getSpec()).drain();
+    sync.transitions().forEach(t -> events.transition(pool, t, DrainEventText.message(t, sessions, drain, now)));
     if (sync.snapshotChanged()) {
       events.routesUpdated(pool, sync);
     }
+    sessionRounds.rebalanced(pool, sessions, sync).forEach(m -> events.sessionsRebalanced(pool, m));
+    SessionStatus.Shown shownBefore = SessionStatus.shown(status);
     PoolStatusWriter.write(status, sync, backend.portProblem(),
         PoolEventSources.proxyDeployment(ctx, pool).orElse(null), now);
-    return ring.nextDue();
+    SessionStatus.write(status, shownBefore, sessions, sessionRefresh);
+    Instant nextRound = now.plus(draining(sync) ? drainRefresh : sessionRefresh);
+    return Optional.of(ring.nextDue().filter(due -> due.isBefore(nextRound)).orElse(nextRound));
+  }
+
+  private static boolean draining(EndpointSync sync) {
+    return sync.snapshot().backends().stream()
+        .anyMatch(b -> b.state() == io.stickypool.core.backend.BackendState.DRAINING);
   }
 
   @Override
   public DeleteControl cleanup(StickyPool pool, Context<StickyPool> ctx) {
     int deleted = PoolCleanup.deleteOwned(client, PoolIdentity.of(pool));
     memory.forget(pool.getMetadata().getUid());
+    sessionRounds.forget(pool.getMetadata().getUid());
     LOG.info("StickyPool {}/{} deleted: removed {} owned objects",
         pool.getMetadata().getNamespace(), pool.getMetadata().getName(), deleted);
     return DeleteControl.defaultDelete();

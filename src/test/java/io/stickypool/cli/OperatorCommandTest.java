@@ -34,6 +34,20 @@ class OperatorCommandTest {
   }
 
   @Test
+  void sessionRefreshesDefaultTo10sAnd2sAndTakeDurations() {
+    OperatorSettings defaults = settingsOf(Map.of(), NO_FILE);
+    assertThat(defaults.sessionRefresh()).isEqualTo(java.time.Duration.ofSeconds(10));
+    assertThat(defaults.drainRefresh()).isEqualTo(java.time.Duration.ofSeconds(2));
+    OperatorSettings set = settingsOf(Map.of(), NO_FILE, "--session-refresh=1m", "--drain-refresh=500ms");
+    assertThat(set.sessionRefresh()).isEqualTo(java.time.Duration.ofMinutes(1));
+    assertThat(set.drainRefresh()).isEqualTo(java.time.Duration.ofMillis(500));
+    assertThatThrownBy(() -> settingsOf(Map.of(), NO_FILE, "--drain-refresh=0s"))
+        .isInstanceOf(ParameterException.class).hasMessageContaining("--drain-refresh");
+    assertThatThrownBy(() -> settingsOf(Map.of(), NO_FILE, "--session-refresh=soon"))
+        .isInstanceOf(ParameterException.class).hasMessageContaining("--session-refresh");
+  }
+
+  @Test
   void namespacesRepeatOrCommaSeparateAndBeatTheEnvironment() {
     assertThat(settingsOf(Map.of("WATCH_NAMESPACES", "x"), NO_FILE,
         "--namespace", "a,b", "--namespace=c").namespaces()).containsExactlyInAnyOrder("a", "b", "c");

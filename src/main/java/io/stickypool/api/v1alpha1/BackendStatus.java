@@ -13,7 +13,9 @@ public class BackendStatus {
   @JsonPropertyDescription("Active, Draining, Drained, Unavailable or Removed.")
   private BackendState state;
 
-  @JsonPropertyDescription("Live sessions bound to this backend, if the proxies reported them.")
+  @JsonPropertyDescription("Live sessions pinned to this backend: distinct over the proxy replicas that"
+      + " answered (a lower bound when some did not, see status.sessionsReportedBy); absent when"
+      + " none did.")
   private Long sessions;
 
   @JsonPropertyDescription("RFC 3339 time after which a draining backend loses its sessions.")

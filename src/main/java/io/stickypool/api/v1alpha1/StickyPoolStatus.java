@@ -26,8 +26,18 @@ public class StickyPoolStatus {
   private Integer backendCount;
 
   @PrinterColumn(name = "Sessions", priority = 0)
-  @JsonPropertyDescription("Live sessions over all backends, as last reported by the proxies.")
+  @JsonPropertyDescription("Live sessions over all backends, as last reported by the proxies: the"
+      + " sum of each backend's distinct sessions over every replica that answered (see"
+      + " sessionsReportedBy). Absent when no proxy answered.")
   private Long sessions;
+
+  @JsonPropertyDescription("How many proxy replicas the session figures come from, as answered/asked"
+      + " (e.g. 2/2). Fewer answers make the figures a lower bound, which never ends a drain early;"
+      + " 0/0 means no proxy was ready to ask and the figures are unknown.")
+  private String sessionsReportedBy;
+
+  @JsonPropertyDescription("RFC 3339 time the session figures were collected from the proxies.")
+  private String sessionsObservedAt;
 
   @JsonPropertyDescription("Ready and desired proxy replicas.")
   private ProxyReplicas proxyReplicas;
@@ -45,6 +55,10 @@ public class StickyPoolStatus {
   public void setBackendCount(Integer backendCount) { this.backendCount = backendCount; }
   public Long getSessions() { return sessions; }
   public void setSessions(Long sessions) { this.sessions = sessions; }
+  public String getSessionsReportedBy() { return sessionsReportedBy; }
+  public void setSessionsReportedBy(String v) { this.sessionsReportedBy = v; }
+  public String getSessionsObservedAt() { return sessionsObservedAt; }
+  public void setSessionsObservedAt(String v) { this.sessionsObservedAt = v; }
   public ProxyReplicas getProxyReplicas() { return proxyReplicas; }
   public void setProxyReplicas(ProxyReplicas proxyReplicas) { this.proxyReplicas = proxyReplicas; }
   public Long getSnapshotVersion() { return snapshotVersion; }

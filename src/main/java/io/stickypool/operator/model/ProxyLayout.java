@@ -5,7 +5,7 @@ package io.stickypool.operator.model;
  * names the key file by path, and the Deployment mounts the keys Secret at that path, so both read
  * them from here. The proxy reads the ConfigMap through the API server, not from a volume.
  */
-final class ProxyLayout {
+public final class ProxyLayout {
   static final String CONFIG_KEY = "proxy.json";
   static final String KEYS_DIR = "/etc/stickypool/keys";
   static final String KEYS_KEY = "keys";
@@ -15,7 +15,7 @@ final class ProxyLayout {
   static final String HTTP_PORT_NAME = "http";
   static final String ADMIN_PORT_NAME = "admin";
   /** The proxy's default admin port; fixed because probes and scrapers address it by name. */
-  static final int ADMIN_PORT = 9901;
+  public static final int ADMIN_PORT = 9901;
 
   private ProxyLayout() {}
 }

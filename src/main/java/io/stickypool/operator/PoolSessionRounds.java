@@ -1,0 +1,70 @@
+package io.stickypool.operator;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.stickypool.api.v1alpha1.StickyPool;
+import io.stickypool.core.backend.BackendId;
+import io.stickypool.core.drain.DrainPhase;
+import io.stickypool.core.drain.DrainTransition;
+import io.stickypool.operator.endpoints.BackendTransition;
+import io.stickypool.operator.endpoints.EndpointSync;
+import io.stickypool.operator.sessions.AdminTargetResolver;
+import io.stickypool.operator.sessions.PoolSessions;
+import io.stickypool.operator.sessions.SessionCollector;
+import io.stickypool.operator.sessions.SessionMoves;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The session side of a reconcile: asks the pool's proxies, and follows backends that left holding
+ * sessions until the survivors' reports show where those went. Per-pool memory by uid; pools
+ * reconcile concurrently, each on one thread at a time.
+ */
+final class PoolSessionRounds {
+  private static final Logger LOG = LoggerFactory.getLogger(PoolSessionRounds.class);
+  /** Rounds to wait for a complete report after a leave before telling what is known. */
+  private static final int PATIENCE = 3;
+  /** Ways a backend lets go of its pinned sessions, so that proxies re-pin them elsewhere. */
+  private static final Set<DrainTransition> LEAVES = EnumSet.of(DrainTransition.DRAIN_TIMED_OUT,
+      DrainTransition.DRAIN_COMPLETED_SESSIONS_IDLE, DrainTransition.STOPPED_SERVING, DrainTransition.REMOVED);
+
+  private final SessionCollector collector;
+  private final AdminTargetResolver targets;
+  private final Map<String, SessionMoves> moves = new ConcurrentHashMap<>();
+
+  PoolSessionRounds(SessionCollector collector, AdminTargetResolver targets) {
+    this.collector = collector;
+    this.targets = targets;
+  }
+
+  PoolSessions collect(StickyPool pool, List<Pod> proxyPods) {
+    PoolSessions s = collector.collect(AdminTargetResolver.targets(proxyPods, targets));
+    if (!s.missing().isEmpty()) {
+      LOG.info("StickyPool {}/{}: session figure partial ({} proxies answered): {}",
+          pool.getMetadata().getNamespace(), pool.getMetadata().getName(), s.reportedBy(), s.missing());
+    }
+    return s;
+  }
+
+  /** The SessionsRebalanced messages this round completes. */
+  List<String> rebalanced(StickyPool pool, PoolSessions sessions, EndpointSync sync) {
+    Set<BackendId> left = new TreeSet<>();
+    for (BackendTransition t : sync.transitions()) {
+      // A backend already drained or unavailable pinned nothing new when it finally went away.
+      if (LEAVES.contains(t.transition()) && (t.from() == DrainPhase.ACTIVE || t.from() == DrainPhase.DRAINING)) {
+        left.add(t.id());
+      }
+    }
+    return moves.computeIfAbsent(pool.getMetadata().getUid(), uid -> new SessionMoves(PATIENCE))
+        .round(sessions, left);
+  }
+
+  void forget(String uid) {
+    moves.remove(uid);
+  }
+}

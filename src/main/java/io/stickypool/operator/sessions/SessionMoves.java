@@ -1,0 +1,108 @@
+package io.stickypool.operator.sessions;
+
+import io.stickypool.core.backend.BackendId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.ListIterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Tells where the sessions of a backend that left went: the survivors' count increase between the
+ * last complete round before the leave and the first complete round after it, capped at what the
+ * backend held. One message per leave; after {@code patience} rounds without a complete one, it
+ * says what is known and that the figure is partial. One instance per pool; synchronized, though a
+ * pool reconciles on one thread at a time.
+ */
+public final class SessionMoves {
+  private record Leave(BackendId id, long held, Map<BackendId, Long> before, int waited) {}
+
+  private final int patience;
+  private Map<BackendId, Long> lastComplete = Map.of();
+  private final List<Leave> pending = new ArrayList<>();
+
+  public SessionMoves(int patience) {
+    this.patience = patience;
+  }
+
+  /**
+   * Call once per round, after the sync that saw {@code left} go.
+   *
+   * @param left backends that stopped holding sessions in this round (timed out, stopped serving,
+   *     removed while active or draining, drained with idle sessions left)
+   * @return the messages to emit now, one per finished leave
+   */
+  public synchronized List<String> round(PoolSessions now, Set<BackendId> left) {
+    List<String> out = new ArrayList<>();
+    for (ListIterator<Leave> it = pending.listIterator(); it.hasNext(); ) {
+      Leave leave = it.next();
+      if (now.complete() || leave.waited() + 1 >= patience) {
+        out.add(describe(leave, now));
+        it.remove();
+      } else {
+        it.set(new Leave(leave.id(), leave.held(), leave.before(), leave.waited() + 1));
+      }
+    }
+    if (now.complete()) {
+      lastComplete = counts(now);
+    }
+    for (BackendId id : left) {
+      long held = lastComplete.getOrDefault(id, 0L);
+      if (held > 0) {
+        Map<BackendId, Long> before = new TreeMap<>(lastComplete);
+        before.remove(id);
+        pending.add(new Leave(id, held, before, 0));
+      }
+    }
+    return out;
+  }
+
+  private static String describe(Leave leave, PoolSessions now) {
+    String from = leave.id().value();
+    if (!now.known()) {
+      return leave.held() + " sessions left " + from + "; where they went is unknown (no proxy answered"
+          + " in " + (leave.waited() + 1) + " rounds)";
+    }
+    Map<BackendId, Long> after = counts(now);
+    List<Map.Entry<BackendId, Long>> gains = after.entrySet().stream()
+        .filter(e -> !e.getKey().equals(leave.id()))
+        .map(e -> Map.entry(e.getKey(), e.getValue() - leave.before().getOrDefault(e.getKey(), 0L)))
+        .filter(e -> e.getValue() > 0)
+        .sorted(Comparator.comparing((Map.Entry<BackendId, Long> e) -> -e.getValue())
+            .thenComparing(Map.Entry::getKey))
+        .toList();
+    long left = leave.held();
+    List<String> parts = new ArrayList<>();
+    for (Map.Entry<BackendId, Long> g : gains) {
+      long moved = Math.min(left, g.getValue());
+      if (moved > 0) {
+        parts.add(g.getKey().value() + " (+" + moved + ")");
+        left -= moved;
+      }
+    }
+    long moved = leave.held() - left;
+    StringBuilder msg = new StringBuilder();
+    if (moved == 0) {
+      msg.append("none of the ").append(leave.held()).append(" sessions of ").append(from)
+          .append(" showed up on another backend");
+    } else {
+      msg.append(moved).append(" sessions moved from ").append(from).append(" to ")
+          .append(String.join(", ", parts));
+      if (left > 0) {
+        msg.append(" (of ").append(leave.held()).append(" it held)");
+      }
+    }
+    if (!now.complete()) {
+      msg.append("; partial figure, ").append(now.reportedBy()).append(" proxies answered");
+    }
+    return msg.toString();
+  }
+
+  private static Map<BackendId, Long> counts(PoolSessions s) {
+    return s.perBackend().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+        e -> s.sessions(e.getKey()).orElse(0), (a, b) -> a, TreeMap::new));
+  }
+}

@@ -1,0 +1,230 @@
+package io.stickypool.operator;
+
+import static io.stickypool.operator.MockCluster.NS;
+import static io.stickypool.operator.sessions.CannedReport.keys;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.stickypool.api.v1alpha1.BackendStatus;
+import io.stickypool.api.v1alpha1.Drain;
+import io.stickypool.api.v1alpha1.StickyPool;
+import io.stickypool.api.v1alpha1.StickyPoolStatus;
+import io.stickypool.operator.sessions.CannedReport;
+import io.stickypool.operator.sessions.ReportServer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Live session counts on the CRUD mock with the real operator: two proxy pods written by the test,
+ * whose admin ports are loopback servers serving test-controlled reports. Pool "web" has backends
+ * web-0..web-2; web-1 is the one that drains.
+ */
+@EnableKubernetesMockClient(crud = true)
+class PoolSessionsMockServerTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final String IMAGE = "ghcr.io/stickypool/stickypool:0.1.0";
+  /** Recent activity: with a 1h idle threshold no session is idle. */
+  private final Instant seen = Instant.now();
+
+  KubernetesClient client;
+  private MockCluster cluster;
+  private final StickyPoolOperator operator = new StickyPoolOperator();
+  private final ReportServer proxyA = new ReportServer();
+  private final ReportServer proxyB = new ReportServer();
+
+  @BeforeEach
+  void start() {
+    cluster = new MockCluster(client);
+    cluster.installCrd();
+    Map<String, ReportServer> admin = Map.of("web-proxy-a", proxyA, "web-proxy-b", proxyB);
+    operator.start(client, OperatorSettings.builder(IMAGE)
+        .sessionRefresh(Duration.ofMillis(800))
+        .drainRefresh(Duration.ofMillis(250))
+        .adminTargets(pod -> Optional.ofNullable(admin.get(pod.getMetadata().getName()))
+            .map(server -> server.target(pod.getMetadata().getName())))
+        .build());
+  }
+
+  @AfterEach
+  void stop() {
+    operator.stop();
+    proxyA.close();
+    proxyB.close();
+  }
+
+  @Test
+  void statusShowsTheMergedSessionsOfBothReplicas() {
+    proxyA.serve(CannedReport.of("web-proxy-a").backend("web-0", seen, keys(0, 5))
+        .backend("web-1", seen, keys(100, 103)).json());
+    proxyB.serve(CannedReport.of("web-proxy-b").backend("web-0", seen, keys(3, 8)).json());
+    startPool("5m", "1h");
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      StickyPoolStatus status = cluster.pool("web").getStatus();
+      assertThat(backendSessions(status)).containsExactly(
+          Map.entry("web-0", 8L), Map.entry("web-1", 3L), Map.entry("web-2", 0L));
+      assertThat(status.getSessions()).isEqualTo(11L);
+      assertThat(status.getSessionsReportedBy()).isEqualTo("2/2");
+      assertThat(status.getSessionsObservedAt()).isNotNull();
+    });
+  }
+
+  @Test
+  void drainEndsBeforeItsDeadlineOnceNoSessionIsLeft() {
+    serveWeb1(keys(0, 4), keys(2, 4));
+    startPool("5m", "1h");
+    awaitSessions("web-1", 4);
+
+    terminateWeb1();
+    awaitWeb1("Draining", "BackendDraining", "Backend web-1 draining with 4 live sessions until ",
+        "(drain timeout 5m)");
+
+    serveWeb1(keys(0, 0), keys(0, 0));
+    awaitWeb1("Drained", "BackendDrained", "Backend web-1 drained after ",
+        ": no sessions left");
+  }
+
+  @Test
+  void unreachableReplicaKeepsTheDrainGoingAndTheStatusSaysSo() {
+    serveWeb1(keys(0, 0), keys(0, 0));
+    proxyB.status(503);
+    startPool("5m", "1h");
+
+    terminateWeb1();
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(cluster.backendStates("web")).contains("web-1=Draining");
+      assertThat(cluster.pool("web").getStatus().getSessionsReportedBy()).isEqualTo("1/2");
+      assertThat(message("BackendDraining")).contains("at least 0 live sessions (1/2 proxies answered)");
+    });
+    // Several drain refreshes: proxy-a alone says "0", which must not end the drain.
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).untilAsserted(() ->
+        assertThat(cluster.backendStates("web")).contains("web-1=Draining"));
+
+    proxyB.status(200);
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(cluster.backendStates("web")).contains("web-1=Drained");
+      assertThat(cluster.pool("web").getStatus().getSessionsReportedBy()).isEqualTo("2/2");
+    });
+  }
+
+  @Test
+  void deadlineRepinsTheSessionsLeftAndTellsWhereTheyWent() {
+    // Before: web-0 holds 2, web-1 6 (4 on proxy-a, 2 more on proxy-b), web-2 1.
+    Supplier<String> before = () -> CannedReport.of("web-proxy-a").backend("web-0", seen, keys(0, 2))
+        .backend("web-1", seen, keys(10, 14)).backend("web-2", seen, keys(20, 21)).json();
+    // After the proxies saw web-1 Drained: its 6 sessions re-pinned, 4 to web-0 and 2 to web-2.
+    Supplier<String> after = () -> CannedReport.of("web-proxy-a").backend("web-0", seen, 0, 1, 10, 11, 12, 13)
+        .backend("web-1", seen).backend("web-2", seen, 20, 14, 15).json();
+    proxyA.serve(() -> (web1Drained() ? after : before).get());
+    proxyB.serve(() -> web1Drained()
+        ? CannedReport.of("web-proxy-b").backend("web-2", seen, 14, 15).json()
+        : CannedReport.of("web-proxy-b").backend("web-1", seen, keys(12, 16)).json());
+    startPool("2s", "1h");
+    awaitSessions("web-1", 6);
+
+    terminateWeb1();
+    awaitWeb1("Drained", "BackendDrained", "Backend web-1 drained after ",
+        ": deadline passed with 6 live sessions still pinned, which will be re-pinned");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(message("SessionsRebalanced"))
+        .isEqualTo("6 sessions moved from web-1 to web-0 (+4), web-2 (+2)"));
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).untilAsserted(() ->
+        assertThat(cluster.eventReasons()).containsOnlyOnce("SessionsRebalanced"));
+  }
+
+  @Test
+  void drainEndsWhenEveryRemainingSessionIsIdle() {
+    Instant lastSeen = Instant.now();
+    proxyA.serve(CannedReport.of("web-proxy-a").backend("web-1", lastSeen, keys(0, 3)).json());
+    proxyB.serve(CannedReport.of("web-proxy-b").backend("web-1", lastSeen, keys(1, 3)).json());
+    startPool("5m", "3s");
+    awaitSessions("web-1", 3);
+
+    terminateWeb1();
+    awaitWeb1("Drained", "BackendDrained", "Backend web-1 drained after ",
+        ": all 3 live sessions remaining idle for 3s or more");
+  }
+
+  /** web-1 reaches {@code state} with one {@code reason} Event, its message framed so. */
+  private void awaitWeb1(String state, String reason, String messageStart, String messageEnd) {
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(cluster.backendStates("web")).contains("web-1=" + state);
+      assertThat(message(reason)).startsWith(messageStart).endsWith(messageEnd);
+    });
+  }
+
+  private void startPool(String drainTimeout, String idleThreshold) {
+    writeProxyPod("web-proxy-a", "10.9.0.1");
+    writeProxyPod("web-proxy-b", "10.9.0.2");
+    cluster.createService("web");
+    cluster.writeSlice("web", 3);
+    StickyPool pool = cluster.samplePool("pool-cookie.yaml");
+    Drain drain = new Drain();
+    drain.setDrainTimeout(drainTimeout);
+    drain.setIdleSessionThreshold(idleThreshold);
+    pool.getSpec().setDrain(drain);
+    cluster.createPool(pool);
+  }
+
+  /** A Ready proxy pod of pool web, labelled as the operator's Deployment labels them. */
+  private void writeProxyPod(String name, String ip) {
+    client.pods().inNamespace(NS).resource(new PodBuilder()
+        .withNewMetadata().withName(name).withNamespace(NS)
+        .addToLabels("app.kubernetes.io/name", "stickypool-proxy")
+        .addToLabels("app.kubernetes.io/instance", "web")
+        .addToLabels("app.kubernetes.io/managed-by", "stickypool-operator")
+        .addToLabels("stickypool.io/pool", "web").endMetadata()
+        .withNewSpec().addNewContainer().withName("proxy").withImage(IMAGE).endContainer().endSpec()
+        .withNewStatus().withPhase("Running").withPodIP(ip)
+        .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
+        .build()).create();
+  }
+
+  /** web-1's sessions as proxy-a and proxy-b see them; web-0 always holds session 1000. */
+  private void serveWeb1(long[] onA, long[] onB) {
+    proxyA.serve(CannedReport.of("web-proxy-a").backend("web-0", seen, 1000).backend("web-1", seen, onA).json());
+    proxyB.serve(CannedReport.of("web-proxy-b").backend("web-1", seen, onB).json());
+  }
+
+  private void terminateWeb1() {
+    cluster.writeSlice("web", "web-abc", 0, 3, 8080,
+        e -> "10.0.0.2".equals(e.getAddresses().get(0)) ? MockCluster.terminating(e) : e);
+  }
+
+  private boolean web1Drained() {
+    return cluster.backendStates("web").contains("web-1=Drained");
+  }
+
+  private void awaitSessions(String backend, long n) {
+    await().atMost(WAIT).untilAsserted(() ->
+        assertThat(backendSessions(cluster.pool("web").getStatus())).containsEntry(backend, n));
+  }
+
+  private static Map<String, Long> backendSessions(StickyPoolStatus status) {
+    Map<String, Long> out = new TreeMap<>();
+    if (status != null) {
+      for (BackendStatus b : status.getBackends()) {
+        out.put(b.getId(), b.getSessions());
+      }
+    }
+    return out;
+  }
+
+  /** The message of the only Event with this reason. */
+  private String message(String reason) {
+    List<Event> found = cluster.events().stream().filter(e -> reason.equals(e.getReason())).toList();
+    assertThat(found).as(reason + " events").hasSize(1);
+    return found.get(0).getMessage();
+  }
+}

@@ -1,0 +1,64 @@
+package io.stickypool.operator.sessions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stickypool.core.backend.BackendId;
+import io.stickypool.operator.endpoints.SessionStats;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class SessionMovesTest {
+  private static final Instant T = Instant.parse("2026-11-28T12:00:00Z");
+  private static final BackendId WEB_1 = BackendId.of("web-1");
+
+  private static PoolSessions round(int asked, int answered, int... perBackend) {
+    Map<BackendId, SessionStats> m = new TreeMap<>();
+    for (int i = 0; i < perBackend.length; i++) {
+      m.put(BackendId.of("web-" + i), SessionStats.of(perBackend[i], T));
+    }
+    return new PoolSessions(m, asked, answered, List.of(), T);
+  }
+
+  @Test
+  void reportsTheSurvivorsGainsOnTheFirstCompleteRoundAfterTheLeave() {
+    SessionMoves moves = new SessionMoves(3);
+    assertThat(moves.round(round(2, 2, 10, 12, 4), Set.of(WEB_1))).isEmpty();
+    assertThat(moves.round(round(2, 1, 10, 0, 4), Set.of())).as("partial: wait").isEmpty();
+
+    assertThat(moves.round(round(2, 2, 17, 0, 9), Set.of()))
+        .containsExactly("12 sessions moved from web-1 to web-0 (+7), web-2 (+5)");
+    assertThat(moves.round(round(2, 2, 20, 0, 9), Set.of())).as("once per leave").isEmpty();
+  }
+
+  @Test
+  void gainsAreCappedAtWhatTheBackendHeld() {
+    SessionMoves moves = new SessionMoves(3);
+    moves.round(round(1, 1, 10, 4, 4), Set.of(WEB_1));
+    assertThat(moves.round(round(1, 1, 20, 0, 5), Set.of()))
+        .containsExactly("4 sessions moved from web-1 to web-0 (+4)");
+  }
+
+  @Test
+  void saysWhatIsKnownWhenNoCompleteRoundCameInTime() {
+    SessionMoves moves = new SessionMoves(3);
+    moves.round(round(2, 2, 1, 6, 1), Set.of(WEB_1));
+    assertThat(moves.round(round(2, 1, 3, 0, 1), Set.of())).isEmpty();
+    assertThat(moves.round(round(2, 1, 3, 0, 1), Set.of())).isEmpty();
+    assertThat(moves.round(round(2, 1, 3, 0, 1), Set.of()))
+        .containsExactly("2 sessions moved from web-1 to web-0 (+2) (of 6 it held); partial figure, 1/2 proxies answered");
+  }
+
+  @Test
+  void aBackendThatLeftEmptyOrUnknownIsNotFollowed() {
+    SessionMoves moves = new SessionMoves(1);
+    assertThat(moves.round(round(1, 1, 5, 0), Set.of(WEB_1))).isEmpty();
+    assertThat(moves.round(round(1, 1, 5, 0), Set.of())).isEmpty();
+    SessionMoves unknown = new SessionMoves(1);
+    unknown.round(PoolSessions.none(T), Set.of(WEB_1));
+    assertThat(unknown.round(round(1, 1, 5, 0), Set.of())).isEmpty();
+  }
+}
