@@ -52,12 +52,14 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
   private final PoolEvents events;
   private final PoolKeys keys;
   private final PoolMemory memory = new PoolMemory();
+  private final DrainGraceReport grace;
 
   public StickyPoolReconciler(KubernetesClient client, String defaultImage) {
     this.client = client;
     this.defaultImage = defaultImage;
     this.events = new PoolEvents(client);
     this.keys = new PoolKeys(client, events);
+    this.grace = new DrainGraceReport(client, events);
   }
 
   @Override
@@ -112,6 +114,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     }
     PoolStatusWriter.write(status, sync, backend.portProblem(),
         PoolEventSources.proxyDeployment(ctx, pool).orElse(null), now);
+    grace.report(pool, status, backend.endpoints(), PoolEventSources.targetSlices(ctx, pool), now);
     return ring.nextDue();
   }
 
@@ -119,6 +122,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
   public DeleteControl cleanup(StickyPool pool, Context<StickyPool> ctx) {
     int deleted = PoolCleanup.deleteOwned(client, PoolIdentity.of(pool));
     memory.forget(pool.getMetadata().getUid());
+    grace.forget(pool.getMetadata().getUid());
     LOG.info("StickyPool {}/{} deleted: removed {} owned objects",
         pool.getMetadata().getNamespace(), pool.getMetadata().getName(), deleted);
     return DeleteControl.defaultDelete();
