@@ -21,6 +21,7 @@ final class PoolCleanup {
     List<Resource<? extends HasMetadata>> owned = List.of(
         client.apps().deployments().inNamespace(ns).withName(id.proxyName()),
         client.services().inNamespace(ns).withName(id.proxyName()),
+        client.services().inNamespace(ns).withName(id.proxyAdminName()),
         client.configMaps().inNamespace(ns).withName(id.routesName()),
         client.secrets().inNamespace(ns).withName(id.keysName()),
         client.rbac().roleBindings().inNamespace(ns).withName(id.proxyName()),

@@ -19,7 +19,10 @@ import io.stickypool.api.v1alpha1.ConditionTypes;
 import io.stickypool.api.v1alpha1.ProxyMode;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.api.v1alpha1.StickyPoolStatus;
+import io.stickypool.core.backend.BackendId;
+import io.stickypool.operator.drain.PodDeletionCostWriter;
 import io.stickypool.operator.endpoints.BackendResolver;
+import io.stickypool.operator.endpoints.ObservedEndpoints;
 import io.stickypool.operator.endpoints.EndpointSync;
 import io.stickypool.operator.model.KeySchedule;
 import io.stickypool.operator.model.PoolIdentity;
@@ -33,6 +36,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +64,8 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
   private final PoolSessionRounds sessionRounds;
   private final Duration sessionRefresh;
   private final Duration drainRefresh;
+  private final DrainGraceReport grace;
+  private final PodDeletionCostWriter podCosts;
 
   public StickyPoolReconciler(KubernetesClient client, String defaultImage) {
     this(client, OperatorSettings.builder(defaultImage).build());
@@ -75,6 +81,8 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
         SessionCollector.DEFAULT_DEADLINE, Clock.systemUTC()), settings.adminTargets());
     this.sessionRefresh = settings.sessionRefresh();
     this.drainRefresh = settings.drainRefresh();
+    this.grace = new DrainGraceReport(client, events);
+    this.podCosts = new PodDeletionCostWriter(client);
   }
 
   @Override
@@ -135,9 +143,23 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     SessionStatus.Shown shownBefore = SessionStatus.shown(status);
     PoolStatusWriter.write(status, sync, backend.portProblem(),
         PoolEventSources.proxyDeployment(ctx, pool).orElse(null), now);
+    grace.report(pool, status, backend.endpoints(), PoolEventSources.targetSlices(ctx, pool), now);
+    podCosts.update(pool, completeCounts(sessions, backend.endpoints()), now);
     SessionStatus.write(status, shownBefore, sessions, sessionRefresh);
     Instant nextRound = now.plus(draining(sync) ? drainRefresh : sessionRefresh);
     return Optional.of(ring.nextDue().filter(due -> due.isBefore(nextRound)).orElse(nextRound));
+  }
+
+  /**
+   * Session counts per backend pod for pod-deletion-cost, only from a round every proxy answered:
+   * a partial figure would make a busy pod look cheap to delete.
+   */
+  private static Map<BackendId, Long> completeCounts(PoolSessions sessions, ObservedEndpoints endpoints) {
+    Map<BackendId, Long> counts = new java.util.TreeMap<>();
+    if (sessions.complete()) {
+      endpoints.endpoints().forEach(e -> counts.put(e.id(), sessions.sessions(e.id()).orElse(0)));
+    }
+    return counts;
   }
 
   private static boolean draining(EndpointSync sync) {
@@ -150,6 +172,8 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     int deleted = PoolCleanup.deleteOwned(client, PoolIdentity.of(pool));
     memory.forget(pool.getMetadata().getUid());
     sessionRounds.forget(pool.getMetadata().getUid());
+    grace.forget(pool.getMetadata().getUid());
+    podCosts.forget(pool.getMetadata().getUid());
     LOG.info("StickyPool {}/{} deleted: removed {} owned objects",
         pool.getMetadata().getNamespace(), pool.getMetadata().getName(), deleted);
     return DeleteControl.defaultDelete();

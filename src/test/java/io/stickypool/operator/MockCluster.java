@@ -59,6 +59,20 @@ final class MockCluster {
   }
 
   /**
+   * Creates the pods {@code <service>-<i>} for i in [0, count) as their Deployment would, with
+   * {@code terminationGracePeriodSeconds} {@code grace} (null: unset, so Kubernetes' 30).
+   */
+  void createBackendPods(String service, int count, Long grace) {
+    for (int i = 0; i < count; i++) {
+      client.pods().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+          .withNewMetadata().withName(service + "-" + i).addToLabels("app", service).endMetadata()
+          .withNewSpec().withTerminationGracePeriodSeconds(grace)
+          .addNewContainer().withName("app").withImage(service + ":1").endContainer().endSpec()
+          .build()).create();
+    }
+  }
+
+  /**
    * Writes slice {@code sliceName} of Service {@code service} with pods {@code <service>-<i>}
    * for i in [from, to), all ready, each then adjusted by {@code edit}.
    */

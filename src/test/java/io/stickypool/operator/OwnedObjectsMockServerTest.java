@@ -40,6 +40,7 @@ class OwnedObjectsMockServerTest {
   private static final String STATUS_PATH = "/stickypools/web/status";
   private static final List<String> OWNED = List.of(
       "ConfigMap web-routes", "Secret web-keys", "Deployment web-proxy", "Service web-proxy",
+      "Service web-proxy-admin",
       "ServiceAccount web-proxy", "Role web-proxy", "RoleBinding web-proxy");
 
   KubernetesMockServer server;
@@ -164,6 +165,7 @@ class OwnedObjectsMockServerTest {
         client.secrets().inNamespace(NS).withName("web-keys").get(),
         deployment(),
         client.services().inNamespace(NS).withName("web-proxy").get(),
+        client.services().inNamespace(NS).withName("web-proxy-admin").get(),
         client.serviceAccounts().inNamespace(NS).withName("web-proxy").get(),
         client.rbac().roles().inNamespace(NS).withName("web-proxy").get(),
         client.rbac().roleBindings().inNamespace(NS).withName("web-proxy").get());

@@ -111,6 +111,7 @@ class StickyPoolReconcilerMockServerTest {
         client.secrets().inNamespace(NS).withName("web-keys").get(),
         client.apps().deployments().inNamespace(NS).withName("web-proxy").get(),
         client.services().inNamespace(NS).withName("web-proxy").get(),
+        client.services().inNamespace(NS).withName("web-proxy-admin").get(),
         client.serviceAccounts().inNamespace(NS).withName("web-proxy").get(),
         client.rbac().roles().inNamespace(NS).withName("web-proxy").get(),
         client.rbac().roleBindings().inNamespace(NS).withName("web-proxy").get());

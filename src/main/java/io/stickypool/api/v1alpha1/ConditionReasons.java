@@ -13,6 +13,9 @@ public final class ConditionReasons {
   public static final String PROXY_UNAVAILABLE = "ProxyUnavailable";
   public static final String PROXY_PROGRESSING = "ProxyProgressing";
   public static final String RECONCILE_ERROR = "ReconcileError";
+  public static final String GRACE_PERIOD_SUFFICIENT = "GracePeriodSufficient";
+  public static final String TERMINATION_GRACE_TOO_SHORT = "TerminationGraceTooShort";
+  public static final String BACKEND_PODS_UNREAD = "BackendPodsUnread";
 
   private ConditionReasons() {}
 }

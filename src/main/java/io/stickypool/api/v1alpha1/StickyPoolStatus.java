@@ -14,8 +14,8 @@ public class StickyPoolStatus {
   @JsonPropertyDescription("The metadata.generation this status describes.")
   private Long observedGeneration;
 
-  @JsonPropertyDescription("Ready, BackendsResolved and ProxyAvailable, each True, False or"
-      + " Unknown.")
+  @JsonPropertyDescription("Ready, BackendsResolved, ProxyAvailable and DrainFitsGracePeriod,"
+      + " each True, False or Unknown.")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("Every backend the proxy knows, including draining ones.")

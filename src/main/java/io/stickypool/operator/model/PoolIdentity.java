@@ -41,6 +41,11 @@ public record PoolIdentity(String name, String namespace, String uid, Long gener
     return name + "-proxy";
   }
 
+  /** The ClusterIP Service on the proxies' admin port, for backend preStop hooks. */
+  public String proxyAdminName() {
+    return name + "-proxy-admin";
+  }
+
   public String routesName() {
     return name + "-routes";
   }

@@ -32,9 +32,10 @@ public final class PoolModel {
       ConfigMap routes,
       Secret keys,
       Service service,
+      Service adminService,
       Deployment deployment) {
     public List<HasMetadata> all() {
-      return List.of(serviceAccount, role, roleBinding, routes, keys, service, deployment);
+      return List.of(serviceAccount, role, roleBinding, routes, keys, service, adminService, deployment);
     }
   }
 
@@ -63,6 +64,7 @@ public final class PoolModel {
         ROUTES.desired(id, proxy.port(), snapshot),
         SigningSecretModel.desired(id, keys, keyHistory),
         ProxyServiceModel.desired(id, proxy),
+        ProxyServiceModel.admin(id),
         ProxyDeploymentModel.desired(id, proxy));
   }
 }

@@ -10,6 +10,10 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
  * LoadBalancer or NodePort type it would reach outside the cluster, and metrics are scraped per pod
  * anyway (a PodMonitor on the container port named {@code admin}), since each replica has its own
  * counters and a Service would hand a scraper a random replica.
+ *
+ * <p>The admin port has its own Service, {@code <pool>-proxy-admin}, always ClusterIP: backend pods'
+ * preStop hooks call {@code /drained?backend=<pod>} on it (docs/draining.md). Any replica can
+ * answer, since all read the same routing snapshot.
  */
 public final class ProxyServiceModel {
   private ProxyServiceModel() {}
@@ -25,6 +29,22 @@ public final class ProxyServiceModel {
                 .withProtocol("TCP")
                 .withPort(proxy.port())
                 .withTargetPort(new IntOrString(ProxyLayout.HTTP_PORT_NAME))
+            .endPort()
+        .endSpec()
+        .build();
+  }
+
+  public static Service admin(PoolIdentity pool) {
+    return new ServiceBuilder()
+        .withMetadata(pool.metadata(pool.proxyAdminName()))
+        .withNewSpec()
+            .withType("ClusterIP")
+            .withSelector(pool.selectorLabels())
+            .addNewPort()
+                .withName(ProxyLayout.ADMIN_PORT_NAME)
+                .withProtocol("TCP")
+                .withPort(ProxyLayout.ADMIN_PORT)
+                .withTargetPort(new IntOrString(ProxyLayout.ADMIN_PORT_NAME))
             .endPort()
         .endSpec()
         .build();

@@ -52,6 +52,7 @@ class PoolModelTest {
         "configmap-routes.yaml", desired.routes(),
         "secret-keys.yaml", desired.keys(),
         "service.yaml", desired.service(),
+        "service-admin.yaml", desired.adminService(),
         "deployment.yaml", desired.deployment());
     byFile.forEach((file, object) ->
         Golden.assertMatches("operator/model/" + file, YAML.asYaml(object)));
@@ -76,7 +77,8 @@ class PoolModelTest {
       assertThat(owner.getUid()).isEqualTo("0b7e5c1e-0000-4000-8000-000000000001");
     }
     assertThat(desired.all()).extracting(o -> o.getMetadata().getName()).containsExactly(
-        "web-proxy", "web-proxy", "web-proxy", "web-routes", "web-keys", "web-proxy", "web-proxy");
+        "web-proxy", "web-proxy", "web-proxy", "web-routes", "web-keys", "web-proxy",
+        "web-proxy-admin", "web-proxy");
   }
 
   @Test
@@ -183,6 +185,22 @@ class PoolModelTest {
     assertThat(desired.keys().getType()).isEqualTo("Opaque");
     assertThat(SigningSecretModel.keyRing(desired.keys())).contains(keys());
     assertThat(SigningSecretModel.keyRing(null)).isEmpty();
+  }
+
+  @Test
+  void exposesOnlyTheAdminPortOnAClusterIpServiceEvenForALoadBalancerPool() {
+    PoolModel.Desired lb = PoolModel.desired(read("samples/pool-header.yaml"), snapshot(), keys(), IMAGE);
+
+    assertThat(lb.service().getSpec().getType()).isEqualTo("LoadBalancer");
+    assertThat(lb.service().getSpec().getPorts()).extracting(p -> p.getName()).containsExactly("http");
+    assertThat(lb.adminService().getMetadata().getName()).isEqualTo("api-proxy-admin");
+    assertThat(lb.adminService().getSpec().getType()).isEqualTo("ClusterIP");
+    assertThat(lb.adminService().getSpec().getSelector()).isEqualTo(lb.service().getSpec().getSelector());
+    assertThat(lb.adminService().getSpec().getPorts()).singleElement().satisfies(p -> {
+      assertThat(p.getName()).isEqualTo("admin");
+      assertThat(p.getPort()).isEqualTo(9901);
+      assertThat(p.getTargetPort().getStrVal()).isEqualTo("admin");
+    });
   }
 
   @Test
