@@ -19,7 +19,7 @@ public class CookieAffinity {
   /** RFC 6265 cookie-name token. */
   static final String TOKEN = "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$";
 
-  @Default("STICKYPOOL")
+  @Default("stickypool")
   @Size(min = 1, max = 64)
   @Pattern(TOKEN)
   @JsonPropertyDescription("Name of the cookie the proxy sets.")
