@@ -14,7 +14,10 @@ import io.stickypool.operator.sessions.SessionMoves;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.time.Instant;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -53,11 +56,14 @@ final class PoolSessionRounds {
 
   /** The SessionsRebalanced messages this round completes. */
   List<String> rebalanced(StickyPool pool, PoolSessions sessions, EndpointSync sync) {
-    Set<BackendId> left = new TreeSet<>();
+    Map<BackendId, Instant> left = new TreeMap<>();
     for (BackendTransition t : sync.transitions()) {
       // A backend already drained or unavailable pinned nothing new when it finally went away.
       if (LEAVES.contains(t.transition()) && (t.from() == DrainPhase.ACTIVE || t.from() == DrainPhase.DRAINING)) {
-        left.add(t.id());
+        // Proxies re-pin a timed-out drain's sessions at the deadline on their own, before this
+        // round saw it: count what the backend held before the deadline.
+        boolean timedOut = t.transition() == DrainTransition.DRAIN_TIMED_OUT && t.drainDeadline() != null;
+        left.put(t.id(), timedOut ? t.drainDeadline() : sessions.at());
       }
     }
     return moves.computeIfAbsent(pool.getMetadata().getUid(), uid -> new SessionMoves(PATIENCE))

@@ -160,6 +160,10 @@ class ScaleDownDrainE2E {
         .isLessThanOrEqualTo((long) Math.ceil(mean * PlacementSettings.DEFAULT_BOUNDED_LOAD_FACTOR) + 2);
 
     // The pool's Events tell the story with counts close to the truth the test knows.
+    System.out.println("placed: " + placedAt + ", after the drain: " + after);
+    for (String reason : List.of("BackendDraining", "BackendDrained", "SessionsRebalanced", "BackendRemoved")) {
+      events(reason).forEach(e -> System.out.println("Event " + reason + ": " + e.getMessage()));
+    }
     for (Event e : events("BackendDraining")) {
       Matcher m = DRAINING.matcher(e.getMessage());
       assertThat(m.find()).as(e.getMessage()).isTrue();

@@ -1,6 +1,7 @@
 package io.stickypool.operator.sessions;
 
 import io.stickypool.core.backend.BackendId;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.ListIterator;
@@ -12,8 +13,9 @@ import java.util.stream.Collectors;
 
 /**
  * Tells where the sessions of a backend that left went: the survivors' count increase between the
- * last complete round before the leave and the first complete round after it, capped at what the
- * backend held. One message per leave; after {@code patience} rounds without a complete one, it
+ * last complete round taken by the time it left and the first complete round after that, capped
+ * at what the backend held. A few recent complete rounds are kept, because a backend may have left
+ * (a drain deadline, after which proxies re-pin on their own) before the round that noticed it. One message per leave; after {@code patience} rounds without a complete one, it
  * says what is known and that the figure is partial. One instance per pool; synchronized, though a
  * pool reconciles on one thread at a time.
  */
@@ -21,7 +23,9 @@ public final class SessionMoves {
   private record Leave(BackendId id, long held, Map<BackendId, Long> before, int waited) {}
 
   private final int patience;
-  private Map<BackendId, Long> lastComplete = Map.of();
+  private static final int HISTORY = 32;
+  private record Round(Instant at, Map<BackendId, Long> counts) {}
+  private final java.util.ArrayDeque<Round> history = new java.util.ArrayDeque<>();
   private final List<Leave> pending = new ArrayList<>();
 
   public SessionMoves(int patience) {
@@ -36,6 +40,16 @@ public final class SessionMoves {
    * @return the messages to emit now, one per finished leave
    */
   public synchronized List<String> round(PoolSessions now, Set<BackendId> left) {
+    Map<BackendId, Instant> since = new TreeMap<>();
+    left.forEach(id -> since.put(id, now.at()));
+    return round(now, since);
+  }
+
+  /**
+   * As {@link #round(PoolSessions, Set)}, with when each backend stopped holding sessions: what it
+   * held is read from the last complete round taken at or before that time.
+   */
+  public synchronized List<String> round(PoolSessions now, Map<BackendId, Instant> left) {
     List<String> out = new ArrayList<>();
     for (ListIterator<Leave> it = pending.listIterator(); it.hasNext(); ) {
       Leave leave = it.next();
@@ -47,17 +61,33 @@ public final class SessionMoves {
       }
     }
     if (now.complete()) {
-      lastComplete = counts(now);
+      history.addLast(new Round(now.at(), counts(now)));
+      if (history.size() > HISTORY) {
+        history.removeFirst();
+      }
     }
-    for (BackendId id : left) {
-      long held = lastComplete.getOrDefault(id, 0L);
+    for (Map.Entry<BackendId, Instant> leave : left.entrySet()) {
+      BackendId id = leave.getKey();
+      Map<BackendId, Long> counts = countsAt(leave.getValue());
+      long held = counts.getOrDefault(id, 0L);
       if (held > 0) {
-        Map<BackendId, Long> before = new TreeMap<>(lastComplete);
+        Map<BackendId, Long> before = new TreeMap<>(counts);
         before.remove(id);
         pending.add(new Leave(id, held, before, 0));
       }
     }
     return out;
+  }
+
+  /** The last complete round at or before {@code when}; the oldest one kept if all are later. */
+  private Map<BackendId, Long> countsAt(Instant when) {
+    Map<BackendId, Long> found = history.isEmpty() ? Map.of() : history.peekFirst().counts();
+    for (Round r : history) {
+      if (!r.at().isAfter(when)) {
+        found = r.counts();
+      }
+    }
+    return found;
   }
 
   private static String describe(Leave leave, PoolSessions now) {
