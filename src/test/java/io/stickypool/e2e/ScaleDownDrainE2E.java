@@ -120,6 +120,11 @@ class ScaleDownDrainE2E {
       await().atMost(WAIT).until(() -> sessions.stream().allMatch(s -> s.backends().size() >= 2));
       placedAt = countBy(sessions, s -> s.backends().get(0));
       await().atMost(WAIT).untilAsserted(() -> assertStatusSessions(placedAt));
+      // Session-aware scale-down: each backend pod's deletion cost is its live session count.
+      await().atMost(WAIT).untilAsserted(() -> placedAt.forEach((pod, n) -> assertThat(Long.parseLong(
+          client.pods().inNamespace(NS).withName(pod).get().getMetadata().getAnnotations()
+              .getOrDefault("controller.kubernetes.io/pod-deletion-cost", "-1")))
+          .as(pod).isCloseTo(n, percent(5))));
 
       drainStarted = Instant.now();
       for (String leaving : List.of("web-2", "web-3")) {
@@ -218,6 +223,7 @@ class ScaleDownDrainE2E {
       Drain drain = new Drain();
       drain.setDrainTimeout("3s");
       drain.setIdleSessionThreshold("60s");
+      drain.setPodDeletionCost(true);
       p.getSpec().setDrain(drain);
       return p;
     }
@@ -226,6 +232,9 @@ class ScaleDownDrainE2E {
   /** A real backend and the EndpointSlice the endpoints controller would write for its pod. */
   private void addBackend(String id) throws Exception {
     backends.put(id, TestBackend.start(id));
+    client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(id)
+        .addToLabels("app", "web").endMetadata().withNewSpec().withTerminationGracePeriodSeconds(30L)
+        .addNewContainer().withName("web").withImage("web").endContainer().endSpec().build()).create();
     writeSlice(id, false);
   }
 
