@@ -6,7 +6,6 @@ import io.stickypool.api.v1alpha1.Drain;
 import io.stickypool.api.v1alpha1.SigningKeys;
 import io.stickypool.api.v1alpha1.StickyPoolSpec;
 import io.stickypool.api.v1alpha1.Placement;
-import io.stickypool.api.v1alpha1.StickyPoolSpec;
 import io.stickypool.contract.GoDurations;
 import io.stickypool.core.drain.DrainPolicy;
 import io.stickypool.core.snapshot.AffinitySettings;
