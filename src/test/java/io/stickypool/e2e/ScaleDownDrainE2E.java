@@ -141,7 +141,9 @@ class ScaleDownDrainE2E {
         await().atMost(WAIT).until(() -> routesVersion() >= expected);
       }
       await().atMost(WAIT).until(() -> reasons().stream().filter("SessionsRebalanced"::equals).count() == 2);
-      Thread.sleep(500);
+      // Keep the load on for another two rounds of every session after the moves.
+      int done = load.done();
+      await().atMost(WAIT).until(() -> load.done() >= done + 2 * SESSIONS);
       assertThat(load.failures()).as("failed requests: first was %s", load.firstFailure()).isZero();
     }
 
@@ -286,7 +288,7 @@ class ScaleDownDrainE2E {
             .min().orElse(0);
         bothProxiesAt.putIfAbsent(both, System.nanoTime());
         try {
-          Thread.sleep(1);
+          Thread.sleep(1); // a poll, not a wait for something: 1 ms is the measurement's resolution
         } catch (InterruptedException e) {
           return;
         }

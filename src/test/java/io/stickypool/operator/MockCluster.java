@@ -157,6 +157,19 @@ final class MockCluster {
         .map(b -> b.get("id").asText() + "=" + b.get("state").asText()).toList();
   }
 
+  /** Every object a pool owns, in a fixed order; null where one does not exist. */
+  List<io.fabric8.kubernetes.api.model.HasMetadata> owned(String pool) {
+    return java.util.Arrays.asList(
+        client.configMaps().inNamespace(NS).withName(pool + "-routes").get(),
+        client.secrets().inNamespace(NS).withName(pool + "-keys").get(),
+        client.apps().deployments().inNamespace(NS).withName(pool + "-proxy").get(),
+        client.services().inNamespace(NS).withName(pool + "-proxy").get(),
+        client.services().inNamespace(NS).withName(pool + "-proxy-admin").get(),
+        client.serviceAccounts().inNamespace(NS).withName(pool + "-proxy").get(),
+        client.rbac().roles().inNamespace(NS).withName(pool + "-proxy").get(),
+        client.rbac().roleBindings().inNamespace(NS).withName(pool + "-proxy").get());
+  }
+
   String keys(String pool) {
     return client.secrets().inNamespace(NS).withName(pool + "-keys").get().getData().toString();
   }

@@ -20,7 +20,6 @@ import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.core.cookie.KeyRing;
 import io.stickypool.operator.model.SigningSecretModel;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -303,15 +302,7 @@ class StickyPoolLifecycleMockServerTest {
   }
 
   private List<HasMetadata> owned() {
-    return Arrays.asList(
-        client.configMaps().inNamespace(NS).withName("web-routes").get(),
-        client.secrets().inNamespace(NS).withName("web-keys").get(),
-        client.apps().deployments().inNamespace(NS).withName("web-proxy").get(),
-        client.services().inNamespace(NS).withName("web-proxy").get(),
-        client.services().inNamespace(NS).withName("web-proxy-admin").get(),
-        client.serviceAccounts().inNamespace(NS).withName("web-proxy").get(),
-        client.rbac().roles().inNamespace(NS).withName("web-proxy").get(),
-        client.rbac().roleBindings().inNamespace(NS).withName("web-proxy").get());
+    return cluster.owned("web");
   }
 
   private void assertReady(String pool) {

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -37,9 +36,7 @@ class StickyPoolReconcilerMockServerTest {
 
   @BeforeEach
   void start() {
-    var crd = client.getKubernetesSerialization().unmarshal(getClass().getResourceAsStream(
-        "/META-INF/fabric8/stickypools.stickypool.io-v1.yml"), CustomResourceDefinition.class);
-    client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+    new MockCluster(client).installCrd();
     operator.start(client, "ghcr.io/stickypool/stickypool:0.1.0");
   }
 
@@ -106,15 +103,7 @@ class StickyPoolReconcilerMockServerTest {
   }
 
   private void assertOwned(String uid) {
-    List<HasMetadata> owned = java.util.Arrays.asList(
-        client.configMaps().inNamespace(NS).withName("web-routes").get(),
-        client.secrets().inNamespace(NS).withName("web-keys").get(),
-        client.apps().deployments().inNamespace(NS).withName("web-proxy").get(),
-        client.services().inNamespace(NS).withName("web-proxy").get(),
-        client.services().inNamespace(NS).withName("web-proxy-admin").get(),
-        client.serviceAccounts().inNamespace(NS).withName("web-proxy").get(),
-        client.rbac().roles().inNamespace(NS).withName("web-proxy").get(),
-        client.rbac().roleBindings().inNamespace(NS).withName("web-proxy").get());
+    List<HasMetadata> owned = new MockCluster(client).owned("web");
     for (HasMetadata o : owned) {
       assertThat(o).as("owned object").isNotNull();
       assertThat(o.getMetadata().getOwnerReferences()).singleElement()
