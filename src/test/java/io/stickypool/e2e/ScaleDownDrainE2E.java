@@ -27,6 +27,9 @@ import io.stickypool.proxy.ProxyRuntime;
 import io.stickypool.proxy.config.ProxyConfig;
 import io.stickypool.proxy.health.HealthSettings;
 import io.stickypool.proxy.http.ProxySettings;
+import io.stickypool.core.snapshot.RoutingSnapshot;
+import io.stickypool.proxy.routes.RoutesListener;
+import io.stickypool.proxy.routes.RoutesSource;
 import io.stickypool.proxy.routes.kubernetes.ConfigMapRef;
 import io.stickypool.proxy.routes.kubernetes.ConfigMapRoutesSource;
 import io.stickypool.proxy.routes.kubernetes.RoutesDocument;
@@ -73,13 +76,12 @@ class ScaleDownDrainE2E {
   private final Map<String, TestBackend> backends = new TreeMap<>();
   private final List<ProxyRuntime> proxies = new ArrayList<>();
   private final Map<String, Integer> adminPorts = new ConcurrentHashMap<>();
-  private final Map<Long, Long> bothProxiesAt = new ConcurrentHashMap<>();
+  /** Per proxy: snapshot version -> when its routes source delivered it (the proxy applies it then). */
+  private final List<Map<Long, Long>> deliveredAt = new ArrayList<>();
   private final StickyPoolOperator operator = new StickyPoolOperator();
-  private volatile boolean watching = true;
 
   @AfterEach
   void stop() throws Exception {
-    watching = false;
     for (ProxyRuntime p : proxies) {
       p.shutdown(Duration.ofMillis(200));
       p.close();
@@ -106,7 +108,6 @@ class ScaleDownDrainE2E {
     startProxy("web-proxy-a");
     startProxy("web-proxy-b");
     List<Integer> ports = proxies.stream().map(p -> p.trafficAddress().getPort()).toList();
-    Thread versions = watchProxyVersions();
 
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     List<StickySession> sessions = new ArrayList<>();
@@ -204,8 +205,6 @@ class ScaleDownDrainE2E {
     long onNew = fresh.stream().filter(s -> s.lastBackend().equals("web-4") || s.lastBackend().equals("web-5")).count();
     assertThat(onNew).as("new sessions on the new backends").isGreaterThanOrEqualTo(90);
 
-    watching = false;
-    versions.join(2_000);
     report(changeWrittenAt);
   }
 
@@ -264,7 +263,7 @@ class ScaleDownDrainE2E {
         100_000, 2, null, null, fromConfigMap.routes());
     KeyRing keys = SigningSecretModel.keyRing(
         client.secrets().inNamespace(NS).withName("web-keys").get()).orElseThrow();
-    ProxyRuntime proxy = ProxyRuntime.start(local, new ConfigMapRoutesSource(client, ref), keys);
+    ProxyRuntime proxy = ProxyRuntime.start(local, timed(new ConfigMapRoutesSource(client, ref)), keys);
     proxies.add(proxy);
     adminPorts.put(podName, proxy.adminAddress().getPort());
     Pod pod = new PodBuilder().withNewMetadata().withName(podName).withNamespace(NS)
@@ -280,23 +279,37 @@ class ScaleDownDrainE2E {
     client.pods().inNamespace(NS).resource(pod).updateStatus();
   }
 
-  /** Records when both proxies first serve each snapshot version (polled every millisecond). */
-  private Thread watchProxyVersions() {
-    Thread t = new Thread(() -> {
-      while (watching) {
-        long both = proxies.stream().mapToLong(p -> p.routingState().current().table().snapshot().version())
-            .min().orElse(0);
-        bothProxiesAt.putIfAbsent(both, System.nanoTime());
-        try {
-          Thread.sleep(1); // a poll, not a wait for something: 1 ms is the measurement's resolution
-        } catch (InterruptedException e) {
-          return;
-        }
+  /** The proxy's own ConfigMap source, with the time each snapshot is handed to the proxy recorded. */
+  private RoutesSource timed(RoutesSource source) {
+    Map<Long, Long> times = new ConcurrentHashMap<>();
+    deliveredAt.add(times);
+    return new RoutesSource() {
+      @Override
+      public void start(RoutesListener listener) throws Exception {
+        source.start(new RoutesListener() {
+          @Override
+          public void onRoutes(RoutingSnapshot snapshot, String origin) {
+            times.putIfAbsent(snapshot.version(), System.nanoTime());
+            listener.onRoutes(snapshot, origin);
+          }
+
+          @Override
+          public void onRoutesError(String origin, String detail) {
+            listener.onRoutesError(origin, detail);
+          }
+        });
       }
-    }, "e2e-version-watch");
-    t.setDaemon(true);
-    t.start();
-    return t;
+
+      @Override
+      public String describe() {
+        return source.describe();
+      }
+
+      @Override
+      public void close() {
+        source.close();
+      }
+    };
   }
 
   private boolean proxiesServe(int active) {
@@ -358,9 +371,16 @@ class ScaleDownDrainE2E {
   /** EndpointSlice write -> both proxies serving the snapshot it produced. */
   private void report(Map<Long, Long> writtenAt) throws Exception {
     List<Double> ms = new ArrayList<>();
-    writtenAt.forEach((version, t0) -> bothProxiesAt.entrySet().stream()
-        .filter(e -> e.getKey() >= version).mapToLong(Map.Entry::getValue).min()
-        .ifPresent(t1 -> ms.add((t1 - t0) / 1e6)));
+    writtenAt.forEach((version, t0) -> {
+      // Both proxies serve it once the later of the two has it (or a newer snapshot).
+      long[] firstPerProxy = deliveredAt.stream().mapToLong(times -> times.entrySet().stream()
+          .filter(e -> e.getKey() >= version).mapToLong(Map.Entry::getValue).min().orElse(Long.MAX_VALUE))
+          .toArray();
+      long both = java.util.Arrays.stream(firstPerProxy).max().orElse(Long.MAX_VALUE);
+      if (both != Long.MAX_VALUE) {
+        ms.add((both - t0) / 1e6);
+      }
+    });
     Collections.sort(ms);
     String line = String.format("E2E EndpointSlice write -> both proxies serving it: n=%d p50=%.0f ms p99=%.0f ms max=%.0f ms%n",
         ms.size(), ms.get(ms.size() / 2), ms.get((int) Math.ceil(ms.size() * 0.99) - 1), ms.get(ms.size() - 1));
