@@ -19,6 +19,7 @@ import java.util.Set;
  * @param sessionRefresh how often each pool asks its proxies for live sessions
  * @param drainRefresh how often instead while one of the pool's backends is draining
  * @param adminTargets where a proxy pod answers {@code /sessions/report} (tests point it at loopback)
+ * @param nativeSidecars whether sidecars go in as native sidecars; null asks the API server's version
  */
 public record OperatorSettings(
     String defaultImage,
@@ -28,7 +29,8 @@ public record OperatorSettings(
     PrometheusMeterRegistry metrics,
     Duration sessionRefresh,
     Duration drainRefresh,
-    AdminTargetResolver adminTargets) {
+    AdminTargetResolver adminTargets,
+    Boolean nativeSidecars) {
   public static final Duration DEFAULT_SESSION_REFRESH = Duration.ofSeconds(10);
   public static final Duration DEFAULT_DRAIN_REFRESH = Duration.ofSeconds(2);
 
@@ -67,6 +69,7 @@ public record OperatorSettings(
     private Duration sessionRefresh = DEFAULT_SESSION_REFRESH;
     private Duration drainRefresh = DEFAULT_DRAIN_REFRESH;
     private AdminTargetResolver adminTargets = AdminTargetResolver.podIp();
+    private Boolean nativeSidecars;
 
     private Builder(String defaultImage) {
       this.defaultImage = defaultImage;
@@ -107,11 +110,17 @@ public record OperatorSettings(
       return this;
     }
 
+    /** null (the default) decides from the API server's version. */
+    public Builder nativeSidecars(Boolean nativeSidecars) {
+      this.nativeSidecars = nativeSidecars;
+      return this;
+    }
+
     public OperatorSettings build() {
       return new OperatorSettings(defaultImage, namespaces, Optional.ofNullable(leaderElection),
           Optional.ofNullable(admin),
           metrics != null ? metrics : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-          sessionRefresh, drainRefresh, adminTargets);
+          sessionRefresh, drainRefresh, adminTargets, nativeSidecars);
     }
   }
 }

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.stickypool.operator.model.PoolIdentity;
+import io.stickypool.api.v1alpha1.ProxyMode;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,16 +19,44 @@ final class PoolCleanup {
 
   /** @return how many objects were deleted */
   static int deleteOwned(KubernetesClient client, PoolIdentity id) {
+    List<Resource<? extends HasMetadata>> all = new ArrayList<>(deploymentModeOnly(client, id));
+    all.addAll(sidecarModeOnly(client, id));
     String ns = id.namespace();
-    List<Resource<? extends HasMetadata>> owned = List.of(
-        client.apps().deployments().inNamespace(ns).withName(id.proxyName()),
-        client.services().inNamespace(ns).withName(id.proxyName()),
+    all.addAll(List.of(
         client.services().inNamespace(ns).withName(id.proxyAdminName()),
         client.configMaps().inNamespace(ns).withName(id.routesName()),
-        client.secrets().inNamespace(ns).withName(id.keysName()),
+        client.secrets().inNamespace(ns).withName(id.keysName())));
+    return delete(all, id);
+  }
+
+  /**
+   * Deletes what only the other proxy mode uses, after a switch between Deployment and Sidecar:
+   * the proxy Deployment, its Service and identity, or the sidecar's access rules.
+   *
+   * @return how many objects were deleted
+   */
+  static int deleteOtherMode(KubernetesClient client, PoolIdentity id, ProxyMode mode) {
+    return delete(mode == ProxyMode.Sidecar ? deploymentModeOnly(client, id) : sidecarModeOnly(client, id), id);
+  }
+
+  private static List<Resource<? extends HasMetadata>> deploymentModeOnly(KubernetesClient client, PoolIdentity id) {
+    String ns = id.namespace();
+    return List.of(
+        client.apps().deployments().inNamespace(ns).withName(id.proxyName()),
+        client.services().inNamespace(ns).withName(id.proxyName()),
         client.rbac().roleBindings().inNamespace(ns).withName(id.proxyName()),
         client.rbac().roles().inNamespace(ns).withName(id.proxyName()),
         client.serviceAccounts().inNamespace(ns).withName(id.proxyName()));
+  }
+
+  private static List<Resource<? extends HasMetadata>> sidecarModeOnly(KubernetesClient client, PoolIdentity id) {
+    String ns = id.namespace();
+    return List.of(
+        client.rbac().roleBindings().inNamespace(ns).withName(id.sidecarAccessName()),
+        client.rbac().roles().inNamespace(ns).withName(id.sidecarAccessName()));
+  }
+
+  private static int delete(List<Resource<? extends HasMetadata>> owned, PoolIdentity id) {
     int deleted = 0;
     for (Resource<? extends HasMetadata> resource : owned) {
       HasMetadata current = resource.get();

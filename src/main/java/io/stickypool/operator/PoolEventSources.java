@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -11,9 +12,11 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.stickypool.api.v1alpha1.ProxyMode;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.operator.endpoints.EndpointSliceMapper;
 import io.stickypool.operator.model.PoolIdentity;
+import io.stickypool.operator.model.SidecarInjection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +33,10 @@ final class PoolEventSources {
   private static final String SLICES_BY_SERVICE = "slices-by-service";
   private static final String SLICES = "endpointslices";
   private static final String SERVICES = "services";
-  private static final String DEPLOYMENTS = "proxy-deployments";
+  private static final String DEPLOYMENTS = "deployments";
+  private static final String STATEFUL_SETS = "statefulsets";
+  private static final String POOLS_BY_TARGET = "pools-by-target";
+  private static final String WORKLOADS_BY_INJECTED_POOL = "workloads-by-injected-pool";
   private static final String PODS = "proxy-pods";
   private static final String PODS_BY_POOL = "proxy-pods-by-pool";
   private static final String MANAGED_BY = "app.kubernetes.io/managed-by=" + PoolIdentity.MANAGED_BY;
@@ -54,15 +60,58 @@ final class PoolEventSources {
         .withNamespacesInheritedFromController()
         .withSecondaryToPrimaryMapper(s -> poolsOf(ctx, key(s)))
         .build();
-    // The proxy Deployments, mapped back through their controller ownerReference (the default
-    // mapper), so replica readiness reaches ProxyAvailable as it changes.
-    var deploymentConfig = InformerEventSourceConfiguration.from(Deployment.class, StickyPool.class)
-        .withName(DEPLOYMENTS)
-        .withNamespacesInheritedFromController()
-        .withLabelSelector(MANAGED_BY)
-        .build();
+    ctx.getPrimaryCache().addIndexer(POOLS_BY_TARGET, p -> targetKey(p).map(List::of).orElse(List.of()));
     return List.of(slices, new InformerEventSource<>(serviceConfig, ctx),
-        new InformerEventSource<>(deploymentConfig, ctx), proxyPods(ctx));
+        workloads(ctx, Deployment.class, DEPLOYMENTS), workloads(ctx, StatefulSet.class, STATEFUL_SETS),
+        proxyPods(ctx));
+  }
+
+  /**
+   * Every Deployment or StatefulSet in the watched namespaces, not only the operator's: a proxy
+   * Deployment's readiness reaches ProxyAvailable, a sidecar target that appears gets its sidecar
+   * at once, and a user's edit to a target is checked against the injection. Mapped to the pool
+   * that controls it, the pools that target it, and the pool whose sidecar it carries.
+   */
+  private static <W extends HasMetadata> InformerEventSource<W, StickyPool> workloads(
+      EventSourceContext<StickyPool> ctx, Class<W> type, String name) {
+    var config = InformerEventSourceConfiguration.from(type, StickyPool.class)
+        .withName(name)
+        .withNamespacesInheritedFromController()
+        .withSecondaryToPrimaryMapper(w -> poolsOfWorkload(ctx, w))
+        .build();
+    var informer = new InformerEventSource<>(config, ctx);
+    informer.addIndexers(Map.of(WORKLOADS_BY_INJECTED_POOL, w -> SidecarInjection.record(w)
+        .map(r -> List.of(w.getMetadata().getNamespace() + "/" + r.pool())).orElse(List.of())));
+    return informer;
+  }
+
+  private static Set<ResourceID> poolsOfWorkload(EventSourceContext<StickyPool> ctx, HasMetadata w) {
+    String ns = w.getMetadata().getNamespace();
+    Set<ResourceID> pools = ctx.getPrimaryCache()
+        .byIndex(POOLS_BY_TARGET, w.getKind() + "/" + ns + "/" + w.getMetadata().getName()).stream()
+        .map(ResourceID::fromResource).collect(Collectors.toCollection(java.util.HashSet::new));
+    SidecarInjection.record(w).ifPresent(r -> pools.add(new ResourceID(r.pool(), ns)));
+    Optional.ofNullable(w.getMetadata().getOwnerReferences()).orElse(List.of()).stream()
+        .filter(o -> Boolean.TRUE.equals(o.getController()) && PoolIdentity.KIND.equals(o.getKind()))
+        .forEach(o -> pools.add(new ResourceID(o.getName(), ns)));
+    return pools;
+  }
+
+  private static Optional<String> targetKey(StickyPool p) {
+    var proxy = p.getSpec() == null ? null : p.getSpec().getProxy();
+    if (proxy == null || proxy.getMode() != ProxyMode.Sidecar || proxy.getTargetRef() == null) {
+      return Optional.empty();
+    }
+    return Optional.of(proxy.getTargetRef().getKind() + "/" + p.getMetadata().getNamespace() + "/"
+        + proxy.getTargetRef().getName());
+  }
+
+  /** Workloads the cache shows carrying this pool's sidecar. */
+  static List<HasMetadata> injectedWorkloads(Context<StickyPool> ctx, StickyPool pool) {
+    List<HasMetadata> all = new java.util.ArrayList<>();
+    all.addAll(source(ctx, Deployment.class, DEPLOYMENTS).byIndex(WORKLOADS_BY_INJECTED_POOL, key(pool)));
+    all.addAll(source(ctx, StatefulSet.class, STATEFUL_SETS).byIndex(WORKLOADS_BY_INJECTED_POOL, key(pool)));
+    return all;
   }
 
   /**

@@ -1,11 +1,11 @@
 package io.stickypool.operator;
 
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.stickypool.api.v1alpha1.BackendState;
 import io.stickypool.api.v1alpha1.BackendStatus;
 import io.stickypool.api.v1alpha1.ConditionReasons;
 import io.stickypool.api.v1alpha1.ConditionTypes;
-import io.stickypool.api.v1alpha1.ProxyReplicas;
+import io.stickypool.api.v1alpha1.SidecarStatus;
+import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.api.v1alpha1.StickyPoolStatus;
 import io.stickypool.core.backend.Backend;
 import io.stickypool.core.snapshot.RoutingSnapshot;
@@ -14,7 +14,7 @@ import io.stickypool.operator.endpoints.PortResolution;
 import java.time.Instant;
 import java.util.List;
 
-/** Pure: turns a sync result and the proxy Deployment into the pool status. */
+/** Pure: turns a sync result and the proxies' health into the pool status. */
 final class PoolStatusWriter {
   private PoolStatusWriter() {}
 
@@ -23,7 +23,7 @@ final class PoolStatusWriter {
    *     used only when the sync could not resolve the port
    */
   static void write(
-      StickyPoolStatus status, EndpointSync sync, String portNotFound, Deployment proxy, Instant now) {
+      StickyPoolStatus status, EndpointSync sync, String portNotFound, ProxyHealth proxy, Instant now) {
     RoutingSnapshot snap = sync.snapshot();
     status.setSnapshotVersion(snap.version());
     status.setBackends(snap.backends().stream().map(PoolStatusWriter::backend).toList());
@@ -45,21 +45,25 @@ final class PoolStatusWriter {
     }
     List<io.fabric8.kubernetes.api.model.Condition> c = status.getConditions();
     c = Conditions.set(c, ConditionTypes.BACKENDS_RESOLVED, resolved ? "True" : "False", resolvedReason, resolvedMsg, now);
-    boolean ready = resolved && active > 0;
+    boolean ready = resolved && active > 0 && proxy.readyBlocker().isEmpty();
+    String notReadyReason = !resolved ? resolvedReason : active == 0 ? ConditionReasons.NO_READY_BACKENDS
+        : proxy.readyBlocker().map(ProxyHealth.Blocker::reason).orElse(null);
+    String notReadyMsg = !resolved || active == 0 ? resolvedMsg
+        : proxy.readyBlocker().map(ProxyHealth.Blocker::message).orElse(null);
     c = Conditions.set(c, ConditionTypes.READY, ready ? "True" : "False",
-        ready ? ConditionReasons.RECONCILED : resolved ? ConditionReasons.NO_READY_BACKENDS : resolvedReason,
-        ready ? summary(snap) : resolvedMsg, now);
-    c = proxyCondition(c, status, proxy, now);
+        ready ? ConditionReasons.RECONCILED : notReadyReason, ready ? summary(snap) : notReadyMsg, now);
+    c = Conditions.set(c, ConditionTypes.PROXY_AVAILABLE, proxy.status(), proxy.reason(), proxy.message(), now);
+    if (proxy.replicas() != null) {
+      status.setProxyReplicas(proxy.replicas());
+    }
     status.setConditions(c);
   }
 
   /** Ready (and, unless the problem is elsewhere, BackendsResolved) False for {@code reason}. */
   static void notReady(StickyPoolStatus status, String reason, String message, Instant now) {
     status.setConditions(Conditions.set(status.getConditions(), ConditionTypes.READY, "False", reason, message, now));
-    if (!ConditionReasons.SIDECAR_NOT_SUPPORTED.equals(reason)) {
-      status.setConditions(Conditions.set(
-          status.getConditions(), ConditionTypes.BACKENDS_RESOLVED, "False", reason, message, now));
-    }
+    status.setConditions(Conditions.set(
+        status.getConditions(), ConditionTypes.BACKENDS_RESOLVED, "False", reason, message, now));
   }
 
   static String readyReason(StickyPoolStatus status) {
@@ -79,25 +83,6 @@ final class PoolStatusWriter {
         .filter(c -> !c.getReason().equals(reasonBefore))
         .filter(c -> !ConditionReasons.NO_READY_BACKENDS.equals(c.getReason()))
         .findFirst();
-  }
-
-  /** Unknown until the Deployment reports ready replicas at least once (it may still be scheduling). */
-  private static List<io.fabric8.kubernetes.api.model.Condition> proxyCondition(
-      List<io.fabric8.kubernetes.api.model.Condition> c, StickyPoolStatus status, Deployment proxy, Instant now) {
-    if (proxy == null || proxy.getStatus() == null || proxy.getStatus().getReadyReplicas() == null) {
-      return Conditions.set(c, ConditionTypes.PROXY_AVAILABLE, "Unknown", ConditionReasons.PROXY_PROGRESSING,
-          "waiting for the proxy Deployment to report ready replicas", now);
-    }
-    int want = proxy.getSpec().getReplicas() == null ? 1 : proxy.getSpec().getReplicas();
-    int ready = proxy.getStatus().getReadyReplicas();
-    ProxyReplicas r = new ProxyReplicas();
-    r.setDesired(want);
-    r.setReady(ready);
-    status.setProxyReplicas(r);
-    boolean ok = ready > 0;
-    return Conditions.set(c, ConditionTypes.PROXY_AVAILABLE, ok ? "True" : "False",
-        ok ? ConditionReasons.PROXY_AVAILABLE : ConditionReasons.PROXY_UNAVAILABLE,
-        ready + "/" + want + " proxy replicas ready", now);
   }
 
   static String summary(RoutingSnapshot snap) {
@@ -121,5 +106,24 @@ final class PoolStatusWriter {
     });
     s.setDrainDeadline(b.drainDeadline() == null ? null : b.drainDeadline().toString());
     return s;
+  }
+
+  /** Sidecar mode: the SidecarInjected condition and where the sidecar is. */
+  static void sidecar(StickyPoolStatus status, StickyPool pool, SidecarTargets.Outcome outcome,
+      boolean nativeSidecar, Instant now) {
+    var ref = pool.getSpec().getProxy().getTargetRef();
+    SidecarStatus s = new SidecarStatus();
+    s.setTarget(ref.getKind() + "/" + ref.getName());
+    s.setNativeSidecar(nativeSidecar);
+    if (outcome.injected()) {
+      s.setInjectedGeneration(pool.getMetadata().getGeneration());
+      ProxyHealth.Rollout r = ProxyHealth.Rollout.of(outcome.target());
+      s.setReplicas(r.desired());
+      s.setUpdatedReplicas(r.updated());
+      s.setReadyReplicas(r.ready());
+    }
+    status.setSidecar(s);
+    status.setConditions(Conditions.set(status.getConditions(), ConditionTypes.SIDECAR_INJECTED,
+        outcome.injected() ? "True" : "False", SidecarTargets.reason(outcome.result()), outcome.message(), now));
   }
 }

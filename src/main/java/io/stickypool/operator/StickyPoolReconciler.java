@@ -28,6 +28,8 @@ import io.stickypool.operator.model.KeySchedule;
 import io.stickypool.operator.model.PoolIdentity;
 import io.stickypool.operator.model.PoolModel;
 import io.stickypool.operator.model.PoolSettings;
+import io.stickypool.operator.model.EffectiveProxy;
+import io.stickypool.operator.model.SidecarModel;
 import io.stickypool.operator.model.RoutesConfigMapModel;
 import io.stickypool.operator.sessions.HttpReportFetcher;
 import io.stickypool.operator.sessions.PoolSessions;
@@ -38,6 +40,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +69,9 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
   private final Duration drainRefresh;
   private final DrainGraceReport grace;
   private final PodDeletionCostWriter podCosts;
+  private final SidecarTargets targets;
+  /** Asked of the API server once, at the first sidecar pool, unless the settings decide it. */
+  private final Supplier<Boolean> nativeSidecars;
 
   public StickyPoolReconciler(KubernetesClient client, String defaultImage) {
     this(client, OperatorSettings.builder(defaultImage).build());
@@ -83,6 +89,14 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     this.drainRefresh = settings.drainRefresh();
     this.grace = new DrainGraceReport(client, events);
     this.podCosts = new PodDeletionCostWriter(client);
+    this.targets = new SidecarTargets(client);
+    this.nativeSidecars = settings.nativeSidecars() != null ? settings::nativeSidecars
+        : memoize(() -> NativeSidecarSupport.detect(client));
+  }
+
+  private static <T> Supplier<T> memoize(Supplier<T> supplier) {
+    var value = new java.util.concurrent.atomic.AtomicReference<T>();
+    return () -> value.updateAndGet(v -> v != null ? v : supplier.get());
   }
 
   @Override
@@ -108,11 +122,6 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
   /** @return when the next session round or key rotation step is due, whichever comes first */
   private Optional<Instant> sync(
       StickyPool pool, StickyPoolStatus status, Context<StickyPool> ctx, Instant now) {
-    if (pool.getSpec().getProxy() != null && pool.getSpec().getProxy().getMode() == ProxyMode.Sidecar) {
-      PoolStatusWriter.notReady(status, ConditionReasons.SIDECAR_NOT_SUPPORTED,
-          "spec.proxy.mode Sidecar is not supported by this operator version; use Deployment", now);
-      return Optional.empty();
-    }
     Optional<Service> service = PoolEventSources.targetService(ctx, pool);
     if (service.isEmpty()) {
       // Keep the routes ConfigMap as is: never replace a good snapshot with an empty one.
@@ -121,19 +130,27 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
           + " not found; proxies keep the last good backends", now);
       return Optional.empty();
     }
+    boolean sidecar = isSidecar(pool);
+    Optional<HasMetadata> target = sidecar ? targets.get(pool) : Optional.empty();
     BackendResolver.Resolved backend = BackendResolver.resolve(service.get(),
         PoolEventSources.targetSlices(ctx, pool), pool.getSpec().getBackend().getPort());
-    PoolSessions sessions = sessionRounds.collect(pool, PoolEventSources.proxyPods(ctx, pool));
+    PoolSessions sessions = sessionRounds.collect(pool, sidecar
+        ? target.map(targets::proxyPods).orElse(List.of()) : PoolEventSources.proxyPods(ctx, pool));
     EndpointSync sync = memory.sync(pool, readRoutes(pool), backend.endpoints(),
         sessions.forDrain(backend.endpoints().byId().keySet()), now);
     KeySchedule.Plan ring = keys.plan(pool, now);
-    PoolModel.Desired desired = PoolModel.desired(
-        pool, sync.snapshot(), ring.ring(), ring.secretAnnotations(), defaultImage);
+    PoolModel.Owned desired = sidecar
+        ? PoolModel.sidecar(pool, sync.snapshot(), ring.ring(), ring.secretAnnotations(),
+            target.map(SidecarTargets::describe).orElse(null))
+        : PoolModel.desired(pool, sync.snapshot(), ring.ring(), ring.secretAnnotations(), defaultImage);
     for (HasMetadata obj : desired.all()) {
       OwnedObjects.own(obj, pool);
       OwnedObjects.apply(client, obj);
     }
     memory.commit(pool, sync);
+    ProxyHealth proxy = sidecar ? placeSidecar(pool, status, target, now)
+        : ProxyHealth.of(PoolEventSources.proxyDeployment(ctx, pool).orElse(null));
+    clearOtherMode(pool, status, ctx, target);
     var drain = PoolSettings.of(pool.getSpec()).drain();
     sync.transitions().forEach(t -> events.transition(pool, t, DrainEventText.message(t, sessions, drain, now)));
     if (sync.snapshotChanged()) {
@@ -141,13 +158,58 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     }
     sessionRounds.rebalanced(pool, sessions, sync).forEach(m -> events.sessionsRebalanced(pool, m));
     SessionStatus.Shown shownBefore = SessionStatus.shown(status);
-    PoolStatusWriter.write(status, sync, backend.portProblem(),
-        PoolEventSources.proxyDeployment(ctx, pool).orElse(null), now);
+    PoolStatusWriter.write(status, sync, backend.portProblem(), proxy, now);
     grace.report(pool, status, backend.endpoints(), PoolEventSources.targetSlices(ctx, pool), now);
     podCosts.update(pool, completeCounts(sessions, backend.endpoints()), now);
     SessionStatus.write(status, shownBefore, sessions, sessionRefresh);
     Instant nextRound = now.plus(draining(sync) ? drainRefresh : sessionRefresh);
     return Optional.of(ring.nextDue().filter(due -> due.isBefore(nextRound)).orElse(nextRound));
+  }
+
+  /** Sidecar mode: puts the sidecar into the target (or says why not) and reports the rollout. */
+  private ProxyHealth placeSidecar(
+      StickyPool pool, StickyPoolStatus status, Optional<HasMetadata> target, Instant now) {
+    boolean nativeSidecar = nativeSidecars.get();
+    SidecarTargets.Outcome outcome = target
+        .map(t -> targets.inject(pool, t, SidecarModel.sidecar(
+            PoolIdentity.of(pool), EffectiveProxy.of(pool, defaultImage), nativeSidecar)))
+        .orElseGet(() -> SidecarTargets.missing(pool));
+    if (outcome.result() == SidecarTargets.Result.INJECTED) {
+      events.emit(pool, "SidecarInjected", outcome.message() + "; its pods roll out", "Normal");
+    }
+    PoolStatusWriter.sidecar(status, pool, outcome, nativeSidecar, now);
+    return outcome.injected() ? ProxyHealth.ofTarget(outcome.target())
+        : ProxyHealth.blocked(SidecarTargets.reason(outcome.result()), outcome.message());
+  }
+
+  /**
+   * After a switch between Deployment and Sidecar mode, or to another target: deletes what only
+   * the other mode used and takes the sidecar out of workloads that should no longer carry it.
+   * Checks the caches first, so that a pool that stays in its mode costs no extra call.
+   */
+  private void clearOtherMode(
+      StickyPool pool, StickyPoolStatus status, Context<StickyPool> ctx, Optional<HasMetadata> target) {
+    PoolIdentity id = PoolIdentity.of(pool);
+    boolean sidecar = isSidecar(pool);
+    if (sidecar && PoolEventSources.proxyDeployment(ctx, pool).isPresent()) {
+      PoolCleanup.deleteOtherMode(client, id, ProxyMode.Sidecar);
+    }
+    if (!sidecar && status.getSidecar() != null) {
+      PoolCleanup.deleteOtherMode(client, id, ProxyMode.Deployment);
+      status.setSidecar(null);
+      status.setConditions(status.getConditions().stream()
+          .filter(c -> !ConditionTypes.SIDECAR_INJECTED.equals(c.getType())).toList());
+    }
+    boolean stale = PoolEventSources.injectedWorkloads(ctx, pool).stream()
+        .anyMatch(w -> target.map(t -> !SidecarTargets.kindName(t).equals(SidecarTargets.kindName(w))).orElse(true));
+    if (stale) {
+      targets.removeAll(id, sidecar ? target : Optional.empty()).forEach(w -> events.emit(pool,
+          "SidecarRemoved", "removed the proxy sidecar from " + w, "Normal"));
+    }
+  }
+
+  private static boolean isSidecar(StickyPool pool) {
+    return pool.getSpec().getProxy() != null && pool.getSpec().getProxy().getMode() == ProxyMode.Sidecar;
   }
 
   /**
@@ -169,6 +231,10 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
 
   @Override
   public DeleteControl cleanup(StickyPool pool, Context<StickyPool> ctx) {
+    // The target first: its pods must not keep mounting a Secret that is about to go.
+    List<String> uninjected = targets.removeAll(PoolIdentity.of(pool), Optional.empty());
+    uninjected.forEach(w -> LOG.info("StickyPool {}/{} deleted: removed its sidecar from {}",
+        pool.getMetadata().getNamespace(), pool.getMetadata().getName(), w));
     int deleted = PoolCleanup.deleteOwned(client, PoolIdentity.of(pool));
     memory.forget(pool.getMetadata().getUid());
     sessionRounds.forget(pool.getMetadata().getUid());

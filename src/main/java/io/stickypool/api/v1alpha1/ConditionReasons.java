@@ -7,8 +7,12 @@ public final class ConditionReasons {
   public static final String PORT_NOT_FOUND = "PortNotFound";
   public static final String NO_READY_BACKENDS = "NoReadyBackends";
   public static final String BACKENDS_RESOLVED = "BackendsResolved";
-  public static final String SIDECAR_NOT_SUPPORTED = "SidecarNotSupported";
   public static final String TARGET_NOT_FOUND = "TargetNotFound";
+  public static final String TARGET_INJECTED = "TargetInjected";
+  /** The target already carries the sidecar of another pool. */
+  public static final String TARGET_IN_USE = "TargetInUse";
+  /** A container of the target already declares a port the sidecar needs. */
+  public static final String TARGET_PORT_CONFLICT = "TargetPortConflict";
   public static final String PROXY_AVAILABLE = "ProxyAvailable";
   public static final String PROXY_UNAVAILABLE = "ProxyUnavailable";
   public static final String PROXY_PROGRESSING = "ProxyProgressing";

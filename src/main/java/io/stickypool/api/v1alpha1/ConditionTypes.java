@@ -8,6 +8,8 @@ public final class ConditionTypes {
   public static final String BACKENDS_RESOLVED = "BackendsResolved";
   /** Enough proxy replicas are ready. */
   public static final String PROXY_AVAILABLE = "ProxyAvailable";
+  /** Sidecar mode: the target workload's pod template carries the current proxy sidecar. */
+  public static final String SIDECAR_INJECTED = "SidecarInjected";
   /** The backend pods' terminationGracePeriodSeconds are at least the drainTimeout. */
   public static final String DRAIN_FITS_GRACE_PERIOD = "DrainFitsGracePeriod";
 

@@ -14,8 +14,8 @@ public class StickyPoolStatus {
   @JsonPropertyDescription("The metadata.generation this status describes.")
   private Long observedGeneration;
 
-  @JsonPropertyDescription("Ready, BackendsResolved, ProxyAvailable and DrainFitsGracePeriod,"
-      + " each True, False or Unknown.")
+  @JsonPropertyDescription("Ready, BackendsResolved, ProxyAvailable, DrainFitsGracePeriod and, in"
+      + " Sidecar mode, SidecarInjected; each True, False or Unknown.")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("Every backend the proxy knows, including draining ones.")
@@ -42,9 +42,14 @@ public class StickyPoolStatus {
   @JsonPropertyDescription("Ready and desired proxy replicas.")
   private ProxyReplicas proxyReplicas;
 
+  @JsonPropertyDescription("Sidecar mode only: the target workload and its rollout of the sidecar.")
+  private SidecarStatus sidecar;
+
   @JsonPropertyDescription("Version of the routes snapshot last published to the proxies.")
   private Long snapshotVersion;
 
+  public SidecarStatus getSidecar() { return sidecar; }
+  public void setSidecar(SidecarStatus sidecar) { this.sidecar = sidecar; }
   public Long getObservedGeneration() { return observedGeneration; }
   public void setObservedGeneration(Long v) { this.observedGeneration = v; }
   public List<Condition> getConditions() { return conditions; }

@@ -2,7 +2,6 @@ package io.stickypool.operator.model;
 
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.stickypool.api.v1alpha1.Proxy;
-import io.stickypool.api.v1alpha1.ProxyMode;
 import io.stickypool.api.v1alpha1.ServiceType;
 import io.stickypool.api.v1alpha1.StickyPool;
 import java.util.Objects;
@@ -21,16 +20,17 @@ public record EffectiveProxy(
   static final int DEFAULT_PORT = 8080;
 
   /**
-   * @throws IllegalArgumentException in Sidecar mode (there is no proxy Deployment to build), or
-   *     when neither the spec nor the operator names an image
+   * @throws IllegalArgumentException when neither the spec nor the operator names an image
    */
+  /** The proxy port alone, which needs no image. */
+  public static int port(StickyPool pool) {
+    Proxy proxy = pool.getSpec() == null ? null : pool.getSpec().getProxy();
+    return proxy == null || proxy.getPort() == null ? DEFAULT_PORT : proxy.getPort();
+  }
+
   public static EffectiveProxy of(StickyPool pool, String defaultImage) {
     Proxy proxy = pool.getSpec() == null || pool.getSpec().getProxy() == null
         ? new Proxy() : pool.getSpec().getProxy();
-    if (proxy.getMode() == ProxyMode.Sidecar) {
-      throw new IllegalArgumentException("spec.proxy.mode Sidecar: the pool's proxy is injected"
-          + " into its targetRef, not deployed on its own");
-    }
     String image = proxy.getImage() != null ? proxy.getImage() : defaultImage;
     if (image == null || image.isBlank()) {
       throw new IllegalArgumentException("no proxy image: spec.proxy.image and the operator's"

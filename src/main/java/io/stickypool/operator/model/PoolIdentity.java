@@ -46,6 +46,11 @@ public record PoolIdentity(String name, String namespace, String uid, Long gener
     return name + "-proxy-admin";
   }
 
+  /** The Role and RoleBinding that let a sidecar target's ServiceAccount read this pool's objects. */
+  public String sidecarAccessName() {
+    return name + "-sidecar";
+  }
+
   public String routesName() {
     return name + "-routes";
   }

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.stickypool.api.v1alpha1.ProxyMode;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.contract.RoutingSnapshotCodec;
 import io.stickypool.core.cookie.KeyRing;
@@ -16,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every object one StickyPool needs in Deployment mode, built without a client call: the
+ * Every object one StickyPool owns, in Deployment or Sidecar mode, built without a client call: the
  * reconciler gathers the inputs (the pool, the snapshot from the endpoints sync, the key ring read
  * back with {@link SigningSecretModel#keyRing} or freshly generated) and applies the result.
  */
@@ -25,6 +26,12 @@ public final class PoolModel {
       new RoutesConfigMapModel(new RoutingSnapshotCodec());
 
   /** The desired objects, in an order that applies cleanly: dependencies before dependents. */
+  public sealed interface Owned permits Desired, SidecarDesired {
+    /** Every object, dependencies before dependents. */
+    List<HasMetadata> all();
+  }
+
+  /** Deployment mode: the proxy runs as its own Deployment behind its own Service. */
   public record Desired(
       ServiceAccount serviceAccount,
       Role role,
@@ -33,11 +40,30 @@ public final class PoolModel {
       Secret keys,
       Service service,
       Service adminService,
-      Deployment deployment) {
+      Deployment deployment) implements Owned {
+    @Override
     public List<HasMetadata> all() {
       return List.of(serviceAccount, role, roleBinding, routes, keys, service, adminService, deployment);
     }
   }
+
+  /**
+   * Sidecar mode: what the pool owns besides the injection into its target. The access rules and
+   * the admin Service exist only once the target does, since they name its ServiceAccount and
+   * select its pods; until then they are null.
+   */
+  public record SidecarDesired(
+      ConfigMap routes, Secret keys, Role role, RoleBinding roleBinding, Service adminService)
+      implements Owned {
+    @Override
+    public List<HasMetadata> all() {
+      return java.util.stream.Stream.of(routes, keys, role, roleBinding, adminService)
+          .filter(java.util.Objects::nonNull).map(HasMetadata.class::cast).toList();
+    }
+  }
+
+  /** What a sidecar target contributes to the pool's objects. */
+  public record Target(String serviceAccount, Map<String, String> podSelector) {}
 
   private PoolModel() {}
 
@@ -55,6 +81,10 @@ public final class PoolModel {
   /** @param keyHistory the rotation history stored on the signing Secret ({@link KeySchedule}) */
   public static Desired desired(StickyPool pool, RoutingSnapshot snapshot, KeyRing keys,
       Map<String, String> keyHistory, String defaultImage) {
+    if (pool.getSpec().getProxy() != null && pool.getSpec().getProxy().getMode() == ProxyMode.Sidecar) {
+      throw new IllegalArgumentException("spec.proxy.mode Sidecar: the pool's proxy is injected"
+          + " into its targetRef, not deployed on its own");
+    }
     PoolIdentity id = PoolIdentity.of(pool);
     EffectiveProxy proxy = EffectiveProxy.of(pool, defaultImage);
     return new Desired(
@@ -66,5 +96,21 @@ public final class PoolModel {
         ProxyServiceModel.desired(id, proxy),
         ProxyServiceModel.admin(id),
         ProxyDeploymentModel.desired(id, proxy));
+  }
+
+  /**
+   * @param target the target workload's account and pod selector; null while it does not exist
+   */
+  public static SidecarDesired sidecar(StickyPool pool, RoutingSnapshot snapshot, KeyRing keys,
+      Map<String, String> keyHistory, Target target) {
+    PoolIdentity id = PoolIdentity.of(pool);
+    int port = EffectiveProxy.port(pool);
+    boolean selectable = target != null && target.podSelector() != null && !target.podSelector().isEmpty();
+    return new SidecarDesired(
+        ROUTES.desired(id, RoutesConfigMapModel.LOOPBACK, port, snapshot),
+        SigningSecretModel.desired(id, keys, keyHistory),
+        target == null ? null : ProxyRbacModel.sidecarRole(id),
+        target == null ? null : ProxyRbacModel.sidecarRoleBinding(id, target.serviceAccount()),
+        selectable ? ProxyServiceModel.sidecarAdmin(id, target.podSelector()) : null);
   }
 }

@@ -7,7 +7,7 @@ package io.stickypool.operator.model;
  */
 public final class ProxyLayout {
   static final String CONFIG_KEY = "proxy.json";
-  static final String KEYS_DIR = "/etc/stickypool/keys";
+  public static final String KEYS_DIR = "/etc/stickypool/keys";
   static final String KEYS_KEY = "keys";
   static final String KEY_FILE = KEYS_DIR + "/" + KEYS_KEY;
   static final String TMP_DIR = "/tmp";

@@ -30,19 +30,40 @@ public final class ProxyRbacModel {
   }
 
   public static Role role(PoolIdentity pool) {
+    return role(pool, pool.proxyName());
+  }
+
+  public static RoleBinding roleBinding(PoolIdentity pool) {
+    return roleBinding(pool, pool.proxyName(), pool.proxyName());
+  }
+
+  /**
+   * Sidecar mode: the same two read rules, granted to the ServiceAccount the target's pods already
+   * run as, since a sidecar cannot have an account of its own. Every pod of that account can then
+   * read the routes and keys; nothing else is granted.
+   */
+  public static Role sidecarRole(PoolIdentity pool) {
+    return role(pool, pool.sidecarAccessName());
+  }
+
+  public static RoleBinding sidecarRoleBinding(PoolIdentity pool, String targetServiceAccount) {
+    return roleBinding(pool, pool.sidecarAccessName(), targetServiceAccount);
+  }
+
+  private static Role role(PoolIdentity pool, String name) {
     return new RoleBuilder()
-        .withMetadata(pool.metadata(pool.proxyName()))
+        .withMetadata(pool.metadata(name))
         .withRules(readOnly("configmaps", pool.routesName()), readOnly("secrets", pool.keysName()))
         .build();
   }
 
-  public static RoleBinding roleBinding(PoolIdentity pool) {
+  private static RoleBinding roleBinding(PoolIdentity pool, String name, String serviceAccount) {
     return new RoleBindingBuilder()
-        .withMetadata(pool.metadata(pool.proxyName()))
-        .withNewRoleRef("rbac.authorization.k8s.io", "Role", pool.proxyName())
+        .withMetadata(pool.metadata(name))
+        .withNewRoleRef("rbac.authorization.k8s.io", "Role", name)
         .addNewSubject()
             .withKind("ServiceAccount")
-            .withName(pool.proxyName())
+            .withName(serviceAccount)
             .withNamespace(pool.namespace())
         .endSubject()
         .build();

@@ -3,6 +3,7 @@ package io.stickypool.operator.model;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import java.util.Map;
 
 /**
  * The Service {@code <pool>-proxy} clients connect to: one port, {@code http}, to the proxy's
@@ -35,16 +36,28 @@ public final class ProxyServiceModel {
   }
 
   public static Service admin(PoolIdentity pool) {
+    return admin(pool, pool.selectorLabels(), new IntOrString(ProxyLayout.ADMIN_PORT_NAME));
+  }
+
+  /**
+   * Sidecar mode: the admin ports of the target's pods, picked by the target's own selector, by
+   * number since the sidecar's port names must not clash with the application's.
+   */
+  public static Service sidecarAdmin(PoolIdentity pool, Map<String, String> targetSelector) {
+    return admin(pool, targetSelector, new IntOrString(ProxyLayout.ADMIN_PORT));
+  }
+
+  private static Service admin(PoolIdentity pool, Map<String, String> selector, IntOrString targetPort) {
     return new ServiceBuilder()
         .withMetadata(pool.metadata(pool.proxyAdminName()))
         .withNewSpec()
             .withType("ClusterIP")
-            .withSelector(pool.selectorLabels())
+            .withSelector(selector)
             .addNewPort()
                 .withName(ProxyLayout.ADMIN_PORT_NAME)
                 .withProtocol("TCP")
                 .withPort(ProxyLayout.ADMIN_PORT)
-                .withTargetPort(new IntOrString(ProxyLayout.ADMIN_PORT_NAME))
+                .withTargetPort(targetPort)
             .endPort()
         .endSpec()
         .build();

@@ -28,6 +28,8 @@ import java.util.Map;
 public final class RoutesConfigMapModel {
   /** The snapshot version, so {@code kubectl get -o yaml} shows it without parsing the data. */
   public static final String SNAPSHOT_VERSION_ANNOTATION = "stickypool.io/snapshot-version";
+  public static final String ALL_INTERFACES = "0.0.0.0";
+  public static final String LOOPBACK = "127.0.0.1";
 
   private final RoutingSnapshotCodec codec;
   private final ObjectWriter json;
@@ -46,20 +48,32 @@ public final class RoutesConfigMapModel {
   }
 
   public ConfigMap desired(PoolIdentity pool, int proxyPort, RoutingSnapshot snapshot) {
+    return desired(pool, ALL_INTERFACES, proxyPort, snapshot);
+  }
+
+  /**
+   * @param listenHost where the traffic listener binds: all interfaces for a proxy pod, loopback
+   *     for a sidecar, whose only client is the application in the same pod
+   */
+  public ConfigMap desired(PoolIdentity pool, String listenHost, int proxyPort, RoutingSnapshot snapshot) {
     ObjectMeta meta = pool.metadata(pool.routesName());
     meta.setAnnotations(Map.of(SNAPSHOT_VERSION_ANNOTATION, Long.toString(snapshot.version())));
     return new ConfigMapBuilder()
         .withMetadata(meta)
-        .withData(Map.of(ProxyLayout.CONFIG_KEY, document(proxyPort, snapshot)))
+        .withData(Map.of(ProxyLayout.CONFIG_KEY, document(listenHost, proxyPort, snapshot)))
         .build();
   }
 
   /** The text the proxy reads: the snapshot's fields, then the {@code proxy:} block. */
   public String document(int proxyPort, RoutingSnapshot snapshot) {
+    return document(ALL_INTERFACES, proxyPort, snapshot);
+  }
+
+  private String document(String listenHost, int proxyPort, RoutingSnapshot snapshot) {
     ObjectNode root = codec.toTree(snapshot);
     ObjectNode proxy = root.putObject("proxy");
-    proxy.put("listen", "0.0.0.0:" + proxyPort);
-    proxy.put("admin", "0.0.0.0:" + ProxyLayout.ADMIN_PORT);
+    proxy.put("listen", listenHost + ":" + proxyPort);
+    proxy.put("admin", ALL_INTERFACES + ":" + ProxyLayout.ADMIN_PORT);
     proxy.put("keyFile", ProxyLayout.KEY_FILE);
     try {
       return json.writeValueAsString(root) + "\n";

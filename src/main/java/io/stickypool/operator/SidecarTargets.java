@@ -1,0 +1,192 @@
+package io.stickypool.operator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.stickypool.api.v1alpha1.ConditionReasons;
+import io.stickypool.api.v1alpha1.StickyPool;
+import io.stickypool.api.v1alpha1.TargetKind;
+import io.stickypool.api.v1alpha1.TargetRef;
+import io.stickypool.operator.model.PoolIdentity;
+import io.stickypool.operator.model.PoolModel;
+import io.stickypool.operator.model.SidecarInjection;
+import io.stickypool.operator.model.SidecarModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The reconciler's hands on sidecar targets: reads a target fresh from the API server, injects or
+ * removes the sidecar with a plain update (no server-side apply, as everywhere in the operator),
+ * and finds the target's proxy pods. The decisions are {@link SidecarInjection}'s; this class only
+ * adds "is it already so?" so that an unchanged pool writes nothing and rolls nothing.
+ *
+ * <p>Reads are fresh GETs rather than cache lookups: a cache that has not yet seen the operator's
+ * own last write would make it write again with a stale resourceVersion, fail with 409 and retry.
+ * The update carries the resourceVersion of the GET, so a user's edit in between fails the write
+ * instead of being overwritten, and the next reconcile starts from the edit.
+ */
+final class SidecarTargets {
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+  /** What one reconcile did to the target. */
+  record Outcome(Result result, HasMetadata target, String message) {
+    boolean injected() {
+      return result == Result.INJECTED || result == Result.UNCHANGED;
+    }
+  }
+
+  enum Result { INJECTED, UNCHANGED, TARGET_NOT_FOUND, TARGET_IN_USE, PORT_CONFLICT }
+
+  private final KubernetesClient client;
+
+  SidecarTargets(KubernetesClient client) {
+    this.client = client;
+  }
+
+  Optional<HasMetadata> get(StickyPool pool) {
+    TargetRef ref = pool.getSpec().getProxy().getTargetRef();
+    String ns = pool.getMetadata().getNamespace();
+    return Optional.ofNullable(ref.getKind() == TargetKind.StatefulSet
+        ? client.apps().statefulSets().inNamespace(ns).withName(ref.getName()).get()
+        : client.apps().deployments().inNamespace(ns).withName(ref.getName()).get());
+  }
+
+  /** The account and pod selector the pool's RBAC and admin Service are built from. */
+  static PoolModel.Target describe(HasMetadata target) {
+    LabelSelector selector = selector(target);
+    return new PoolModel.Target(SidecarInjection.serviceAccount(target),
+        selector == null || selector.getMatchExpressions() != null && !selector.getMatchExpressions().isEmpty()
+            ? null : selector.getMatchLabels());
+  }
+
+  /** Puts {@code sidecar} into the target unless it is there already, or the target is not ours to change. */
+  Outcome inject(StickyPool pool, HasMetadata target, SidecarModel.Sidecar sidecar) {
+    String kindName = kindName(target);
+    Optional<SidecarInjection.Record> record = SidecarInjection.record(target);
+    if (record.isPresent() && !record.get().pool().equals(pool.getMetadata().getName())) {
+      return new Outcome(Result.TARGET_IN_USE, target, kindName + " already carries the sidecar of"
+          + " StickyPool " + record.get().pool() + "; a workload takes one pool's sidecar");
+    }
+    List<String> conflicts = SidecarInjection.portConflicts(target, sidecar);
+    if (!conflicts.isEmpty()) {
+      return new Outcome(Result.PORT_CONFLICT, target, kindName + " already uses a port the sidecar"
+          + " needs (" + String.join(", ", conflicts) + "); set spec.proxy.port to a free port");
+    }
+    PoolIdentity id = PoolIdentity.of(pool);
+    if (inPlace(target, id, sidecar)) {
+      return new Outcome(Result.UNCHANGED, target, kindName + " carries the current sidecar");
+    }
+    HasMetadata updated = client.resource(SidecarInjection.inject(target, id, sidecar)).update();
+    return new Outcome(Result.INJECTED, updated, "injected the proxy sidecar into " + kindName
+        + (sidecar.nativeSidecar() ? " as a native sidecar" : " as a container"));
+  }
+
+  static Outcome missing(StickyPool pool) {
+    TargetRef ref = pool.getSpec().getProxy().getTargetRef();
+    return new Outcome(Result.TARGET_NOT_FOUND, null, ref.getKind() + " " + pool.getMetadata().getNamespace()
+        + "/" + ref.getName() + " (spec.proxy.targetRef) not found; the sidecar goes in once it exists");
+  }
+
+  /**
+   * Takes this pool's sidecar out of every workload in the pool's namespace that carries it, except
+   * {@code keep}. Lists fresh: it runs on deletion and on mode or target changes, where a workload
+   * injected moments ago must not be missed.
+   *
+   * @return the workloads changed, as Kind/name
+   */
+  List<String> removeAll(PoolIdentity pool, Optional<HasMetadata> keep) {
+    List<String> removed = new ArrayList<>();
+    Stream.concat(
+            client.apps().deployments().inNamespace(pool.namespace()).list().getItems().stream(),
+            client.apps().statefulSets().inNamespace(pool.namespace()).list().getItems().stream())
+        .filter(w -> SidecarInjection.record(w).filter(r -> r.pool().equals(pool.name())).isPresent())
+        .filter(w -> keep.map(k -> !sameWorkload(k, w)).orElse(true))
+        .forEach(w -> {
+          client.resource(SidecarInjection.remove(w)).update();
+          removed.add(kindName(w));
+        });
+    return removed;
+  }
+
+  /**
+   * The target's pods that run the sidecar: every one is a proxy whose sessions count. Listed by
+   * the target's selector each round rather than watched, since a pod informer over all the
+   * application's pods would cost more memory than this list costs calls.
+   */
+  List<Pod> proxyPods(HasMetadata target) {
+    LabelSelector selector = selector(target);
+    if (selector == null) {
+      return List.of();
+    }
+    return client.pods().inNamespace(target.getMetadata().getNamespace()).withLabelSelector(selector)
+        .list().getItems().stream().filter(SidecarTargets::runsSidecar).toList();
+  }
+
+  private static boolean runsSidecar(Pod pod) {
+    return pod.getSpec() != null && Stream.concat(
+            pod.getSpec().getInitContainers().stream(), pod.getSpec().getContainers().stream())
+        .anyMatch(c -> SidecarModel.CONTAINER.equals(c.getName()));
+  }
+
+  /**
+   * True when the target already carries exactly this injection. The container and volumes are
+   * compared as subsets ({@link TreeSubset}): the API server fills in defaults such as
+   * terminationMessagePath or a probe's timeoutSeconds, which must not look like a change.
+   */
+  private static boolean inPlace(HasMetadata target, PoolIdentity pool, SidecarModel.Sidecar sidecar) {
+    Optional<SidecarInjection.Record> record = SidecarInjection.record(target);
+    SidecarInjection.Record want = new SidecarInjection.Record(pool.name(), pool.generation(),
+        sidecar.container().getName(), sidecar.volumeNames(), sidecar.nativeSidecar());
+    if (record.isEmpty() || !record.get().equals(want)) {
+      return false;
+    }
+    var container = SidecarInjection.container(target, sidecar.nativeSidecar());
+    if (container.isEmpty() || differs(sidecar.container(), container.get())) {
+      return false;
+    }
+    return sidecar.volumes().stream().allMatch(v ->
+        SidecarInjection.volume(target, v.getName()).filter(have -> !differs(v, have)).isPresent());
+  }
+
+  private static boolean differs(Object desired, Object actual) {
+    JsonNode want = SERIALIZATION.convertValue(desired, JsonNode.class);
+    JsonNode have = SERIALIZATION.convertValue(actual, JsonNode.class);
+    return TreeSubset.firstDifference(want, have, "").isPresent();
+  }
+
+  private static LabelSelector selector(HasMetadata workload) {
+    if (workload instanceof Deployment d) {
+      return d.getSpec().getSelector();
+    }
+    if (workload instanceof StatefulSet s) {
+      return s.getSpec().getSelector();
+    }
+    return null;
+  }
+
+  private static boolean sameWorkload(HasMetadata a, HasMetadata b) {
+    return a.getKind().equals(b.getKind()) && Objects.equals(a.getMetadata().getName(), b.getMetadata().getName());
+  }
+
+  static String kindName(HasMetadata workload) {
+    return workload.getKind() + "/" + workload.getMetadata().getName();
+  }
+
+  /** The reason the pool's conditions carry for an outcome that keeps the sidecar out. */
+  static String reason(Result result) {
+    return switch (result) {
+      case TARGET_NOT_FOUND -> ConditionReasons.TARGET_NOT_FOUND;
+      case TARGET_IN_USE -> ConditionReasons.TARGET_IN_USE;
+      case PORT_CONFLICT -> ConditionReasons.TARGET_PORT_CONFLICT;
+      case INJECTED, UNCHANGED -> ConditionReasons.TARGET_INJECTED;
+    };
+  }
+}
