@@ -105,7 +105,8 @@ class PoolSessionsMockServerTest {
     terminateWeb1();
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(cluster.backendStates("web")).contains("web-1=Draining");
-      assertThat(cluster.pool("web").getStatus().getSessionsReportedBy()).isEqualTo("1/2");
+      assertThat(cluster.pool("web").getStatus())
+          .extracting(StickyPoolStatus::getSessionsReportedBy).isEqualTo("1/2");
       assertThat(message("BackendDraining")).contains("at least 0 live sessions (1/2 proxies answered)");
     });
     // Several drain refreshes: proxy-a alone says "0", which must not end the drain.
@@ -115,7 +116,8 @@ class PoolSessionsMockServerTest {
     proxyB.status(200);
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(cluster.backendStates("web")).contains("web-1=Drained");
-      assertThat(cluster.pool("web").getStatus().getSessionsReportedBy()).isEqualTo("2/2");
+      assertThat(cluster.pool("web").getStatus())
+          .extracting(StickyPoolStatus::getSessionsReportedBy).isEqualTo("2/2");
     });
   }
 

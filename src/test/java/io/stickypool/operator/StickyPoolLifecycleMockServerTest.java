@@ -94,22 +94,6 @@ class StickyPoolLifecycleMockServerTest {
   }
 
   @Test
-  void sidecarModeIsRejectedWithACondition() {
-    StickyPool pool = cluster.samplePool("pool-cookie.yaml");
-    Proxy proxy = new Proxy();
-    proxy.setMode(ProxyMode.Sidecar);
-    pool.getSpec().setProxy(proxy);
-    cluster.createPool(pool);
-
-    await().atMost(WAIT).untilAsserted(() ->
-        assertThat(cluster.condition("web", "Ready")).hasValueSatisfying(c -> {
-          assertThat(c.getStatus()).isEqualTo("False");
-          assertThat(c.getReason()).isEqualTo("SidecarNotSupported");
-        }));
-    assertThat(client.apps().deployments().inNamespace(NS).withName("web-proxy").get()).isNull();
-  }
-
-  @Test
   void serviceThatAppearsLaterIsPickedUpWithoutWaitingForAResync() {
     cluster.createPool(cluster.samplePool("pool-cookie.yaml"));
     await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.condition("web", "Ready"))

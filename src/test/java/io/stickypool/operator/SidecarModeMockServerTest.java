@@ -1,0 +1,389 @@
+package io.stickypool.operator;
+
+import static io.stickypool.operator.MockCluster.NS;
+import static io.stickypool.operator.sessions.CannedReport.keys;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.stickypool.api.v1alpha1.ProxyMode;
+import io.stickypool.api.v1alpha1.StickyPool;
+import io.stickypool.api.v1alpha1.TargetKind;
+import io.stickypool.operator.sessions.CannedReport;
+import io.stickypool.operator.sessions.ReportServer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sidecar mode on the CRUD mock API with the real operator: the proxy goes into the pool's target
+ * workload and comes out again, and nothing else of the user's workload changes on the way.
+ */
+@EnableKubernetesMockClient(crud = true)
+class SidecarModeMockServerTest {
+  private static final Duration WAIT = Duration.ofSeconds(15);
+  private static final String IMAGE = "ghcr.io/stickypool/stickypool:0.1.0";
+  private static final String POOL = "web-sidecar";
+  private static final KubernetesSerialization JSON = new KubernetesSerialization();
+
+  KubernetesClient client;
+  private MockCluster cluster;
+  private final StickyPoolOperator operator = new StickyPoolOperator();
+  private final ReportServer sidecarA = new ReportServer();
+  private final ReportServer sidecarB = new ReportServer();
+
+  @BeforeEach
+  void start() {
+    cluster = new MockCluster(client);
+    cluster.installCrd();
+    cluster.createService("web");
+    cluster.writeSlice("web", 2);
+    Map<String, ReportServer> admin = Map.of("frontend-a", sidecarA, "frontend-b", sidecarB);
+    operator.start(client, OperatorSettings.builder(IMAGE)
+        .nativeSidecars(true)
+        .adminTargets(pod -> Optional.ofNullable(admin.get(pod.getMetadata().getName()))
+            .map(server -> server.target(pod.getMetadata().getName())))
+        .build());
+  }
+
+  @AfterEach
+  void stop() {
+    operator.stop();
+    sidecarA.close();
+    sidecarB.close();
+  }
+
+  @Test
+  void injectsANativeSidecarAndGrantsTheTargetsAccountReadAccess() {
+    createFrontend();
+    cluster.createPool(cluster.samplePool("pool-sidecar.yaml"));
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      Deployment frontend = frontend();
+      assertThat(frontend.getSpec().getTemplate().getSpec().getInitContainers())
+          .extracting(Container::getName).containsExactly("stickypool-proxy");
+      Container proxy = sidecar(frontend);
+      assertThat(proxy.getRestartPolicy()).as("native sidecar").isEqualTo("Always");
+      assertThat(proxy.getArgs()).containsExactly("proxy", "--config-map", POOL + "-routes");
+      assertThat(volumeNames(frontend)).containsExactly(
+          "cache", "stickypool-keys", "stickypool-tmp", "stickypool-api");
+      assertThat(frontend.getMetadata().getAnnotations().get("stickypool.io/sidecar"))
+          .contains("\"pool\":\"" + POOL + "\"").contains("\"generation\":1");
+      assertThat(cluster.condition(POOL, "SidecarInjected")).hasValueSatisfying(c -> {
+        assertThat(c.getStatus()).isEqualTo("True");
+        assertThat(c.getReason()).isEqualTo("TargetInjected");
+      });
+    });
+    var role = client.rbac().roles().inNamespace(NS).withName(POOL + "-sidecar").get();
+    assertThat(role.getRules()).extracting(PolicyRule::getResources, PolicyRule::getResourceNames)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(List.of("configmaps"), List.of(POOL + "-routes")),
+            org.assertj.core.groups.Tuple.tuple(List.of("secrets"), List.of(POOL + "-keys")));
+    assertThat(role.getRules()).allSatisfy(r -> assertThat(r.getVerbs()).containsExactly("get", "list", "watch"));
+    var binding = client.rbac().roleBindings().inNamespace(NS).withName(POOL + "-sidecar").get();
+    assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
+      assertThat(s.getKind()).isEqualTo("ServiceAccount");
+      assertThat(s.getName()).isEqualTo("frontend");
+    });
+    assertThat(cluster.routes(POOL).get("proxy").get("listen").asText())
+        .as("only the app in the same pod calls it").isEqualTo("127.0.0.1:15001");
+    assertThat(client.apps().deployments().inNamespace(NS).withName(POOL + "-proxy").get())
+        .as("no proxy Deployment in sidecar mode").isNull();
+    assertThat(cluster.eventReasons()).contains("SidecarInjected");
+  }
+
+  @Test
+  void reconcilingAgainWithoutChangeWritesNothingToTheTarget() {
+    createFrontend();
+    cluster.createPool(cluster.samplePool("pool-sidecar.yaml"));
+    awaitInjected();
+    AtomicInteger writes = new AtomicInteger();
+    try (Watch ignored = watchFrontend(writes)) {
+      long version = cluster.routesVersion(POOL);
+      // Two backend changes: each reconciles the pool and republishes the routes.
+      cluster.writeSlice("web", 3);
+      await().atMost(WAIT).until(() -> cluster.routesVersion(POOL) == version + 1);
+      cluster.writeSlice("web", 4);
+      await().atMost(WAIT).until(() -> cluster.routesVersion(POOL) == version + 2);
+      await().pollDelay(Duration.ofMillis(500)).atMost(WAIT).until(() -> true);
+    }
+    assertThat(writes).as("updates of the target after the injection").hasValue(0);
+  }
+
+  @Test
+  void userEditsToTheTargetAreKept() {
+    createFrontend();
+    cluster.createPool(cluster.samplePool("pool-sidecar.yaml"));
+    awaitInjected();
+
+    client.apps().deployments().inNamespace(NS).withName("frontend").edit(d -> new DeploymentBuilder(d)
+        .editSpec().withReplicas(5)
+            .editTemplate().editSpec().editMatchingContainer(c -> "app".equals(c.getName()))
+                .addNewEnv().withName("FEATURE").withValue("on").endEnv()
+            .endContainer().endSpec().endTemplate()
+        .endSpec().build());
+    AtomicInteger writes = new AtomicInteger();
+    try (Watch ignored = watchFrontend(writes)) {
+      long version = cluster.routesVersion(POOL);
+      cluster.writeSlice("web", 3);
+      await().atMost(WAIT).until(() -> cluster.routesVersion(POOL) == version + 1);
+      await().pollDelay(Duration.ofMillis(500)).atMost(WAIT).until(() -> true);
+    }
+
+    Deployment frontend = frontend();
+    assertThat(frontend.getSpec().getReplicas()).isEqualTo(5);
+    assertThat(frontend.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .extracting("name").containsExactly("FEATURE");
+    assertThat(frontend.getSpec().getTemplate().getSpec().getInitContainers())
+        .extracting(Container::getName).containsExactly("stickypool-proxy");
+    assertThat(writes).as("the operator did not undo or redo anything").hasValue(0);
+  }
+
+  @Test
+  void aSpecChangeIsOneUpdateOfTheTarget() {
+    createFrontend();
+    cluster.createPool(cluster.samplePool("pool-sidecar.yaml"));
+    awaitInjected();
+    AtomicInteger writes = new AtomicInteger();
+    try (Watch ignored = watchFrontend(writes)) {
+      StickyPool pool = cluster.pool(POOL);
+      pool.getSpec().getProxy().setImage("ghcr.io/stickypool/stickypool:0.2.0");
+      client.resource(pool).update();
+      await().atMost(WAIT).untilAsserted(() -> assertThat(sidecar(frontend()).getImage())
+          .isEqualTo("ghcr.io/stickypool/stickypool:0.2.0"));
+      long version = cluster.routesVersion(POOL);
+      cluster.writeSlice("web", 3);
+      await().atMost(WAIT).until(() -> cluster.routesVersion(POOL) == version + 1);
+      await().pollDelay(Duration.ofMillis(500)).atMost(WAIT).until(() -> true);
+    }
+    assertThat(writes).as("updates of the target for one spec change").hasValue(1);
+    assertThat(frontend().getMetadata().getAnnotations().get("stickypool.io/sidecar"))
+        .contains("\"generation\":2");
+  }
+
+  @Test
+  void deletingThePoolGivesBackTheTargetExactlyAsTheUserHadIt() {
+    Deployment original = createFrontend();
+    cluster.createPool(cluster.samplePool("pool-sidecar.yaml"));
+    awaitInjected();
+
+    client.resources(StickyPool.class).inNamespace(NS).withName(POOL).delete();
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.pool(POOL)).isNull());
+    Deployment after = frontend();
+    assertThat(JSON.asJson(after.getSpec())).isEqualTo(JSON.asJson(original.getSpec()));
+    assertThat(after.getMetadata().getAnnotations()).isEqualTo(original.getMetadata().getAnnotations());
+    assertThat(after.getMetadata().getLabels()).isEqualTo(original.getMetadata().getLabels());
+    assertThat(client.rbac().roles().inNamespace(NS).withName(POOL + "-sidecar").get()).isNull();
+    assertThat(client.rbac().roleBindings().inNamespace(NS).withName(POOL + "-sidecar").get()).isNull();
+    assertThat(client.configMaps().inNamespace(NS).withName(POOL + "-routes").get()).isNull();
+  }
+
+  @Test
+  void switchingBackToDeploymentModeRemovesTheSidecarAndRunsAProxyDeployment() {
+    Deployment original = createFrontend();
+    cluster.createPool(cluster.samplePool("pool-sidecar.yaml"));
+    awaitInjected();
+
+    StickyPool pool = cluster.pool(POOL);
+    pool.getSpec().getProxy().setMode(ProxyMode.Deployment);
+    pool.getSpec().getProxy().setTargetRef(null);
+    client.resource(pool).update();
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(JSON.asJson(frontend().getSpec())).isEqualTo(JSON.asJson(original.getSpec()));
+      assertThat(frontend().getMetadata().getAnnotations()).isEqualTo(original.getMetadata().getAnnotations());
+      assertThat(client.apps().deployments().inNamespace(NS).withName(POOL + "-proxy").get()).isNotNull();
+      assertThat(client.rbac().roleBindings().inNamespace(NS).withName(POOL + "-sidecar").get()).isNull();
+      assertThat(cluster.condition(POOL, "SidecarInjected")).isEmpty();
+      assertThat(cluster.routes(POOL).get("proxy").get("listen").asText()).isEqualTo("0.0.0.0:15001");
+    });
+    assertThat(cluster.eventReasons()).contains("SidecarRemoved");
+  }
+
+  @Test
+  void aMissingTargetIsReportedAndGetsTheSidecarWhenItAppears() {
+    cluster.createPool(cluster.samplePool("pool-sidecar.yaml"));
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(cluster.condition(POOL, "Ready")).hasValueSatisfying(c -> {
+        assertThat(c.getStatus()).isEqualTo("False");
+        assertThat(c.getReason()).isEqualTo("TargetNotFound");
+        assertThat(c.getMessage()).contains("Deployment test/frontend");
+      });
+      assertThat(cluster.condition(POOL, "SidecarInjected")).hasValueSatisfying(c ->
+          assertThat(c.getReason()).isEqualTo("TargetNotFound"));
+      assertThat(cluster.events()).filteredOn(e -> "TargetNotFound".equals(e.getReason()))
+          .extracting(Event::getType).containsExactly("Warning");
+    });
+    assertThat(cluster.routes(POOL)).as("routes are ready before the target is").isNotNull();
+
+    createFrontend();
+    // The session refresh (10 s) is longer than this wait: only the Deployment watch can do it.
+    await().atMost(Duration.ofSeconds(6)).untilAsserted(() -> {
+      assertThat(sidecar(frontend())).isNotNull();
+      assertThat(cluster.condition(POOL, "SidecarInjected")).hasValueSatisfying(c ->
+          assertThat(c.getStatus()).isEqualTo("True"));
+    });
+  }
+
+  @Test
+  void rolloutProgressAndSidecarSessionsShowInTheStatus() {
+    createFrontend();
+    cluster.createPool(cluster.samplePool("pool-sidecar.yaml"));
+    awaitInjected();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.condition(POOL, "ProxyAvailable"))
+        .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("ProxyProgressing")));
+
+    // The mock runs no controllers: roll out as the Deployment controller and kubelet would.
+    Instant seen = Instant.now();
+    sidecarA.serve(CannedReport.of("frontend-a").backend("web-0", seen, keys(0, 4)).json());
+    sidecarB.serve(CannedReport.of("frontend-b").backend("web-0", seen, keys(2, 6))
+        .backend("web-1", seen, keys(10, 13)).json());
+    writeFrontendPod("frontend-a", "10.8.0.1");
+    writeFrontendPod("frontend-b", "10.8.0.2");
+    Deployment frontend = frontend();
+    frontend.setStatus(new DeploymentStatusBuilder().withObservedGeneration(frontend.getMetadata().getGeneration())
+        .withReplicas(2).withUpdatedReplicas(2).withReadyReplicas(2).withAvailableReplicas(2).build());
+    client.apps().deployments().inNamespace(NS).resource(frontend).updateStatus();
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      var status = cluster.pool(POOL).getStatus();
+      assertThat(cluster.condition(POOL, "ProxyAvailable")).hasValueSatisfying(c -> {
+        assertThat(c.getStatus()).isEqualTo("True");
+        assertThat(c.getMessage()).isEqualTo("2/2 pods of Deployment/frontend ready with the sidecar");
+      });
+      assertThat(status.getSidecar().getUpdatedReplicas()).isEqualTo(2);
+      assertThat(status.getSidecar().getTarget()).isEqualTo("Deployment/frontend");
+      assertThat(status.getSessionsReportedBy()).isEqualTo("2/2");
+      assertThat(status.getSessions()).as("6 distinct on web-0, 3 on web-1").isEqualTo(9L);
+      assertThat(cluster.condition(POOL, "Ready")).hasValueSatisfying(c ->
+          assertThat(c.getStatus()).isEqualTo("True"));
+    });
+  }
+
+  @Test
+  void aStatefulSetTargetTakesTheSidecarToo() {
+    StatefulSet original = client.apps().statefulSets().inNamespace(NS).resource(new StatefulSetBuilder()
+        .withNewMetadata().withName("frontend").endMetadata()
+        .withNewSpec().withReplicas(1).withServiceName("frontend")
+            .withNewSelector().addToMatchLabels("app", "frontend").endSelector()
+            .withNewTemplate().withNewMetadata().addToLabels("app", "frontend").endMetadata()
+                .withNewSpec().addNewContainer().withName("app").withImage("frontend:1").endContainer()
+                .endSpec().endTemplate()
+        .endSpec().build()).create();
+    StickyPool pool = cluster.samplePool("pool-sidecar.yaml");
+    pool.getSpec().getProxy().getTargetRef().setKind(TargetKind.StatefulSet);
+    cluster.createPool(pool);
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(statefulSet().getSpec().getTemplate().getSpec()
+        .getInitContainers()).extracting(Container::getName).containsExactly("stickypool-proxy"));
+    var binding = client.rbac().roleBindings().inNamespace(NS).withName(POOL + "-sidecar").get();
+    assertThat(binding.getSubjects().get(0).getName()).as("no serviceAccountName: default").isEqualTo("default");
+
+    client.resources(StickyPool.class).inNamespace(NS).withName(POOL).delete();
+    await().atMost(WAIT).untilAsserted(() ->
+        assertThat(JSON.asJson(statefulSet().getSpec())).isEqualTo(JSON.asJson(original.getSpec())));
+  }
+
+  @Test
+  void aTargetCarryingAnotherPoolsSidecarIsLeftAlone() {
+    createFrontend();
+    cluster.createPool(cluster.samplePool("pool-sidecar.yaml"));
+    awaitInjected();
+    StickyPool second = cluster.samplePool("pool-sidecar.yaml");
+    second.getMetadata().setName("other");
+    cluster.createPool(second);
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.condition("other", "Ready"))
+        .hasValueSatisfying(c -> {
+          assertThat(c.getReason()).isEqualTo("TargetInUse");
+          assertThat(c.getMessage()).contains("StickyPool " + POOL);
+        }));
+    assertThat(frontend().getMetadata().getAnnotations().get("stickypool.io/sidecar"))
+        .contains("\"pool\":\"" + POOL + "\"");
+  }
+
+  /** Deployment frontend as a user writes it: an app container, a volume, an account. */
+  private Deployment createFrontend() {
+    return client.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder()
+        .withNewMetadata().withName("frontend").addToLabels("app", "frontend")
+            .addToAnnotations("team", "checkout").endMetadata()
+        .withNewSpec().withReplicas(2)
+            .withNewSelector().addToMatchLabels("app", "frontend").endSelector()
+            .withNewTemplate().withNewMetadata().addToLabels("app", "frontend").endMetadata()
+                .withNewSpec().withServiceAccountName("frontend")
+                    .addNewContainer().withName("app").withImage("frontend:1")
+                        .addNewPort().withName("http").withContainerPort(3000).endPort()
+                        .addNewVolumeMount().withName("cache").withMountPath("/cache").endVolumeMount()
+                    .endContainer()
+                    .addNewVolume().withName("cache").withNewEmptyDir().endEmptyDir().endVolume()
+                .endSpec().endTemplate()
+        .endSpec().build()).create();
+  }
+
+  /** A Ready pod of frontend that runs the sidecar, as the ReplicaSet and kubelet would make it. */
+  private void writeFrontendPod(String name, String ip) {
+    client.pods().inNamespace(NS).resource(new PodBuilder()
+        .withNewMetadata().withName(name).addToLabels("app", "frontend").endMetadata()
+        .withSpec(frontend().getSpec().getTemplate().getSpec())
+        .withNewStatus().withPhase("Running").withPodIP(ip)
+        .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
+        .build()).create();
+  }
+
+  private void awaitInjected() {
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.condition(POOL, "SidecarInjected"))
+        .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True")));
+  }
+
+  private Watch watchFrontend(AtomicInteger writes) {
+    return client.apps().deployments().inNamespace(NS).withName("frontend").watch(new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, Deployment resource) {
+        if (action == Action.MODIFIED) {
+          writes.incrementAndGet();
+        }
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {}
+    });
+  }
+
+  private Deployment frontend() {
+    return client.apps().deployments().inNamespace(NS).withName("frontend").get();
+  }
+
+  private StatefulSet statefulSet() {
+    return client.apps().statefulSets().inNamespace(NS).withName("frontend").get();
+  }
+
+  private static Container sidecar(Deployment d) {
+    return d.getSpec().getTemplate().getSpec().getInitContainers().stream()
+        .filter(c -> "stickypool-proxy".equals(c.getName())).findFirst().orElse(null);
+  }
+
+  private static List<String> volumeNames(Deployment d) {
+    return d.getSpec().getTemplate().getSpec().getVolumes().stream().map(v -> v.getName()).toList();
+  }
+}
