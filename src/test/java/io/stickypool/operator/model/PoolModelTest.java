@@ -39,6 +39,8 @@ import org.junit.jupiter.api.Test;
 class PoolModelTest {
   private static final String IMAGE = "ghcr.io/stickypool/stickypool:0.1.0";
   private static final KubernetesSerialization YAML = new KubernetesSerialization();
+  private static final PoolModel.Target TARGET =
+      new PoolModel.Target("shop-web", Map.of("app", "web", "tier", "front"));
 
   private final PoolModel.Desired desired =
       PoolModel.desired(samplePool(), snapshot(), keys(), IMAGE);
@@ -237,6 +239,85 @@ class PoolModelTest {
     assertThatThrownBy(() -> PoolModel.desired(pool, snapshot(), keys(), IMAGE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Sidecar");
+  }
+
+  @Test
+  void sidecarRoutesListenOnLoopbackOnly() throws Exception {
+    StickyPool pool = samplePool();
+    pool.getSpec().setProxy(new Proxy());
+    pool.getSpec().getProxy().setMode(ProxyMode.Sidecar);
+    pool.getSpec().getProxy().setPort(8181);
+
+    PoolModel.SidecarDesired sidecar = PoolModel.sidecar(pool, snapshot(), keys(), Map.of(), TARGET);
+
+    String document = sidecar.routes().getData().get("proxy.json");
+    assertThat(document).contains("\"listen\": \"127.0.0.1:8181\"");
+    ProxyConfig config = ProxyConfigLoader.parse(document, Path.of("/etc/stickypool/routes"));
+    assertThat(config.listen().getAddress().isLoopbackAddress()).isTrue();
+    assertThat(config.listen().getPort()).isEqualTo(8181);
+    assertThat(config.admin().getPort()).isEqualTo(9901);
+    assertThat(config.admin().getAddress().isAnyLocalAddress())
+        .as("the admin Service reaches the sidecar from outside the pod").isTrue();
+    assertThat(config.routes()).isEqualTo(snapshot());
+    assertThat(sidecar.keys().getMetadata().getName()).isEqualTo("web-keys");
+    assertThat(SigningSecretModel.keyRing(sidecar.keys())).contains(keys());
+  }
+
+  @Test
+  void sidecarRoleReadsOnlyThePoolsRoutesAndKeysAndBindsTheTargetsAccount() {
+    PoolModel.SidecarDesired sidecar = PoolModel.sidecar(samplePool(), snapshot(), keys(), Map.of(), TARGET);
+
+    assertThat(sidecar.role().getMetadata().getName()).isEqualTo("web-sidecar");
+    assertThat(sidecar.role().getRules())
+        .extracting(r -> r.getApiGroups() + " " + r.getResources() + " " + r.getResourceNames() + " "
+            + r.getVerbs() + " " + r.getNonResourceURLs())
+        .containsExactly(
+            "[] [configmaps] [web-routes] [get, list, watch] []",
+            "[] [secrets] [web-keys] [get, list, watch] []");
+    assertThat(sidecar.roleBinding().getMetadata().getName()).isEqualTo("web-sidecar");
+    assertThat(sidecar.roleBinding().getRoleRef().getKind()).isEqualTo("Role");
+    assertThat(sidecar.roleBinding().getRoleRef().getName()).isEqualTo("web-sidecar");
+    assertThat(sidecar.roleBinding().getSubjects()).singleElement().satisfies(s -> {
+      assertThat(s.getKind()).isEqualTo("ServiceAccount");
+      assertThat(s.getName()).isEqualTo("shop-web");
+      assertThat(s.getNamespace()).isEqualTo("shop");
+    });
+    assertThat(sidecar.all()).extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+        .containsExactly("ConfigMap/web-routes", "Secret/web-keys", "Role/web-sidecar",
+            "RoleBinding/web-sidecar", "Service/web-proxy-admin");
+    assertThat(sidecar.all()).allSatisfy(o ->
+        assertThat(o.getMetadata().getOwnerReferences()).singleElement()
+            .satisfies(owner -> assertThat(owner.getUid()).isEqualTo("0b7e5c1e-0000-4000-8000-000000000001")));
+  }
+
+  @Test
+  void sidecarAdminServiceSelectsTheTargetsPodsOnTheAdminPortNumber() {
+    PoolModel.SidecarDesired sidecar = PoolModel.sidecar(samplePool(), snapshot(), keys(), Map.of(), TARGET);
+
+    var spec = sidecar.adminService().getSpec();
+    assertThat(sidecar.adminService().getMetadata().getName()).isEqualTo("web-proxy-admin");
+    assertThat(spec.getType()).isEqualTo("ClusterIP");
+    assertThat(spec.getSelector()).containsExactlyInAnyOrderEntriesOf(Map.of("app", "web", "tier", "front"));
+    assertThat(spec.getPorts()).singleElement().satisfies(p -> {
+      assertThat(p.getPort()).isEqualTo(9901);
+      assertThat(p.getTargetPort().getIntVal()).as("by number: the app may own the port names")
+          .isEqualTo(9901);
+    });
+  }
+
+  @Test
+  void sidecarWithoutTargetOwnsOnlyRoutesAndKeys() {
+    PoolModel.SidecarDesired missing = PoolModel.sidecar(samplePool(), snapshot(), keys(), Map.of(), null);
+    PoolModel.SidecarDesired unselectable = PoolModel.sidecar(samplePool(), snapshot(), keys(), Map.of(),
+        new PoolModel.Target("shop-web", Map.of()));
+
+    assertThat(missing.role()).isNull();
+    assertThat(missing.roleBinding()).isNull();
+    assertThat(missing.adminService()).isNull();
+    assertThat(missing.all()).extracting(o -> o.getMetadata().getName())
+        .containsExactly("web-routes", "web-keys");
+    assertThat(unselectable.role()).isNotNull();
+    assertThat(unselectable.adminService()).as("an empty selector would select every pod").isNull();
   }
 
   /** The sample as the API server would hold it: namespaced, with a uid and a generation. */
