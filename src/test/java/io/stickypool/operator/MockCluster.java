@@ -174,6 +174,13 @@ final class MockCluster {
     return client.secrets().inNamespace(NS).withName(pool + "-keys").get().getData().toString();
   }
 
+  /** Session reports of the named pods come from these loopback servers, as if from each pod IP. */
+  static io.stickypool.operator.sessions.AdminTargetResolver reportsFrom(
+      java.util.Map<String, io.stickypool.operator.sessions.ReportServer> servers) {
+    return pod -> Optional.ofNullable(servers.get(pod.getMetadata().getName()))
+        .map(server -> server.target(pod.getMetadata().getName()));
+  }
+
   List<Event> events() {
     return client.v1().events().inNamespace(NS).list().getItems();
   }

@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -52,8 +51,7 @@ class PoolSessionsMockServerTest {
     operator.start(client, OperatorSettings.builder(IMAGE)
         .sessionRefresh(Duration.ofMillis(800))
         .drainRefresh(Duration.ofMillis(250))
-        .adminTargets(pod -> Optional.ofNullable(admin.get(pod.getMetadata().getName()))
-            .map(server -> server.target(pod.getMetadata().getName())))
+        .adminTargets(MockCluster.reportsFrom(admin))
         .build());
   }
 

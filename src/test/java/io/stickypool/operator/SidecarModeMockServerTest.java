@@ -29,7 +29,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,8 +60,7 @@ class SidecarModeMockServerTest {
     Map<String, ReportServer> admin = Map.of("frontend-a", sidecarA, "frontend-b", sidecarB);
     operator.start(client, OperatorSettings.builder(IMAGE)
         .nativeSidecars(true)
-        .adminTargets(pod -> Optional.ofNullable(admin.get(pod.getMetadata().getName()))
-            .map(server -> server.target(pod.getMetadata().getName())))
+        .adminTargets(MockCluster.reportsFrom(admin))
         .build());
   }
 
