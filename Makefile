@@ -7,7 +7,7 @@ CRD := stickypools.stickypool.io-v1.yml
 GENERATED_CRD := target/classes/META-INF/fabric8/$(CRD)
 ARGS ?=
 
-.PHONY: help tools build test crds verify-crds diff-crds demo bench bench-proxy clean
+.PHONY: help tools build test crds verify-crds diff-crds demo bench bench-proxy image clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -47,6 +47,9 @@ bench: tools ## Run the JMH benchmarks and write bench/results/jmh-latest.{txt,j
 
 bench-proxy: $(JAR) ## Run the proxy side by side with HAProxy and nginx (../shared/bench; ARGS=--quick)
 	bash scripts/bench-proxy.sh $(ARGS)
+
+image: ## Build the container image (needs docker or podman and a reachable registry)
+	bash scripts/build-image.sh
 
 clean: ## Remove build output
 	$(MVN) -q clean

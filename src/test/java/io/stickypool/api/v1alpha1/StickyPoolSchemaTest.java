@@ -81,9 +81,19 @@ class StickyPoolSchemaTest {
   }
 
   @Test
-  void samplesAreTheCookieAndHeaderPools() {
+  void samplesShowEveryAffinityTypeSidecarModeAndDrainTuning() {
     assertThat(list(SAMPLES, "pool-").map(p -> p.getFileName().toString()))
-        .contains("pool-cookie.yaml", "pool-header.yaml");
+        .contains("pool-cookie.yaml", "pool-header.yaml", "pool-client-ip.yaml",
+            "pool-app-cookie.yaml", "pool-sidecar.yaml", "pool-drain-tuned.yaml");
+    List<JsonNode> specs = list(SAMPLES, "pool-").map(StickyPoolSchemaTest::read)
+        .peek(validator::validate).map(pool -> pool.get("spec")).toList();
+    assertThat(specs).extracting(spec -> spec.at("/affinity/type").asText())
+        .containsAll(Stream.of(AffinityType.values()).map(Enum::name).toList());
+    assertThat(specs).extracting(spec -> spec.at("/proxy/mode").asText())
+        .contains(ProxyMode.Sidecar.name(), ProxyMode.Deployment.name());
+    assertThat(list(SAMPLES, "pool-").map(StickyPoolSchemaTest::read))
+        .as("a sample that sets every drain field itself, before defaulting")
+        .anySatisfy(pool -> assertThat(pool.at("/spec/drain").properties()).hasSize(3));
   }
 
   private static String expectedMessage(Path file) {
