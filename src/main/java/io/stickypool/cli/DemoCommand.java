@@ -33,6 +33,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--keep", description = "Leave the API, operator, proxies and backends running for kubectl until Ctrl-C.")
   boolean keep;
 
+  @Option(names = "--verbose", description = "Show the operator's and proxies' INFO logs between the story's lines.")
+  boolean verbose;
+
   @Option(names = "--proxy-only", description = "Run the proxy-only demo (4 backends, one proxy, no Kubernetes).")
   boolean proxyOnly;
 
@@ -59,10 +62,31 @@ public final class DemoCommand implements Callable<Integer> {
           java.time.Duration.ofSeconds(drainSeconds)).run();
       return s.failed() == 0 && s.wrongMoves() == 0 ? 0 : 1;
     }
+    if (!verbose) {
+      quietLogs();
+    }
     ClusterDemoOptions options = shortRun
         ? ClusterDemoOptions.shortRun(users == null ? 40 : users, keep)
         : ClusterDemoOptions.full(users == null ? 200 : users, keep);
     ClusterDemoSummary s = new ClusterDemo(System.out, options).run();
     return s.ok() ? 0 : 1;
+  }
+
+  /** Held so the JDK keeps the level: java.util.logging forgets levels of collected loggers. */
+  private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  /**
+   * The story's own lines are the demo's output, so the libraries' INFO logs are hidden (--verbose
+   * shows them). slf4j-simple reads a logger's level from system properties when the logger is
+   * made, and the operator's and proxies' loggers are made after this point; the embedded API's
+   * mock server logs every request through java.util.logging.
+   */
+  private static void quietLogs() {
+    for (String name : new String[] {"io.stickypool", "io.javaoperatorsdk", "io.fabric8", "io.netty",
+        "Default ConfigurationService implementation"}) {
+      System.setProperty("org.slf4j.simpleLogger.log." + name, "warn");
+    }
+    System.setProperty("org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils", "error");
+    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
   }
 }

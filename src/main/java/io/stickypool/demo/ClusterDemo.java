@@ -52,7 +52,7 @@ public final class ClusterDemo {
           .namespaces(Set.of(NS)).sessionRefresh(Duration.ofSeconds(1)).drainRefresh(Duration.ofMillis(500))
           .adminTargets(node::adminTarget).build());
       out.println("[demo] operator started against it (the real StickyPoolOperator, this JVM)");
-      try (PoolEventStream events = new PoolEventStream(client, NS, out)) {
+      try (PoolEventStream events = new PoolEventStream(client, NS, out, started)) {
         ClusterDemoSummary summary = story(client, node, events);
         out.print(summary);
         if (options.keep()) {
@@ -83,7 +83,7 @@ public final class ClusterDemo {
       users.start();
       out.printf("[demo] %d simulated users open sessions through the 2 proxies and keep browsing%n", options.users());
       browseFor(options.warmup(), table, users);
-      out.println("[demo] scaling Deployment web 4 -> 2 through the API (kubectl scale deploy web --replicas=2)");
+      out.println("[demo] scaling Deployment web 4 -> 2 through the API (an edit of spec.replicas, like kubectl scale)");
       client.apps().deployments().inNamespace(NS).withName(APP).edit(d -> {
         d.getSpec().setReplicas(2);
         return d;
@@ -128,7 +128,8 @@ public final class ClusterDemo {
     List<Integer> ports = node.proxyPorts();
     out.println("[demo] --keep: everything keeps running until Ctrl-C. Try:");
     out.println("         kubectl --kubeconfig " + kubeconfig + " get sp,deploy,pods,endpointslices,events");
-    out.println("         kubectl --kubeconfig " + kubeconfig + " scale deploy web --replicas=3");
+    // kubectl scale goes through the /scale subresource, which the embedded mock API lacks.
+    out.println("         kubectl --kubeconfig " + kubeconfig + " patch deploy web --type=merge -p '{\"spec\":{\"replicas\":3}}'");
     out.println("         curl -c /tmp/sp.jar -b /tmp/sp.jar http://127.0.0.1:" + ports.get(0) + "/hostname");
     new CountDownLatch(1).await();
   }

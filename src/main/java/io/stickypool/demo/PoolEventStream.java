@@ -21,13 +21,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class PoolEventStream implements AutoCloseable {
   private final PrintStream out;
-  private final Instant started = Instant.now();
+  private final Instant started;
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
   private final List<Event> events = new CopyOnWriteArrayList<>();
   private final Watch watch;
 
-  PoolEventStream(KubernetesClient client, String namespace, PrintStream out) {
+  PoolEventStream(KubernetesClient client, String namespace, PrintStream out, Instant started) {
     this.out = out;
+    this.started = started;
     this.watch = client.v1().events().inNamespace(namespace).watch(new Watcher<>() {
       @Override
       public void eventReceived(Action action, Event e) {

@@ -83,7 +83,8 @@ final class SimulatedBackendPods implements AutoCloseable {
       start(d);
     }
     if (serving.size() > desired) {
-      victims(serving, serving.size() - desired).forEach(this::terminate);
+      Map<String, Long> cost = costs(serving);
+      victims(serving, serving.size() - desired, cost).forEach(p -> terminate(p, cost.get(p.name)));
     }
     for (SimPod p : List.copyOf(pods.values())) {
       advance(p, drained, routed);
@@ -118,7 +119,14 @@ final class SimulatedBackendPods implements AutoCloseable {
   }
 
   /** Lowest pod-deletion cost first, then the newest: the ReplicaSet controller's order. */
-  private List<SimPod> victims(List<SimPod> serving, int n) {
+  private static List<SimPod> victims(List<SimPod> serving, int n, Map<String, Long> cost) {
+    return serving.stream().sorted(Comparator.<SimPod>comparingLong(p -> cost.get(p.name))
+        .thenComparing(Comparator.comparingInt((SimPod p) -> index(p.name)).reversed()))
+        .limit(n).toList();
+  }
+
+  /** Each pod's controller.kubernetes.io/pod-deletion-cost (the operator writes its live sessions). */
+  private Map<String, Long> costs(List<SimPod> serving) {
     Map<String, Long> cost = new ConcurrentHashMap<>();
     for (SimPod p : serving) {
       Pod pod = client.pods().inNamespace(namespace).withName(p.name).get();
@@ -126,19 +134,18 @@ final class SimulatedBackendPods implements AutoCloseable {
           : pod.getMetadata().getAnnotations().get(COST);
       cost.put(p.name, c == null ? 0L : Long.parseLong(c));
     }
-    return serving.stream().sorted(Comparator.<SimPod>comparingLong(p -> cost.get(p.name))
-        .thenComparing(Comparator.comparingInt((SimPod p) -> index(p.name)).reversed()))
-        .limit(n).toList();
+    return cost;
   }
 
-  private void terminate(SimPod p) {
+  private void terminate(SimPod p, long cost) {
     p.phase = Phase.TERMINATING;
     p.since = Instant.now();
     terminated.add(p.name);
     Pod pod = client.pods().inNamespace(namespace).withName(p.name).get();
     writeSlice(p, pod, true);
-    out.printf("[simulator] pod %s terminating: endpoint now terminating+serving; the server stays up"
-        + " until the pool reports it Drained (grace period %ds)%n", p.name, p.grace.toSeconds());
+    out.printf("[simulator] pod %s terminating (pod-deletion-cost %d, among the lowest): endpoint now"
+        + " terminating+serving; the server stays up until the pool reports it Drained (grace period %ds)%n",
+        p.name, cost, p.grace.toSeconds());
   }
 
   private void advance(SimPod p, Set<String> drained, Predicate<String> routed) {
