@@ -43,6 +43,7 @@ public final class SimulatedNode implements AutoCloseable {
     return t;
   });
   private volatile String lastError = "";
+  private volatile boolean closing;
 
   public SimulatedNode(KubernetesClient client, String namespace, PrintStream out) {
     this.client = client;
@@ -74,7 +75,7 @@ public final class SimulatedNode implements AutoCloseable {
       lastError = "";
     } catch (Exception e) {
       String msg = e.getClass().getSimpleName() + ": " + e.getMessage();
-      if (!msg.equals(lastError)) { // a retrying loop: say each new problem once
+      if (!closing && !msg.equals(lastError)) { // a retrying loop: say each new problem once
         out.println("[simulator] will retry: " + msg);
         lastError = msg;
       }
@@ -136,6 +137,7 @@ public final class SimulatedNode implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    closing = true; // an interrupted API call on the way out is not news
     loop.shutdownNow();
     loop.awaitTermination(5, TimeUnit.SECONDS);
     proxies.close();
