@@ -16,12 +16,14 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Run the StickyPool demo on this machine, no cluster needed: an embedded Kubernetes API, the",
-      "real operator, samples/backend-app.yaml and a Cookie StickyPool applied, and a SIMULATED node",
-      "that runs the Deployments on 127.0.0.1 (real HTTP backends, the real proxies in this JVM).",
-      "Simulated users browse while Deployment web scales 4 -> 2; the pool's Events stream live and",
-      "a summary counts failed requests and moved sessions. Exits 0 only if nothing failed.",
-      "--proxy-only runs the older proxy-only demo; --simulation the placement-only simulation."
+      "Run the StickyPool demo on this machine, no cluster needed: an embedded",
+      "Kubernetes API, the real operator, samples/backend-app.yaml and a Cookie",
+      "StickyPool applied, and a SIMULATED node that runs the Deployments on",
+      "127.0.0.1 (real HTTP backends, the real proxies in this JVM). Simulated",
+      "users browse while Deployment web scales 4 -> 2; the pool's Events stream",
+      "live and a summary counts failed requests and moved sessions. Exits 0",
+      "only if nothing failed. --proxy-only runs the older proxy-only demo,",
+      "--simulation the placement-only simulation."
     })
 public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--users", description = "Simulated users (default 200, 40 with --short).")

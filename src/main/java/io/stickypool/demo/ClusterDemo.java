@@ -43,6 +43,7 @@ public final class ClusterDemo {
          SimulatedNode node = new SimulatedNode(api.client(), NS, out)) {
       KubernetesClient client = api.client();
       Path kubeconfig = api.writeKubeconfig(Files.createTempFile("stickypool-demo-", ".kubeconfig"));
+      kubeconfig.toFile().deleteOnExit(); // it points at an API that dies with this JVM
       out.println("== StickyPool demo: embedded Kubernetes API, the real operator, a simulated node ==");
       out.println("[demo] Kubernetes API on " + api.url() + " (embedded, StickyPool CRD installed); explore it with:");
       out.println("         kubectl --kubeconfig " + kubeconfig + " get sp,deploy,pods,endpointslices,events");
