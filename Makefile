@@ -39,7 +39,7 @@ $(JAR): $(shell find src/main pom.xml -type f 2>/dev/null)
 	@bash scripts/ensure-tools.sh
 	$(MVN) -q -DskipTests package
 
-demo: $(JAR) ## Run the no-cluster demo (ARGS=... passes flags, e.g. ARGS=--help)
+demo: $(JAR) ## No-cluster demo: embedded API + real operator + simulated node, web scales 4 -> 2 (ARGS=--short, --keep, --proxy-only, --help)
 	java -jar $(JAR) demo $(ARGS)
 
 bench: tools ## Run the JMH benchmarks and write bench/results/jmh-latest.{txt,json}

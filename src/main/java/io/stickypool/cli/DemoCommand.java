@@ -1,5 +1,8 @@
 package io.stickypool.cli;
 
+import io.stickypool.demo.ClusterDemo;
+import io.stickypool.demo.ClusterDemoOptions;
+import io.stickypool.demo.ClusterDemoSummary;
 import io.stickypool.demo.DemoSummary;
 import io.stickypool.demo.PlacementSimulation;
 import io.stickypool.demo.ProxyDemo;
@@ -13,16 +16,32 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Run the StickyPool demo on this machine, no cluster needed.",
-      "Today: four real HTTP backends and the real proxy on loopback, simulated users with sticky",
-      "sessions, and a backend that drains and leaves. The operator and an embedded Kubernetes API",
-      "join with later releases. --simulation runs the placement-only simulation instead."
+      "Run the StickyPool demo on this machine, no cluster needed: an embedded",
+      "Kubernetes API, the real operator, samples/backend-app.yaml and a Cookie",
+      "StickyPool applied, and a SIMULATED node that runs the Deployments on",
+      "127.0.0.1 (real HTTP backends, the real proxies in this JVM). Simulated",
+      "users browse while Deployment web scales 4 -> 2; the pool's Events stream",
+      "live and a summary counts failed requests and moved sessions. Exits 0",
+      "only if nothing failed. --proxy-only runs the older proxy-only demo,",
+      "--simulation the placement-only simulation."
     })
 public final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--users", defaultValue = "200", description = "Simulated users (default ${DEFAULT-VALUE}).")
-  int users;
+  @Option(names = "--users", description = "Simulated users (default 200, 40 with --short).")
+  Integer users;
 
-  @Option(names = "--drain-seconds", defaultValue = "3", description = "How long the backend drains (default ${DEFAULT-VALUE}).")
+  @Option(names = "--short", description = "A quick run: fewer users and a 4s drain.")
+  boolean shortRun;
+
+  @Option(names = "--keep", description = "Leave the API, operator, proxies and backends running for kubectl until Ctrl-C.")
+  boolean keep;
+
+  @Option(names = "--verbose", description = "Show the operator's and proxies' INFO logs between the story's lines.")
+  boolean verbose;
+
+  @Option(names = "--proxy-only", description = "Run the proxy-only demo (4 backends, one proxy, no Kubernetes).")
+  boolean proxyOnly;
+
+  @Option(names = "--drain-seconds", defaultValue = "3", description = "--proxy-only: how long the backend drains (default ${DEFAULT-VALUE}).")
   int drainSeconds;
 
   @Option(names = "--simulation", description = "Run the placement-only simulation (no network).")
@@ -40,7 +59,36 @@ public final class DemoCommand implements Callable<Integer> {
       int moved = new PlacementSimulation(System.out, sessions, seed).run();
       return moved == 0 ? 0 : 1;
     }
-    DemoSummary s = new ProxyDemo(System.out, users, java.time.Duration.ofSeconds(drainSeconds)).run();
-    return s.failed() == 0 && s.wrongMoves() == 0 ? 0 : 1;
+    if (proxyOnly) {
+      DemoSummary s = new ProxyDemo(System.out, users == null ? 200 : users,
+          java.time.Duration.ofSeconds(drainSeconds)).run();
+      return s.failed() == 0 && s.wrongMoves() == 0 ? 0 : 1;
+    }
+    if (!verbose) {
+      quietLogs();
+    }
+    ClusterDemoOptions options = shortRun
+        ? ClusterDemoOptions.shortRun(users == null ? 40 : users, keep)
+        : ClusterDemoOptions.full(users == null ? 200 : users, keep);
+    ClusterDemoSummary s = new ClusterDemo(System.out, options).run();
+    return s.ok() ? 0 : 1;
+  }
+
+  /** Held so the JDK keeps the level: java.util.logging forgets levels of collected loggers. */
+  private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  /**
+   * The story's own lines are the demo's output, so the libraries' INFO logs are hidden (--verbose
+   * shows them). slf4j-simple reads a logger's level from system properties when the logger is
+   * made, and the operator's and proxies' loggers are made after this point; the embedded API's
+   * mock server logs every request through java.util.logging.
+   */
+  private static void quietLogs() {
+    for (String name : new String[] {"io.stickypool", "io.javaoperatorsdk", "io.fabric8", "io.netty",
+        "Default ConfigurationService implementation"}) {
+      System.setProperty("org.slf4j.simpleLogger.log." + name, "warn");
+    }
+    System.setProperty("org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils", "error");
+    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
   }
 }

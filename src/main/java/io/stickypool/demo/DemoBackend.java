@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A tiny HTTP backend for the demo (JDK HTTP server on loopback, ephemeral port): answers every
  * request with its own id, so the demo can see where each session lands.
  */
-final class DemoBackend implements AutoCloseable {
+public final class DemoBackend implements AutoCloseable {
   private final String id;
   private final HttpServer server;
   private final AtomicInteger served = new AtomicInteger();

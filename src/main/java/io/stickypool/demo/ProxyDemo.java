@@ -25,11 +25,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The runnable demo of what exists today, on loopback with nothing to install: four real HTTP
+ * The proxy-only demo ({@code demo --proxy-only}), on loopback with nothing to install: four real HTTP
  * backends, the real Netty proxy, and simulated users holding sticky sessions. Midway, backend
  * {@code web-0} starts draining (as when its pod terminates): its sessions stay until the
- * deadline, then each moves exactly once; nobody else moves; no request fails. The operator and
- * the embedded Kubernetes API join this demo with the later issues.
+ * deadline, then each moves exactly once; nobody else moves; no request fails. The routes are
+ * pushed by this script; {@link ClusterDemo} has the operator write them instead.
  */
 public final class ProxyDemo {
   private final PrintStream out;

@@ -1,0 +1,137 @@
+package io.stickypool.demo;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stickypool.api.v1alpha1.StickyPool;
+import io.stickypool.operator.OperatorSettings;
+import io.stickypool.operator.StickyPoolOperator;
+import io.stickypool.sandbox.EmbeddedKubernetesApi;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The whole story on one machine, no cluster: an embedded Kubernetes API, the real operator, the
+ * samples applied through the API, a {@link SimulatedNode} that makes the Deployments real on
+ * loopback, and simulated users browsing through the two proxies. Midway the backend Deployment is
+ * scaled 4 -> 2 through the API; the pool drains the leaving pods and its Events stream to the
+ * terminal; the summary judges what the users saw.
+ */
+public final class ClusterDemo {
+  static final String NS = "default";
+  static final String APP = "web";
+  /** The cookie a pool sets when spec.affinity leaves the name at its default. */
+  static final String COOKIE = "stickypool";
+
+  private final PrintStream out;
+  private final ClusterDemoOptions options;
+  private final Instant started = Instant.now();
+
+  public ClusterDemo(PrintStream out, ClusterDemoOptions options) {
+    this.out = out;
+    this.options = options;
+  }
+
+  public ClusterDemoSummary run() throws Exception {
+    try (EmbeddedKubernetesApi api = EmbeddedKubernetesApi.start();
+         SimulatedNode node = new SimulatedNode(api.client(), NS, out)) {
+      KubernetesClient client = api.client();
+      Path kubeconfig = api.writeKubeconfig(Files.createTempFile("stickypool-demo-", ".kubeconfig"));
+      kubeconfig.toFile().deleteOnExit(); // it points at an API that dies with this JVM
+      out.println("== StickyPool demo: embedded Kubernetes API, the real operator, a simulated node ==");
+      out.println("[demo] Kubernetes API on " + api.url() + " (embedded, StickyPool CRD installed); explore it with:");
+      out.println("         kubectl --kubeconfig " + kubeconfig + " get sp,deploy,pods,endpointslices,events");
+      node.start();
+      StickyPoolOperator operator = new StickyPoolOperator();
+      operator.start(client, OperatorSettings.builder("ghcr.io/stickypool/stickypool:0.1.0")
+          .namespaces(Set.of(NS)).sessionRefresh(Duration.ofSeconds(1)).drainRefresh(Duration.ofMillis(500))
+          .adminTargets(node::adminTarget).build());
+      out.println("[demo] operator started against it (the real StickyPoolOperator, this JVM)");
+      try (PoolEventStream events = new PoolEventStream(client, NS, out, started)) {
+        ClusterDemoSummary summary = story(client, node, events);
+        out.print(summary);
+        if (options.keep()) {
+          keepRunning(kubeconfig, node);
+        }
+        return summary;
+      } finally {
+        operator.stop();
+      }
+    }
+  }
+
+  private ClusterDemoSummary story(KubernetesClient client, SimulatedNode node, PoolEventStream events)
+      throws Exception {
+    for (HasMetadata item : DemoManifests.backendApp(client)) {
+      client.resource(item).inNamespace(NS).create();
+    }
+    out.println("[demo] applied samples/backend-app.yaml: Deployment web (4 replicas) + Service web");
+    StickyPool pool = DemoManifests.demoPool(client, options.drainTimeout(), options.idleThreshold());
+    client.resources(StickyPool.class).inNamespace(NS).resource(pool).create();
+    out.printf("[demo] applied samples/pool-cookie.yaml with drainTimeout %ds, idleSessionThreshold %ds,"
+        + " podDeletionCost true%n", options.drainTimeout().toSeconds(), options.idleThreshold().toSeconds());
+    until(() -> node.proxyPorts().size() == 2 && node.proxiesServeActive(4), Duration.ofSeconds(60),
+        "both proxies serving the 4 backends", null);
+
+    DemoTable table = new DemoTable(client, NS, APP, out, started);
+    try (DemoBrowsers users = new DemoBrowsers(node.proxyPorts(), options.users(), COOKIE, options.pause())) {
+      users.start();
+      out.printf("[demo] %d simulated users open sessions through the 2 proxies and keep browsing%n", options.users());
+      browseFor(options.warmup(), table, users);
+      out.println("[demo] scaling Deployment web 4 -> 2 through the API (an edit of spec.replicas, like kubectl scale)");
+      client.apps().deployments().inNamespace(NS).withName(APP).edit(d -> {
+        d.getSpec().setReplicas(2);
+        return d;
+      });
+      Duration max = options.drainTimeout().plus(Duration.ofSeconds(40));
+      until(() -> node.gone(APP).size() == 2, max, "the 2 leaving pods drained and gone", () -> table.print(users));
+      out.println("[demo] the scale-down is complete; the users keep browsing a little longer");
+      browseFor(options.after(), table, users);
+      users.close();
+      table.print(users);
+      return ClusterDemoSummary.judge(users, users.journeys(), node.terminated(APP), events.reasons());
+    }
+  }
+
+  private void browseFor(Duration d, DemoTable table, DemoBrowsers users) throws InterruptedException {
+    Instant end = Instant.now().plus(d);
+    while (Instant.now().isBefore(end)) {
+      Thread.sleep(Math.min(options.tableEvery().toMillis(), Math.max(1, Duration.between(Instant.now(), end).toMillis())));
+      table.print(users);
+    }
+  }
+
+  /** Polls until the condition holds, printing the table now and then; fails after max. */
+  private void until(BooleanSupplier done, Duration max, String what, Runnable every) throws InterruptedException {
+    Instant deadline = Instant.now().plus(max);
+    Instant nextPrint = Instant.now().plus(options.tableEvery());
+    while (!done.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new IllegalStateException("timed out after " + max.toSeconds() + "s waiting for " + what);
+      }
+      if (every != null && Instant.now().isAfter(nextPrint)) {
+        every.run();
+        nextPrint = Instant.now().plus(options.tableEvery());
+      }
+      Thread.sleep(100);
+    }
+    out.println("[demo] " + what);
+  }
+
+  /** --keep: everything stays up for kubectl until Ctrl-C ends the JVM. */
+  private void keepRunning(Path kubeconfig, SimulatedNode node) throws InterruptedException {
+    List<Integer> ports = node.proxyPorts();
+    out.println("[demo] --keep: everything keeps running until Ctrl-C. Try:");
+    out.println("         kubectl --kubeconfig " + kubeconfig + " get sp,deploy,pods,endpointslices,events");
+    // kubectl scale goes through the /scale subresource, which the embedded mock API lacks.
+    out.println("         kubectl --kubeconfig " + kubeconfig + " patch deploy web --type=merge -p '{\"spec\":{\"replicas\":3}}'");
+    out.println("         curl -c /tmp/sp.jar -b /tmp/sp.jar http://127.0.0.1:" + ports.get(0) + "/hostname");
+    new CountDownLatch(1).await();
+  }
+}

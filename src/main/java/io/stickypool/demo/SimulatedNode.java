@@ -1,0 +1,146 @@
+package io.stickypool.demo;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stickypool.api.v1alpha1.BackendState;
+import io.stickypool.api.v1alpha1.BackendStatus;
+import io.stickypool.api.v1alpha1.StickyPool;
+import io.stickypool.operator.sessions.AdminTarget;
+import java.io.PrintStream;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * SIMULATOR, not StickyPool: a one-machine stand-in for a node and the controllers StickyPool
+ * relies on in a real cluster (Deployment/ReplicaSet, kubelet, endpoints controller). Every 200 ms
+ * it reads the Deployments through the API and makes them real on loopback: the operator's proxy
+ * Deployment runs the real proxy in this JVM ({@link SimulatedProxyPods}), any other Deployment
+ * runs small HTTP servers answering with their pod name ({@link SimulatedBackendPods}). Everything
+ * it does goes through the API, so the operator sees only what it would see in a cluster. It
+ * prints its actions prefixed {@code [simulator]} so nobody mistakes them for StickyPool's.
+ */
+public final class SimulatedNode implements AutoCloseable {
+  static final String PROXY_APP = "stickypool-proxy";
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final PrintStream out;
+  private final SimulatedProxyPods proxies;
+  private final Map<String, SimulatedBackendPods> apps = new java.util.concurrent.ConcurrentHashMap<>();
+  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "simulated-node");
+    t.setDaemon(true);
+    return t;
+  });
+  private volatile String lastError = "";
+  private volatile boolean closing;
+
+  public SimulatedNode(KubernetesClient client, String namespace, PrintStream out) {
+    this.client = client;
+    this.namespace = namespace;
+    this.out = out;
+    this.proxies = new SimulatedProxyPods(client, namespace, out);
+  }
+
+  public void start() {
+    out.println("[simulator] node started: it plays kubelet, ReplicaSet and endpoints controller on 127.0.0.1");
+    loop.scheduleWithFixedDelay(this::tick, 0, 200, TimeUnit.MILLISECONDS);
+  }
+
+  private void tick() {
+    try {
+      Set<String> drained = drainedBackends();
+      for (Deployment d : client.apps().deployments().inNamespace(namespace).list().getItems()) {
+        Map<String, String> labels = d.getSpec().getTemplate().getMetadata().getLabels();
+        int ready;
+        if (PROXY_APP.equals(labels.get("app.kubernetes.io/name"))) {
+          ready = proxies.reconcile(d, labels.get("app.kubernetes.io/instance"));
+        } else {
+          String name = d.getMetadata().getName();
+          ready = apps.computeIfAbsent(name, n -> new SimulatedBackendPods(client, namespace, n, out))
+              .reconcile(d, drained, proxies::routes);
+        }
+        writeStatus(d, ready);
+      }
+      lastError = "";
+    } catch (Exception e) {
+      String msg = e.getClass().getSimpleName() + ": " + e.getMessage();
+      if (!closing && !msg.equals(lastError)) { // a retrying loop: say each new problem once
+        out.println("[simulator] will retry: " + msg);
+        lastError = msg;
+      }
+    }
+  }
+
+  /** Backends that some pool's status calls Drained: the signal to let their pods go. */
+  private Set<String> drainedBackends() {
+    Set<String> drained = new HashSet<>();
+    for (StickyPool p : client.resources(StickyPool.class).inNamespace(namespace).list().getItems()) {
+      List<BackendStatus> backends = p.getStatus() == null ? null : p.getStatus().getBackends();
+      if (backends != null) {
+        backends.stream().filter(b -> b.getState() == BackendState.Drained).forEach(b -> drained.add(b.getId()));
+      }
+    }
+    return drained;
+  }
+
+  /** What the Deployment controller reports, so kubectl get deploy shows READY; written only on change. */
+  private void writeStatus(Deployment d, int ready) {
+    DeploymentStatus want = new DeploymentStatusBuilder().withObservedGeneration(d.getMetadata().getGeneration())
+        .withReplicas(ready).withReadyReplicas(ready).withAvailableReplicas(ready).withUpdatedReplicas(ready).build();
+    DeploymentStatus have = d.getStatus();
+    if (have != null && Objects.equals(have.getReadyReplicas(), ready) && Objects.equals(have.getReplicas(), ready)
+        && Objects.equals(have.getObservedGeneration(), d.getMetadata().getGeneration())) {
+      return;
+    }
+    d.setStatus(want);
+    try {
+      client.apps().deployments().inNamespace(namespace).resource(d).updateStatus();
+    } catch (RuntimeException e) {
+      // A conflict with the operator's own write: the next tick tries again on a fresh copy.
+    }
+  }
+
+  /** For OperatorSettings.adminTargets. */
+  public Optional<AdminTarget> adminTarget(Pod pod) {
+    return proxies.adminTarget(pod);
+  }
+
+  public List<Integer> proxyPorts() {
+    return proxies.trafficPorts();
+  }
+
+  public boolean proxiesServeActive(int active) {
+    return proxies.allServeActive(active);
+  }
+
+  /** Backend pods told to terminate, and those fully gone, for one Deployment. */
+  public Set<String> terminated(String deployment) {
+    SimulatedBackendPods pods = apps.get(deployment);
+    return pods == null ? Set.of() : pods.terminated();
+  }
+
+  public Set<String> gone(String deployment) {
+    SimulatedBackendPods pods = apps.get(deployment);
+    return pods == null ? Set.of() : pods.gone();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    closing = true; // an interrupted API call on the way out is not news
+    loop.shutdownNow();
+    loop.awaitTermination(5, TimeUnit.SECONDS);
+    proxies.close();
+    apps.values().forEach(SimulatedBackendPods::close);
+  }
+}
