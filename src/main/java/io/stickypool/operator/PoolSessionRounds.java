@@ -70,6 +70,12 @@ final class PoolSessionRounds {
         .round(sessions, left);
   }
 
+  /** True while a backend's leave waits for its moves to show in the survivors' counts. */
+  boolean settling(StickyPool pool) {
+    SessionMoves m = moves.get(pool.getMetadata().getUid());
+    return m != null && m.settling();
+  }
+
   void forget(String uid) {
     moves.remove(uid);
   }

@@ -162,7 +162,9 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     grace.report(pool, status, backend.endpoints(), PoolEventSources.targetSlices(ctx, pool), now);
     podCosts.update(pool, completeCounts(sessions, backend.endpoints()), now);
     SessionStatus.write(status, shownBefore, sessions, sessionRefresh);
-    Instant nextRound = now.plus(draining(sync) ? drainRefresh : sessionRefresh);
+    // Quick rounds while draining, and while a leave's moves are still showing up.
+    boolean quick = draining(sync) || sessionRounds.settling(pool);
+    Instant nextRound = now.plus(quick ? drainRefresh : sessionRefresh);
     return Optional.of(ring.nextDue().filter(due -> due.isBefore(nextRound)).orElse(nextRound));
   }
 

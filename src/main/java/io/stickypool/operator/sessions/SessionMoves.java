@@ -13,14 +13,24 @@ import java.util.stream.Collectors;
 
 /**
  * Tells where the sessions of a backend that left went: the survivors' count increase between the
- * last complete round taken by the time it left and the first complete round after that, capped
- * at what the backend held. A few recent complete rounds are kept, because a backend may have left
- * (a drain deadline, after which proxies re-pin on their own) before the round that noticed it. One message per leave; after {@code patience} rounds without a complete one, it
- * says what is known and that the figure is partial. One instance per pool; synchronized, though a
- * pool reconciles on one thread at a time.
+ * last complete round taken by the time it left and a complete round after that, capped at what
+ * the backend held. A few recent complete rounds are kept, because a backend may have left (a drain
+ * deadline, after which proxies re-pin on their own) before the round that noticed it.
+ *
+ * <p>Proxies re-pin a session only when its user comes back, so the first round after a leave may
+ * see only part of the moves. A leave is therefore told once the survivors' gains cover what it
+ * held, or stopped growing from one complete round to the next, or after {@code patience} rounds;
+ * without a complete round by then, it says what is known and that the figure is partial. One
+ * message per leave. One instance per pool; synchronized, though a pool reconciles on one thread
+ * at a time.
  */
 public final class SessionMoves {
-  private record Leave(BackendId id, long held, Map<BackendId, Long> before, int waited) {}
+  /** @param seen the moves the last complete round after the leave showed; -1 before one came */
+  private record Leave(BackendId id, long held, Map<BackendId, Long> before, int waited, long seen) {
+    Leave next(long seenNow) {
+      return new Leave(id, held, before, waited + 1, seenNow);
+    }
+  }
 
   private final int patience;
   private static final int HISTORY = 32;
@@ -53,11 +63,13 @@ public final class SessionMoves {
     List<String> out = new ArrayList<>();
     for (ListIterator<Leave> it = pending.listIterator(); it.hasNext(); ) {
       Leave leave = it.next();
-      if (now.complete() || leave.waited() + 1 >= patience) {
+      long moved = now.complete() ? moved(leave, now) : leave.seen();
+      boolean settled = now.complete() && (moved >= leave.held() || (leave.seen() >= 0 && moved <= leave.seen()));
+      if (settled || leave.waited() + 1 >= patience) {
         out.add(describe(leave, now));
         it.remove();
       } else {
-        it.set(new Leave(leave.id(), leave.held(), leave.before(), leave.waited() + 1));
+        it.set(leave.next(moved));
       }
     }
     if (now.complete()) {
@@ -73,7 +85,7 @@ public final class SessionMoves {
       if (held > 0) {
         Map<BackendId, Long> before = new TreeMap<>(counts);
         before.remove(id);
-        pending.add(new Leave(id, held, before, 0));
+        pending.add(new Leave(id, held, before, 0, -1));
       }
     }
     return out;
@@ -90,20 +102,32 @@ public final class SessionMoves {
     return found;
   }
 
-  private static String describe(Leave leave, PoolSessions now) {
-    String from = leave.id().value();
-    if (!now.known()) {
-      return leave.held() + " sessions left " + from + "; where they went is unknown (no proxy answered"
-          + " in " + (leave.waited() + 1) + " rounds)";
-    }
-    Map<BackendId, Long> after = counts(now);
-    List<Map.Entry<BackendId, Long>> gains = after.entrySet().stream()
+  /** True while a leave waits for its moves to show: rounds should then come quickly. */
+  public synchronized boolean settling() {
+    return !pending.isEmpty();
+  }
+
+  private static long moved(Leave leave, PoolSessions now) {
+    return Math.min(leave.held(), gains(leave, now).stream().mapToLong(Map.Entry::getValue).sum());
+  }
+
+  private static List<Map.Entry<BackendId, Long>> gains(Leave leave, PoolSessions now) {
+    return counts(now).entrySet().stream()
         .filter(e -> !e.getKey().equals(leave.id()))
         .map(e -> Map.entry(e.getKey(), e.getValue() - leave.before().getOrDefault(e.getKey(), 0L)))
         .filter(e -> e.getValue() > 0)
         .sorted(Comparator.comparing((Map.Entry<BackendId, Long> e) -> -e.getValue())
             .thenComparing(Map.Entry::getKey))
         .toList();
+  }
+
+  private static String describe(Leave leave, PoolSessions now) {
+    String from = leave.id().value();
+    if (!now.known()) {
+      return leave.held() + " sessions left " + from + "; where they went is unknown (no proxy answered"
+          + " in " + (leave.waited() + 1) + " rounds)";
+    }
+    List<Map.Entry<BackendId, Long>> gains = gains(leave, now);
     long left = leave.held();
     List<String> parts = new ArrayList<>();
     for (Map.Entry<BackendId, Long> g : gains) {

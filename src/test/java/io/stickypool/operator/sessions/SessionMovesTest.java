@@ -61,4 +61,25 @@ class SessionMovesTest {
     unknown.round(PoolSessions.none(T), Set.of(WEB_1));
     assertThat(unknown.round(round(1, 1, 5, 0), Set.of())).isEmpty();
   }
+
+  @Test
+  void waitsWhileTheMovesStillGrowAsUsersComeBack() {
+    SessionMoves moves = new SessionMoves(5);
+    moves.round(round(1, 1, 10, 12, 4), Set.of(WEB_1));
+    assertThat(moves.round(round(1, 1, 13, 0, 5), Set.of())).as("4 of 12 so far").isEmpty();
+    assertThat(moves.settling()).isTrue();
+    assertThat(moves.round(round(1, 1, 17, 0, 9), Set.of()))
+        .containsExactly("12 sessions moved from web-1 to web-0 (+7), web-2 (+5)");
+    assertThat(moves.settling()).isFalse();
+  }
+
+  @Test
+  void tellsWhatMovedOnceTheGainsStopGrowing() {
+    SessionMoves moves = new SessionMoves(5);
+    moves.round(round(1, 1, 10, 12, 4), Set.of(WEB_1));
+    assertThat(moves.round(round(1, 1, 13, 0, 5), Set.of())).isEmpty();
+    assertThat(moves.round(round(1, 1, 13, 0, 5), Set.of()))
+        .as("the other 8 users did not come back: their sessions will idle out")
+        .containsExactly("4 sessions moved from web-1 to web-0 (+3), web-2 (+1) (of 12 it held)");
+  }
 }
