@@ -4,6 +4,7 @@ SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 JAR := target/stickypool.jar
 CRD := stickypools.stickypool.io-v1.yml
+CHART_CRDS := deploy/helm/stickypool-operator/crds
 GENERATED_CRD := target/classes/META-INF/fabric8/$(CRD)
 ARGS ?=
 
@@ -22,18 +23,20 @@ test: tools ## Run every test tier (unit, sockets, mock API, end to end), packag
 	$(MVN) verify
 	@$(MAKE) --no-print-directory diff-crds
 
-crds: tools ## Regenerate the CRD from the api classes into crds/
+crds: tools ## Regenerate the CRD from the api classes into crds/ and the chart's crds/
 	$(MVN) -q -DskipTests process-classes
-	@mkdir -p crds
+	@mkdir -p crds $(CHART_CRDS)
 	cp $(GENERATED_CRD) crds/$(CRD)
+	cp $(GENERATED_CRD) $(CHART_CRDS)/$(CRD)
 
-verify-crds: tools ## Regenerate the CRD and fail if crds/ differs from it
+verify-crds: tools ## Regenerate the CRD and fail if crds/ or the chart's crds/ differs from it
 	$(MVN) -q -DskipTests process-classes
 	@$(MAKE) --no-print-directory diff-crds
 
-# Compares the CRD the last build generated with the committed one.
+# Compares the CRD the last build generated with the committed ones (top level and the chart's).
 diff-crds:
 	@diff -u crds/$(CRD) $(GENERATED_CRD) || { echo "crds/ is stale: run make crds" >&2; exit 1; }
+	@diff -u $(CHART_CRDS)/$(CRD) $(GENERATED_CRD) || { echo "$(CHART_CRDS)/ is stale: run make crds" >&2; exit 1; }
 
 $(JAR): $(shell find src/main pom.xml -type f 2>/dev/null)
 	@bash scripts/ensure-tools.sh

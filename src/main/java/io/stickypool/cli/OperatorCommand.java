@@ -111,6 +111,17 @@ public final class OperatorCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * The settings {@code args} (the operator subcommand's flags, without "operator") describe, as the
+   * real command would build them, without starting anything: the chart's tests run the operator
+   * from the args its Deployment renders.
+   */
+  public static OperatorSettings settingsFrom(List<String> args, Map<String, String> env) {
+    OperatorCommand command = new OperatorCommand();
+    new picocli.CommandLine(command).parseArgs(args.toArray(String[]::new));
+    return command.settings(env, SERVICE_ACCOUNT_NAMESPACE);
+  }
+
   /** The settings the flags describe; env and the service-account file fill what flags leave open. */
   OperatorSettings settings(Map<String, String> env, Path serviceAccountNamespace) {
     if (adminPort < 0 || adminPort > 65535) {
