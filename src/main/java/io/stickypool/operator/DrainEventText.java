@@ -22,7 +22,10 @@ final class DrainEventText {
     return switch (t.transition()) {
       case STARTED_DRAINING -> backend + " draining with " + count(t, sessions) + " until "
           + t.drainDeadline() + " (drain timeout " + GoDurations.format(policy.drainTimeout()) + ")";
-      case DRAIN_COMPLETED_NO_SESSIONS -> drained(backend, t, policy, now) + "no sessions left";
+      // Past the deadline the proxies have re-pinned what was left on their own: say so.
+      case DRAIN_COMPLETED_NO_SESSIONS -> drained(backend, t, policy, now)
+          + (t.drainDeadline() != null && !now.isBefore(t.drainDeadline())
+              ? "deadline passed; the proxies re-pinned its remaining sessions" : "no sessions left");
       case DRAIN_COMPLETED_SESSIONS_IDLE -> drained(backend, t, policy, now) + "all " + count(t, sessions)
           + " remaining idle for " + GoDurations.format(policy.idleSessionThreshold()) + " or more";
       case DRAIN_TIMED_OUT -> drained(backend, t, policy, now) + "deadline passed with " + count(t, sessions)

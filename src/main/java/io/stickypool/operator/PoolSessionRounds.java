@@ -59,11 +59,16 @@ final class PoolSessionRounds {
     Map<BackendId, Instant> left = new TreeMap<>();
     for (BackendTransition t : sync.transitions()) {
       // A backend already drained or unavailable pinned nothing new when it finally went away.
-      if (LEAVES.contains(t.transition()) && (t.from() == DrainPhase.ACTIVE || t.from() == DrainPhase.DRAINING)) {
-        // Proxies re-pin a timed-out drain's sessions at the deadline on their own, before this
-        // round saw it: count what the backend held before the deadline.
-        boolean timedOut = t.transition() == DrainTransition.DRAIN_TIMED_OUT && t.drainDeadline() != null;
-        left.put(t.id(), timedOut ? t.drainDeadline() : sessions.at());
+      // Proxies re-pin a timed-out drain's sessions at the deadline on their own, before this
+      // round saw it, so a round after the deadline may find the backend already empty and end
+      // its drain as "no sessions left": that is a deadline too. Count what the backend held
+      // before the deadline.
+      boolean pastDeadline = t.drainDeadline() != null && !sessions.at().isBefore(t.drainDeadline())
+          && (t.transition() == DrainTransition.DRAIN_TIMED_OUT
+              || t.transition() == DrainTransition.DRAIN_COMPLETED_NO_SESSIONS);
+      boolean leaves = LEAVES.contains(t.transition()) || pastDeadline;
+      if (leaves && (t.from() == DrainPhase.ACTIVE || t.from() == DrainPhase.DRAINING)) {
+        left.put(t.id(), pastDeadline ? t.drainDeadline() : sessions.at());
       }
     }
     return moves.computeIfAbsent(pool.getMetadata().getUid(), uid -> new SessionMoves(PATIENCE))

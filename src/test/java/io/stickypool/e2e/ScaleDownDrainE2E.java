@@ -141,7 +141,8 @@ class ScaleDownDrainE2E {
         long expected = changeWrittenAt.keySet().stream().max(Long::compare).orElseThrow();
         await().atMost(WAIT).until(() -> routesVersion() >= expected);
       }
-      await().atMost(WAIT).until(() -> reasons().stream().filter("SessionsRebalanced"::equals).count() == 2);
+      await().atMost(WAIT).untilAsserted(() ->
+          assertThat(events("SessionsRebalanced")).extracting(Event::getMessage).hasSize(2));
       // Keep the load on for another two rounds of every session after the moves.
       int done = load.done();
       await().atMost(WAIT).until(() -> load.done() >= done + 2 * SESSIONS);

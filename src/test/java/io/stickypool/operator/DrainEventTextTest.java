@@ -40,6 +40,9 @@ class DrainEventTextTest {
   void drainedSaysHowLongAndWhy() {
     assertThat(message(DrainTransition.DRAIN_COMPLETED_NO_SESSIONS, DrainPhase.DRAINING, DrainPhase.DRAINED, 0,
         T.plusSeconds(42))).isEqualTo("Backend web-1 drained after 42s: no sessions left");
+    assertThat(message(DrainTransition.DRAIN_COMPLETED_NO_SESSIONS, DrainPhase.DRAINING, DrainPhase.DRAINED, 0,
+        DEADLINE.plusMillis(200))).as("empty because the proxies re-pinned at the deadline")
+        .isEqualTo("Backend web-1 drained after 5m: deadline passed; the proxies re-pinned its remaining sessions");
     assertThat(message(DrainTransition.DRAIN_COMPLETED_SESSIONS_IDLE, DrainPhase.DRAINING, DrainPhase.DRAINED, 2,
         T.plusMillis(1500))).isEqualTo("Backend web-1 drained after 1s500ms: all 2 live sessions remaining idle for 1m or more");
     assertThat(message(DrainTransition.DRAIN_TIMED_OUT, DrainPhase.DRAINING, DrainPhase.DRAINED, 7, DEADLINE))
