@@ -145,6 +145,4 @@ public final class ProxyDeploymentModel {
         new VolumeBuilder().withName(TMP_VOLUME)
             .withNewEmptyDir().endEmptyDir().build());
   }
-
-  /** Absent before the API server first stores the pool; rendered as 0 then. */
 }
