@@ -61,6 +61,10 @@ public final class StickyPoolOperator {
   private void configure(ConfigurationServiceOverrider o, KubernetesClient client, OperatorSettings settings) {
     o.withKubernetesClient(client)
         .withCloseClientOnStop(false)
+        // A stop (SIGTERM) lets in-flight reconciles finish their writes, instead of cutting one
+        // between the routes ConfigMap and the status (JOSDK's default waits for nothing). Each
+        // is short: one session round is bounded at 1.5 s.
+        .withReconciliationTerminationTimeout(java.time.Duration.ofSeconds(10))
         .withUseSSAToPatchPrimaryResource(false)
         .withSSABasedCreateUpdateMatchForDependentResources(false)
         .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(settings.metrics()));
