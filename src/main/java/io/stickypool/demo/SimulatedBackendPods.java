@@ -2,8 +2,6 @@ package io.stickypool.demo;
 
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -107,12 +105,7 @@ final class SimulatedBackendPods implements AutoCloseable {
         ? 30 : d.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds());
     SimPod p = new SimPod(name, new DemoBackend(name), grace);
     pods.put(name, p);
-    Pod pod = client.pods().inNamespace(namespace).resource(new PodBuilder().withNewMetadata().withName(name)
-        .withNamespace(namespace).withLabels(d.getSpec().getTemplate().getMetadata().getLabels()).endMetadata()
-        .withSpec(d.getSpec().getTemplate().getSpec()).build()).create();
-    pod.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP("127.0.0.1")
-        .addNewCondition().withType("Ready").withStatus("True").endCondition().build());
-    client.pods().inNamespace(namespace).resource(pod).updateStatus();
+    Pod pod = ReadyPods.create(client, namespace, d, name);
     writeSlice(p, pod, false);
     out.printf("[simulator] pod %s started: a real HTTP server on 127.0.0.1:%d, Ready, endpoint ready%n",
         name, p.server.port());

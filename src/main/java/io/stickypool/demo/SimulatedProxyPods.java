@@ -1,8 +1,6 @@
 package io.stickypool.demo;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -69,12 +67,7 @@ final class SimulatedProxyPods implements AutoCloseable {
     KeyRing keys = SigningSecretModel.keyRing(secret).orElseThrow();
     ProxyRuntime proxy = ProxyRuntime.start(local, new ConfigMapRoutesSource(client, ref), keys);
     String name = d.getMetadata().getName() + "-" + proxies.size();
-    Pod pod = client.pods().inNamespace(namespace).resource(new PodBuilder().withNewMetadata().withName(name)
-        .withNamespace(namespace).withLabels(d.getSpec().getTemplate().getMetadata().getLabels()).endMetadata()
-        .withSpec(d.getSpec().getTemplate().getSpec()).build()).create();
-    pod.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP("127.0.0.1")
-        .addNewCondition().withType("Ready").withStatus("True").endCondition().build());
-    client.pods().inNamespace(namespace).resource(pod).updateStatus();
+    Pod pod = ReadyPods.create(client, namespace, d, name);
     byPod.put(name, proxy);
     proxies.add(proxy);
     out.printf("[simulator] pod %s started: the real StickyPool proxy in this JVM, traffic on %s, admin on %s,"
