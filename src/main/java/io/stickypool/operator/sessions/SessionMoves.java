@@ -61,12 +61,16 @@ public final class SessionMoves {
    */
   public synchronized List<String> round(PoolSessions now, Map<BackendId, Instant> left) {
     List<String> out = new ArrayList<>();
+    // Backends that leave together share the survivors' gains, in proportion to what each held:
+    // the counts cannot tell whose users went where, and giving each all of them would count twice.
+    double heldTogether = pending.stream().mapToLong(Leave::held).sum();
     for (ListIterator<Leave> it = pending.listIterator(); it.hasNext(); ) {
       Leave leave = it.next();
-      long moved = now.complete() ? moved(leave, now) : leave.seen();
+      double share = leave.held() / heldTogether;
+      long moved = now.complete() ? moved(leave, now, share) : leave.seen();
       boolean settled = now.complete() && (moved >= leave.held() || (leave.seen() >= 0 && moved <= leave.seen()));
       if (settled || leave.waited() + 1 >= patience) {
-        out.add(describe(leave, now));
+        out.add(describe(leave, now, share));
         it.remove();
       } else {
         it.set(leave.next(moved));
@@ -107,27 +111,29 @@ public final class SessionMoves {
     return !pending.isEmpty();
   }
 
-  private static long moved(Leave leave, PoolSessions now) {
-    return Math.min(leave.held(), gains(leave, now).stream().mapToLong(Map.Entry::getValue).sum());
+  private static long moved(Leave leave, PoolSessions now, double share) {
+    return Math.min(leave.held(), gains(leave, now, share).stream().mapToLong(Map.Entry::getValue).sum());
   }
 
-  private static List<Map.Entry<BackendId, Long>> gains(Leave leave, PoolSessions now) {
+  /** Each survivor's count increase since the leave, times this leave's share of it. */
+  private static List<Map.Entry<BackendId, Long>> gains(Leave leave, PoolSessions now, double share) {
     return counts(now).entrySet().stream()
         .filter(e -> !e.getKey().equals(leave.id()))
-        .map(e -> Map.entry(e.getKey(), e.getValue() - leave.before().getOrDefault(e.getKey(), 0L)))
+        .map(e -> Map.entry(e.getKey(),
+            Math.round((e.getValue() - leave.before().getOrDefault(e.getKey(), 0L)) * share)))
         .filter(e -> e.getValue() > 0)
         .sorted(Comparator.comparing((Map.Entry<BackendId, Long> e) -> -e.getValue())
             .thenComparing(Map.Entry::getKey))
         .toList();
   }
 
-  private static String describe(Leave leave, PoolSessions now) {
+  private static String describe(Leave leave, PoolSessions now, double share) {
     String from = leave.id().value();
     if (!now.known()) {
       return leave.held() + " sessions left " + from + "; where they went is unknown (no proxy answered"
           + " in " + (leave.waited() + 1) + " rounds)";
     }
-    List<Map.Entry<BackendId, Long>> gains = gains(leave, now);
+    List<Map.Entry<BackendId, Long>> gains = gains(leave, now, share);
     long left = leave.held();
     List<String> parts = new ArrayList<>();
     for (Map.Entry<BackendId, Long> g : gains) {

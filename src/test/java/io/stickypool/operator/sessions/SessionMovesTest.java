@@ -82,4 +82,14 @@ class SessionMovesTest {
         .as("the other 8 users did not come back: their sessions will idle out")
         .containsExactly("4 sessions moved from web-1 to web-0 (+3), web-2 (+1) (of 12 it held)");
   }
+
+  @Test
+  void backendsLeavingTogetherShareTheGainsInsteadOfCountingThemTwice() {
+    SessionMoves moves = new SessionMoves(5);
+    moves.round(round(1, 1, 10, 10, 10, 10), Set.of(BackendId.of("web-2"), BackendId.of("web-3")));
+    // 20 sessions left; web-0 gained 9 and web-1 11: half of each is told for each leaver.
+    assertThat(moves.round(round(1, 1, 19, 21, 0, 0), Set.of())).containsExactly(
+        "10 sessions moved from web-2 to web-1 (+6), web-0 (+4)",
+        "10 sessions moved from web-3 to web-1 (+6), web-0 (+4)");
+  }
 }
