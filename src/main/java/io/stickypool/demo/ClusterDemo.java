@@ -129,8 +129,8 @@ public final class ClusterDemo {
     List<Integer> ports = node.proxyPorts();
     out.println("[demo] --keep: everything keeps running until Ctrl-C. Try:");
     out.println("         kubectl --kubeconfig " + kubeconfig + " get sp,deploy,pods,endpointslices,events");
-    // kubectl scale goes through the /scale subresource, which the embedded mock API lacks.
-    out.println("         kubectl --kubeconfig " + kubeconfig + " patch deploy web --type=merge -p '{\"spec\":{\"replicas\":3}}'");
+    out.println("         kubectl --kubeconfig " + kubeconfig + " scale deploy web --replicas=3");
+    out.println("         kubectl --kubeconfig " + kubeconfig + " get events --field-selector involvedObject.kind=StickyPool");
     out.println("         curl -c /tmp/sp.jar -b /tmp/sp.jar http://127.0.0.1:" + ports.get(0) + "/hostname");
     new CountDownLatch(1).await();
   }

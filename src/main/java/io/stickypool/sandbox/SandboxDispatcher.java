@@ -39,6 +39,9 @@ final class SandboxDispatcher extends Dispatcher {
     int q = full.indexOf('?');
     String path = q < 0 ? full : full.substring(0, q);
     String query = q < 0 ? "" : full.substring(q + 1);
+    if (ScaleSubresource.matches(path)) {
+      return scale(crud.dispatch(request));
+    }
     if (!"GET".equals(request.getMethod())) {
       return crud.dispatch(request);
     }
@@ -75,6 +78,18 @@ final class SandboxDispatcher extends Dispatcher {
       return Optional.of(discovery.resourceList(gv).map(b -> json(200, b)).orElse(notFound(path)));
     }
     return Optional.empty();
+  }
+
+  private static MockResponse scale(MockResponse workload) {
+    // The mock answers a patch with 202; the API server answers 200 with the new Scale.
+    if (workload.code() / 100 != 2 || workload.getBody() == null) {
+      return workload;
+    }
+    try {
+      return json(200, ScaleSubresource.scaleOf(workload.getBody().readUtf8()));
+    } catch (java.io.IOException e) {
+      return workload; // not JSON: let kubectl say what it got
+    }
   }
 
   private MockResponse asTable(MockResponse plain, List<CustomResourceColumnDefinition> cols) {

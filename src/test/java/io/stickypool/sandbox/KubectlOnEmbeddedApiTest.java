@@ -78,6 +78,9 @@ class KubectlOnEmbeddedApiTest {
     assertThat(kubectl.ok("describe", "sp", "web")).contains("Name:", "web", "Kind:", "StickyPool")
         .containsPattern("Events:[\\s\\S]*BackendAdded");
     assertThat(kubectl.ok("get", "all")).contains("service/web-proxy", "deployment.apps/web-proxy");
+    // The scale subresource, as a user scaling the proxy (or the demo's backend) would.
+    assertThat(kubectl.ok("scale", "deploy", "web-proxy", "--replicas=3")).contains("scaled");
+    assertThat(kubectl.ok("get", "deploy", "web-proxy", "-o", "jsonpath={.spec.replicas}")).isEqualTo("3");
     assertThat(kubectl.ok("delete", "sp", "web")).contains("\"web\" deleted");
     await().atMost(WAIT).pollInterval(Duration.ofMillis(500))
         .untilAsserted(() -> assertThat(kubectl.ok("get", "sp")).contains("No resources found"));
