@@ -63,7 +63,7 @@ final class SidecarTargets {
   static PoolModel.Target describe(HasMetadata target) {
     LabelSelector selector = selector(target);
     return new PoolModel.Target(SidecarInjection.serviceAccount(target),
-        selector == null || selector.getMatchExpressions() != null && !selector.getMatchExpressions().isEmpty()
+        selector == null || (selector.getMatchExpressions() != null && !selector.getMatchExpressions().isEmpty())
             ? null : selector.getMatchLabels());
   }
 

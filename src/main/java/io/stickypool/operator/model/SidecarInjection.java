@@ -77,6 +77,13 @@ public final class SidecarInjection {
   public static HasMetadata inject(HasMetadata workload, PoolIdentity pool, SidecarModel.Sidecar sidecar) {
     HasMetadata copy = remove(workload);
     PodSpec pod = podSpec(copy);
+    // Also by name: a record edited away by hand must not leave a second container of that name,
+    // which the API server would refuse. The names carry the stickypool- prefix for this reason.
+    String name = sidecar.container().getName();
+    Set<String> volumeNames = Set.copyOf(sidecar.volumeNames());
+    pod.setContainers(without(pod.getContainers(), c -> name.equals(c.getName())));
+    pod.setInitContainers(without(pod.getInitContainers(), c -> name.equals(c.getName())));
+    pod.setVolumes(without(pod.getVolumes(), v -> volumeNames.contains(v.getName())));
     if (sidecar.nativeSidecar()) {
       // First, so that init containers the user added also find the proxy running.
       List<Container> init = new ArrayList<>(pod.getInitContainers());

@@ -213,6 +213,19 @@ class SidecarInjectionTest {
   }
 
   @Test
+  void reinjectingAfterTheRecordWasEditedAwayLeavesOneSidecar() {
+    HasMetadata injected = SidecarInjection.inject(userDeployment(), POOL, NATIVE);
+    injected.getMetadata().getAnnotations().remove(SidecarInjection.ANNOTATION);
+
+    HasMetadata again = SidecarInjection.inject(injected, POOL, NATIVE);
+
+    assertThat(podSpec(again).getInitContainers()).filteredOn(c -> c.getName().equals("stickypool-proxy"))
+        .hasSize(1);
+    assertThat(podSpec(again).getVolumes()).filteredOn(v -> v.getName().startsWith("stickypool-"))
+        .hasSize(SIDECAR_VOLUMES.size());
+  }
+
+  @Test
   void userEditsMadeAfterInjectionSurviveRemoval() {
     Deployment injected = (Deployment) SidecarInjection.inject(userDeployment(), POOL, NATIVE);
 
