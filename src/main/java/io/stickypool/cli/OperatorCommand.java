@@ -94,6 +94,14 @@ public final class OperatorCommand implements Callable<Integer> {
           + "after their last session (default: ${DEFAULT-VALUE}).")
   String drainRefresh;
 
+  @Option(
+      names = "--sidecar-style",
+      defaultValue = "auto",
+      description = "Sidecar-mode proxies as native sidecars (init containers with restartPolicy Always)"
+          + " or regular containers; auto picks native from Kubernetes 1.29 (values: auto, native,"
+          + " container; default: ${DEFAULT-VALUE}).")
+  String sidecarStyle;
+
   @Override
   public Integer call() throws InterruptedException {
     OperatorSettings settings = settings(System.getenv(), SERVICE_ACCOUNT_NAMESPACE);
@@ -131,12 +139,23 @@ public final class OperatorCommand implements Callable<Integer> {
         .namespaces(watchedNamespaces(env))
         .admin(new InetSocketAddress(adminAddress, adminPort))
         .sessionRefresh(duration("--session-refresh", sessionRefresh))
-        .drainRefresh(duration("--drain-refresh", drainRefresh));
+        .drainRefresh(duration("--drain-refresh", drainRefresh))
+        .nativeSidecars(nativeSidecars());
     if (leaderElection) {
       b.leaderElection(LeaderElectionSettings.of(leaseName, leaseNamespace(env, serviceAccountNamespace),
           identity(env)));
     }
     return b.build();
+  }
+
+  private Boolean nativeSidecars() {
+    return switch (sidecarStyle) {
+      case "auto" -> null;
+      case "native" -> true;
+      case "container" -> false;
+      default -> throw new ParameterException(spec.commandLine(),
+          "--sidecar-style must be auto, native or container, got " + sidecarStyle);
+    };
   }
 
   private Duration duration(String flag, String text) {

@@ -96,6 +96,15 @@ class OperatorCommandTest {
   }
 
   @Test
+  void sidecarStyleIsAutoUnlessForced() {
+    assertThat(settingsOf(Map.of(), NO_FILE).nativeSidecars()).as("auto: ask the API server").isNull();
+    assertThat(settingsOf(Map.of(), NO_FILE, "--sidecar-style=native").nativeSidecars()).isTrue();
+    assertThat(settingsOf(Map.of(), NO_FILE, "--sidecar-style=container").nativeSidecars()).isFalse();
+    assertThatThrownBy(() -> settingsOf(Map.of(), NO_FILE, "--sidecar-style=sometimes"))
+        .isInstanceOf(ParameterException.class).hasMessageContaining("auto, native or container");
+  }
+
+  @Test
   void helpListsEveryFlagWithItsDefault() {
     String help = new CommandLine(new OperatorCommand()).getUsageMessage().replaceAll("\\s+", " ");
     assertThat(help).contains("--namespace", "--leader-election", "--lease-name", "--lease-namespace",

@@ -193,6 +193,16 @@ class HelmChartTest {
   }
 
   @Test
+  void sidecarStyleReachesTheOperatorAndTheSchemaKnowsItsValues() {
+    RenderedChart chart = RenderedChart.render(t -> t.set("sidecarStyle", "container"));
+    assertThat(OperatorCommand.settingsFrom(chart.operatorArgs(), Map.of()).nativeSidecars()).isFalse();
+    assertThat(OperatorCommand.settingsFrom(RenderedChart.render(t -> t).operatorArgs(), Map.of())
+        .nativeSidecars()).as("auto by default").isNull();
+    assertThatThrownBy(() -> RenderedChart.render(t -> t.set("sidecarStyle", "sometimes")))
+        .hasMessageContaining("sidecarStyle");
+  }
+
+  @Test
   void schemaRefusesTheLatestTag() {
     assertThatThrownBy(() -> RenderedChart.render(t -> t.set("image.tag", "latest")))
         .hasMessageContaining("/image/tag");
