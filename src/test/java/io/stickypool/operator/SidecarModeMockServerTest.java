@@ -117,13 +117,9 @@ class SidecarModeMockServerTest {
     awaitInjected();
     AtomicInteger writes = new AtomicInteger();
     try (Watch ignored = watchFrontend(writes)) {
-      long version = cluster.routesVersion(POOL);
-      // Two backend changes: each reconciles the pool and republishes the routes.
-      cluster.writeSlice("web", 3);
-      await().atMost(WAIT).until(() -> cluster.routesVersion(POOL) == version + 1);
-      cluster.writeSlice("web", 4);
-      await().atMost(WAIT).until(() -> cluster.routesVersion(POOL) == version + 2);
-      await().pollDelay(Duration.ofMillis(500)).atMost(WAIT).until(() -> true);
+      reconcileThroughABackendChange(3);
+      reconcileThroughABackendChange(4);
+      letTheWatchCatchUp();
     }
     assertThat(writes).as("updates of the target after the injection").hasValue(0);
   }
@@ -142,10 +138,8 @@ class SidecarModeMockServerTest {
         .endSpec().build());
     AtomicInteger writes = new AtomicInteger();
     try (Watch ignored = watchFrontend(writes)) {
-      long version = cluster.routesVersion(POOL);
-      cluster.writeSlice("web", 3);
-      await().atMost(WAIT).until(() -> cluster.routesVersion(POOL) == version + 1);
-      await().pollDelay(Duration.ofMillis(500)).atMost(WAIT).until(() -> true);
+      reconcileThroughABackendChange(3);
+      letTheWatchCatchUp();
     }
 
     Deployment frontend = frontend();
@@ -169,10 +163,8 @@ class SidecarModeMockServerTest {
       client.resource(pool).update();
       await().atMost(WAIT).untilAsserted(() -> assertThat(sidecar(frontend()).getImage())
           .isEqualTo("ghcr.io/stickypool/stickypool:0.2.0"));
-      long version = cluster.routesVersion(POOL);
-      cluster.writeSlice("web", 3);
-      await().atMost(WAIT).until(() -> cluster.routesVersion(POOL) == version + 1);
-      await().pollDelay(Duration.ofMillis(500)).atMost(WAIT).until(() -> true);
+      reconcileThroughABackendChange(3);
+      letTheWatchCatchUp();
     }
     assertThat(writes).as("updates of the target for one spec change").hasValue(1);
     assertThat(frontend().getMetadata().getAnnotations().get("stickypool.io/sidecar"))
@@ -347,6 +339,21 @@ class SidecarModeMockServerTest {
         .withNewStatus().withPhase("Running").withPodIP(ip)
         .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
         .build()).create();
+  }
+
+  /** Moves the Service to {@code backends} endpoints and waits for the reconcile that publishes it. */
+  private void reconcileThroughABackendChange(int backends) {
+    long version = cluster.routesVersion(POOL);
+    cluster.writeSlice("web", backends);
+    await().atMost(WAIT).until(() -> cluster.routesVersion(POOL) == version + 1);
+  }
+
+  /**
+   * A bounded pause before counting target writes: an absence cannot be awaited, so this gives a
+   * write made in the same reconcile time to reach the test's watch.
+   */
+  private static void letTheWatchCatchUp() {
+    await().pollDelay(Duration.ofMillis(500)).atMost(WAIT).until(() -> true);
   }
 
   private void awaitInjected() {
