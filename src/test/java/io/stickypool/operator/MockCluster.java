@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 
@@ -115,6 +116,17 @@ final class MockCluster {
 
   StickyPool createPool(StickyPool pool) {
     return client.resources(StickyPool.class).inNamespace(NS).resource(pool).create();
+  }
+
+  /**
+   * Changes a pool the way {@code kubectl edit} does: a patch of the latest version. A GET then
+   * PUT would race the operator's own finalizer and status writes and fail with 409.
+   */
+  StickyPool editPool(String name, Consumer<StickyPool> change) {
+    return client.resources(StickyPool.class).inNamespace(NS).withName(name).edit(pool -> {
+      change.accept(pool);
+      return pool;
+    });
   }
 
   StickyPool pool(String name) {

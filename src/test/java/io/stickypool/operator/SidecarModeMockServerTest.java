@@ -158,9 +158,7 @@ class SidecarModeMockServerTest {
     awaitInjected();
     AtomicInteger writes = new AtomicInteger();
     try (Watch ignored = watchFrontend(writes)) {
-      StickyPool pool = cluster.pool(POOL);
-      pool.getSpec().getProxy().setImage("ghcr.io/stickypool/stickypool:0.2.0");
-      client.resource(pool).update();
+      cluster.editPool(POOL, pool -> pool.getSpec().getProxy().setImage("ghcr.io/stickypool/stickypool:0.2.0"));
       await().atMost(WAIT).untilAsserted(() -> assertThat(sidecar(frontend()).getImage())
           .isEqualTo("ghcr.io/stickypool/stickypool:0.2.0"));
       reconcileThroughABackendChange(3);
@@ -195,10 +193,10 @@ class SidecarModeMockServerTest {
     cluster.createPool(cluster.samplePool("pool-sidecar.yaml"));
     awaitInjected();
 
-    StickyPool pool = cluster.pool(POOL);
-    pool.getSpec().getProxy().setMode(ProxyMode.Deployment);
-    pool.getSpec().getProxy().setTargetRef(null);
-    client.resource(pool).update();
+    cluster.editPool(POOL, pool -> {
+      pool.getSpec().getProxy().setMode(ProxyMode.Deployment);
+      pool.getSpec().getProxy().setTargetRef(null);
+    });
 
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(JSON.asJson(frontend().getSpec())).isEqualTo(JSON.asJson(original.getSpec()));
@@ -251,10 +249,11 @@ class SidecarModeMockServerTest {
         .backend("web-1", seen, keys(10, 13)).json());
     writeFrontendPod("frontend-a", "10.8.0.1");
     writeFrontendPod("frontend-b", "10.8.0.2");
-    Deployment frontend = frontend();
-    frontend.setStatus(new DeploymentStatusBuilder().withObservedGeneration(frontend.getMetadata().getGeneration())
-        .withReplicas(2).withUpdatedReplicas(2).withReadyReplicas(2).withAvailableReplicas(2).build());
-    client.apps().deployments().inNamespace(NS).resource(frontend).updateStatus();
+    client.apps().deployments().inNamespace(NS).withName("frontend").editStatus(frontend -> {
+      frontend.setStatus(new DeploymentStatusBuilder().withObservedGeneration(frontend.getMetadata().getGeneration())
+          .withReplicas(2).withUpdatedReplicas(2).withReadyReplicas(2).withAvailableReplicas(2).build());
+      return frontend;
+    });
 
     await().atMost(WAIT).untilAsserted(() -> {
       var status = cluster.pool(POOL).getStatus();

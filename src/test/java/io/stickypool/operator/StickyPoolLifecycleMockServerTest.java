@@ -164,10 +164,11 @@ class StickyPoolLifecycleMockServerTest {
         .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("Unknown")));
 
     // The mock runs no Deployment controller: report rollout progress the way it would.
-    Deployment proxy = client.apps().deployments().inNamespace(NS).withName("web-proxy").get();
-    proxy.setStatus(new DeploymentStatusBuilder().withReplicas(2).withReadyReplicas(2)
-        .withAvailableReplicas(2).withUpdatedReplicas(2).build());
-    client.apps().deployments().inNamespace(NS).resource(proxy).updateStatus();
+    client.apps().deployments().inNamespace(NS).withName("web-proxy").editStatus(proxy -> {
+      proxy.setStatus(new DeploymentStatusBuilder().withReplicas(2).withReadyReplicas(2)
+          .withAvailableReplicas(2).withUpdatedReplicas(2).build());
+      return proxy;
+    });
 
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(cluster.condition("web", "ProxyAvailable")).hasValueSatisfying(c -> {
