@@ -113,6 +113,15 @@ public final class ConfigMapRoutesSource implements RoutesSource {
     }
   }
 
+  /**
+   * Whether the watch is open. A deletion made before then is seen only on a real API server,
+   * which replays from the list's resourceVersion; the mock API server does not, so tests that
+   * change the ConfigMap right after {@link #start} wait for this first.
+   */
+  boolean watching() {
+    return informer != null && informer.isWatching();
+  }
+
   @Override
   public String describe() {
     return origin;

@@ -41,6 +41,12 @@ class ConfigMapRoutesSourceMockServerTest {
     source.close();
   }
 
+  /** Starts the source and waits for its watch, so a change made next reaches it as an event. */
+  private void startWatching() throws InterruptedException {
+    source.start(recorder);
+    await().atMost(TIMEOUT).until(source::watching);
+  }
+
   private static String doc(long version, int port) {
     return RoutesConfigMaps.document(version, Map.of("a", port));
   }
@@ -65,7 +71,7 @@ class ConfigMapRoutesSourceMockServerTest {
 
   @Test
   void deliversCreationAndEachUpdateInOrder() throws Exception {
-    source.start(recorder);
+    startWatching();
     assertThat(recorder.errors).containsExactly("ConfigMap shop/web-routes not found");
 
     for (int v = 1; v <= 3; v++) {
@@ -81,7 +87,7 @@ class ConfigMapRoutesSourceMockServerTest {
   @Test
   void ignoresAnUpdateThatKeepsTheVersion() throws Exception {
     configMaps.write(doc(2, 18081));
-    source.start(recorder);
+    startWatching();
 
     configMaps.write(doc(2, 18081) + "# edited by hand\n");
 
@@ -92,7 +98,7 @@ class ConfigMapRoutesSourceMockServerTest {
   @Test
   void reportsInvalidContentByFieldAndDeliversTheNextValidUpdate() throws Exception {
     configMaps.write(doc(1, 18081));
-    source.start(recorder);
+    startWatching();
 
     configMaps.write(doc(2, 0));
     await().atMost(TIMEOUT).until(() -> !recorder.errors.isEmpty());
@@ -109,7 +115,7 @@ class ConfigMapRoutesSourceMockServerTest {
   @Test
   void reportsAMissingKey() throws Exception {
     configMaps.write(doc(1, 18081));
-    source.start(recorder);
+    startWatching();
 
     configMaps.writeData(Map.of("other.json", "{}"));
 
@@ -121,7 +127,7 @@ class ConfigMapRoutesSourceMockServerTest {
   @Test
   void reportsDeletionKeepsTheLastGoodAndDeliversTheRecreatedOne() throws Exception {
     configMaps.write(doc(5, 18081));
-    source.start(recorder);
+    startWatching();
 
     configMaps.delete();
     await().atMost(TIMEOUT).until(() -> !recorder.errors.isEmpty());
@@ -137,7 +143,7 @@ class ConfigMapRoutesSourceMockServerTest {
   @Test
   void deliversARoutesChangeThatAlsoChangesTheProxyBlock() throws Exception {
     configMaps.write(doc(1, 18081));
-    source.start(recorder);
+    startWatching();
 
     // The listen change is only logged (restart needed); the routes still apply.
     configMaps.write(doc(2, 18082).replace("listen: 127.0.0.1:0", "listen: 127.0.0.1:8089"));
@@ -153,7 +159,7 @@ class ConfigMapRoutesSourceMockServerTest {
   @Test
   void measuresUpdateToDeliveryLatency() throws Exception {
     configMaps.write(doc(1, 18081));
-    source.start(recorder);
+    startWatching();
     int updates = 30;
     List<Long> micros = new ArrayList<>();
     List<Long> writeMicros = new ArrayList<>();
