@@ -112,9 +112,7 @@ class SidecarModeMockServerTest {
 
   @Test
   void reconcilingAgainWithoutChangeWritesNothingToTheTarget() {
-    createFrontend();
-    cluster.createPool(cluster.samplePool("pool-sidecar.yaml"));
-    awaitInjected();
+    injectedFrontend();
     AtomicInteger writes = new AtomicInteger();
     try (Watch ignored = watchFrontend(writes)) {
       reconcileThroughABackendChange(3);
@@ -126,9 +124,7 @@ class SidecarModeMockServerTest {
 
   @Test
   void userEditsToTheTargetAreKept() {
-    createFrontend();
-    cluster.createPool(cluster.samplePool("pool-sidecar.yaml"));
-    awaitInjected();
+    injectedFrontend();
 
     client.apps().deployments().inNamespace(NS).withName("frontend").edit(d -> new DeploymentBuilder(d)
         .editSpec().withReplicas(5)
@@ -153,9 +149,7 @@ class SidecarModeMockServerTest {
 
   @Test
   void aSpecChangeIsOneUpdateOfTheTarget() {
-    createFrontend();
-    cluster.createPool(cluster.samplePool("pool-sidecar.yaml"));
-    awaitInjected();
+    injectedFrontend();
     AtomicInteger writes = new AtomicInteger();
     try (Watch ignored = watchFrontend(writes)) {
       cluster.editPool(POOL, pool -> pool.getSpec().getProxy().setImage("ghcr.io/stickypool/stickypool:0.2.0"));
@@ -171,9 +165,7 @@ class SidecarModeMockServerTest {
 
   @Test
   void deletingThePoolGivesBackTheTargetExactlyAsTheUserHadIt() {
-    Deployment original = createFrontend();
-    cluster.createPool(cluster.samplePool("pool-sidecar.yaml"));
-    awaitInjected();
+    Deployment original = injectedFrontend();
 
     client.resources(StickyPool.class).inNamespace(NS).withName(POOL).delete();
 
@@ -189,9 +181,7 @@ class SidecarModeMockServerTest {
 
   @Test
   void switchingBackToDeploymentModeRemovesTheSidecarAndRunsAProxyDeployment() {
-    Deployment original = createFrontend();
-    cluster.createPool(cluster.samplePool("pool-sidecar.yaml"));
-    awaitInjected();
+    Deployment original = injectedFrontend();
 
     cluster.editPool(POOL, pool -> {
       pool.getSpec().getProxy().setMode(ProxyMode.Deployment);
@@ -236,9 +226,7 @@ class SidecarModeMockServerTest {
 
   @Test
   void rolloutProgressAndSidecarSessionsShowInTheStatus() {
-    createFrontend();
-    cluster.createPool(cluster.samplePool("pool-sidecar.yaml"));
-    awaitInjected();
+    injectedFrontend();
     await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.condition(POOL, "ProxyAvailable"))
         .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("ProxyProgressing")));
 
@@ -296,9 +284,7 @@ class SidecarModeMockServerTest {
 
   @Test
   void aTargetCarryingAnotherPoolsSidecarIsLeftAlone() {
-    createFrontend();
-    cluster.createPool(cluster.samplePool("pool-sidecar.yaml"));
-    awaitInjected();
+    injectedFrontend();
     StickyPool second = cluster.samplePool("pool-sidecar.yaml");
     second.getMetadata().setName("other");
     cluster.createPool(second);
@@ -313,6 +299,14 @@ class SidecarModeMockServerTest {
   }
 
   /** Deployment frontend as a user writes it: an app container, a volume, an account. */
+  /** The frontend as created, before the sample sidecar pool is applied and injected into it. */
+  private Deployment injectedFrontend() {
+    Deployment original = createFrontend();
+    cluster.createPool(cluster.samplePool("pool-sidecar.yaml"));
+    awaitInjected();
+    return original;
+  }
+
   private Deployment createFrontend() {
     return client.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder()
         .withNewMetadata().withName("frontend").addToLabels("app", "frontend")
