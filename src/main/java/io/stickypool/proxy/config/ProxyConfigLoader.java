@@ -36,7 +36,7 @@ public final class ProxyConfigLoader {
       "listen", "admin", "workerThreads", "keyFile", "adminTokenFile", "maxSessions", "limits",
       "health");
   private static final List<String> LIMITS = List.of(
-      "maxInitialLineLength", "maxHeaderSize", "headerTimeout", "keepAliveTimeout",
+      "maxInitialLineLength", "maxHeaderSize", "maxHeaderCount", "headerTimeout", "keepAliveTimeout",
       "connectTimeout", "backendTimeout", "maxIdleConnectionsPerBackend",
       "pooledConnectionMaxIdle");
   private static final List<String> HEALTH = List.of("passive", "active");
@@ -105,6 +105,7 @@ public final class ProxyConfigLoader {
     return new ProxySettings(
         c.field("maxInitialLineLength").integer(1, Integer.MAX_VALUE, d.maxInitialLineLength()),
         c.field("maxHeaderSize").integer(1, Integer.MAX_VALUE, d.maxHeaderSize()),
+        c.field("maxHeaderCount").integer(1, Integer.MAX_VALUE, d.maxHeaderCount()),
         c.field("headerTimeout").duration(d.headerTimeout()),
         c.field("keepAliveTimeout").duration(d.keepAliveTimeout()),
         c.field("connectTimeout").duration(d.connectTimeout()),

@@ -48,7 +48,10 @@ final class Exchange implements BackendListener {
   private Channel backend;
   private BackendHandler backendHandler;
   private boolean reusedConnection;
-  private boolean requestComplete;
+  /** The last part of the request came from the client. */
+  private boolean requestReceived;
+  /** The last part of the request was written to the backend connection now in use. */
+  private boolean requestForwarded;
   private boolean bodyWritten;
   private boolean responseStarted;
   private boolean informational;
@@ -70,7 +73,7 @@ final class Exchange implements BackendListener {
     this.idempotent =
         m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS
             || m == HttpMethod.PUT || m == HttpMethod.DELETE || m == HttpMethod.TRACE;
-    this.upgrade = ProxyHeaders.isUpgrade(request);
+    this.upgrade = ProxyHeaders.isWebSocketUpgrade(request);
     this.expectContinue = HttpUtil.is100ContinueExpected(request);
     this.closeClient = !HttpUtil.isKeepAlive(request);
     this.http10 = request.protocolVersion().minorVersion() == 0;
@@ -137,18 +140,15 @@ final class Exchange implements BackendListener {
     ch.write(request).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     HttpContent c;
     while ((c = pendingBody.poll()) != null) {
-      bodyWritten |= c.content().isReadable();
-      ch.write(c, ch.voidPromise());
+      writeToBackend(c);
     }
     if (flushNow) {
       ch.flush(); // otherwise the client connection's read-complete flushes it with the body
     }
-    if (expectContinue && !requestComplete) {
+    if (expectContinue && !requestReceived) {
       ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
     }
-    if (requestComplete) {
-      armResponseTimer();
-    }
+    armResponseTimer();
     frontend.updateReading();
   }
 
@@ -160,7 +160,7 @@ final class Exchange implements BackendListener {
       return;
     }
     boolean last = content instanceof LastHttpContent;
-    requestComplete |= last;
+    requestReceived |= last;
     if (finished) {
       content.release();
       return;
@@ -169,21 +169,23 @@ final class Exchange implements BackendListener {
       pendingBody.add(content);
       return;
     }
-    bodyWritten |= content.content().isReadable();
-    backend.write(content, backend.voidPromise());
+    writeToBackend(content);
     if (last) {
       backend.flush();
-      armResponseTimer();
     }
+    armResponseTimer(); // the wait for the next piece, or for the answer, starts again
   }
 
-  boolean requestComplete() {
-    return requestComplete;
+  /** Body parts leave in the order they came; the request is forwarded once its last part is. */
+  private void writeToBackend(HttpContent content) {
+    bodyWritten |= content.content().isReadable();
+    requestForwarded |= content instanceof LastHttpContent;
+    backend.write(content, backend.voidPromise());
   }
 
   /** Whether the frontend should read more of the request body now. */
   boolean wantsRequestBody() {
-    return !requestComplete && !finished && backend != null && backend.isWritable();
+    return !requestReceived && !finished && backend != null && backend.isWritable();
   }
 
   void flushToBackend() {
@@ -213,6 +215,13 @@ final class Exchange implements BackendListener {
       informational = true; // 100 Continue was answered by us; other 1xx are dropped
       return;
     }
+    if (code == 101 && !(upgrade && ProxyHeaders.switchesToWebSocket(response.headers()))) {
+      // A switch nobody asked for (or to another protocol) would turn the connection into a
+      // blind tunnel; the backend is out of step with this exchange.
+      informational = true;
+      failBeforeResponse(ExchangeResult.BROKEN_RESPONSE);
+      return;
+    }
     cancelResponseTimer();
     responseStarted = true;
     status = code;
@@ -228,7 +237,7 @@ final class Exchange implements BackendListener {
     if (switchingProtocols) {
       return;
     }
-    closeClient |= proxy.connections().shuttingDown() || !requestComplete;
+    closeClient |= proxy.connections().shuttingDown() || !requestReceived;
     if (http10 && HttpUtil.isTransferEncodingChunked(response)) {
       // HTTP/1.0 has no chunked coding: send the body raw and mark its end by closing.
       response.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
@@ -272,7 +281,9 @@ final class Exchange implements BackendListener {
       frontend.switchToTunnel(backend, route);
       return;
     }
-    releaseBackend(backendReusable && requestComplete);
+    // Reused only when both messages ended cleanly on it: a request body the backend did not get
+    // whole would be read as the start of the next client's request.
+    releaseBackend(backendReusable && requestForwarded);
     frontend.exchangeDone(closeClient);
   }
 
@@ -282,6 +293,7 @@ final class Exchange implements BackendListener {
       return;
     }
     backend = null;
+    informational = false; // what the next connection sends is a new response
     backendHandler.unbind();
     if (!ch.config().isAutoRead()) {
       ch.config().setAutoRead(true);
@@ -354,9 +366,10 @@ final class Exchange implements BackendListener {
         rerouted = true;
         route = next;
       }
-      if (requestComplete && !bodyWritten && pendingBody.isEmpty()) {
+      if (requestForwarded) {
         // The empty end of the request went to the broken connection; the replay needs its own.
         pendingBody.add(LastHttpContent.EMPTY_LAST_CONTENT);
+        requestForwarded = false;
       }
       connect(sameBackend);
       return;
@@ -375,7 +388,7 @@ final class Exchange implements BackendListener {
     finished = true;
     cancelResponseTimer();
     releasePending();
-    closeClient |= !requestComplete || proxy.connections().shuttingDown();
+    closeClient |= !requestReceived || proxy.connections().shuttingDown();
     HttpResponse response = ErrorResponses.build(ctx, status, detail, closeClient);
     if (status == HttpResponseStatus.SERVICE_UNAVAILABLE) {
       response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
@@ -397,7 +410,6 @@ final class Exchange implements BackendListener {
       frontend.abortClient();
     } else {
       closeClient = true;
-      requestComplete = false;
       failToClient(HttpResponseStatus.BAD_REQUEST, "malformed request body");
     }
   }
@@ -417,8 +429,12 @@ final class Exchange implements BackendListener {
     }
   }
 
+  /**
+   * (Re)starts the clock from now: the backend timeout runs from the request head, and again from
+   * each piece of body, so a body that stops short ends the exchange as surely as a silent backend.
+   */
   private void armResponseTimer() {
-    if (!responseTimerArmed && !responseStarted) {
+    if (!responseStarted && !finished) {
       responseTimerArmed = true;
       frontend.timeouts().expectResponseWithin(proxy.settings().backendTimeout().toNanos(), this::responseTimedOut);
     }
@@ -434,6 +450,11 @@ final class Exchange implements BackendListener {
   private void responseTimedOut() {
     responseTimerArmed = false;
     if (finished || responseStarted) {
+      return;
+    }
+    if (!requestReceived && backend != null && backend.isWritable()) {
+      releaseBackend(false);
+      failToClient(HttpResponseStatus.REQUEST_TIMEOUT, "request body not received in time");
       return;
     }
     proxy.router().record(route, ExchangeResult.TIMED_OUT, 0, System.nanoTime() - startNanos);

@@ -2,16 +2,19 @@ package io.stickypool.proxy.http;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
@@ -19,32 +22,44 @@ import io.stickypool.proxy.routing.ProxyRoute;
 import io.stickypool.proxy.server.PipelineNames;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One client connection: turns decoded requests into {@link Exchange}s, one at a time. Pipelined
- * requests wait in a queue until the exchange before them has answered, so responses keep their
- * order. Reads are driven by hand (auto-read is off): the next bytes are read only when there is
- * somewhere to put them, which is the backpressure from backend to client.
+ * One client connection: turns decoded requests into {@link Exchange}s, one at a time, in the order
+ * they arrived. Everything the decoder produced goes through one queue, so that a pipelined
+ * request's body parts reach that request's exchange, in order, however the bytes were split
+ * across reads: the parts that follow a request head up to its last part belong to it, and the next
+ * request waits in the queue until the exchange before it has answered. Reads are driven by hand
+ * (auto-read is off when there is nowhere to put more bytes), which is the backpressure from backend
+ * to client.
  *
  * <p>Event-loop confined.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
   /** Pipelined messages held while an exchange runs; past this, reading pauses. */
   private static final int MAX_QUEUED = 16;
+  /** How long a closing connection keeps reading (and dropping) what the client still sends. */
+  private static final long LINGER_MILLIS = 2_000;
 
   private final ProxyContext proxy;
-  private final ArrayDeque<HttpObject> queued = new ArrayDeque<>(2);
+  private final RequestHeadCheck headCheck;
+  private final ArrayDeque<HttpObject> queued = new ArrayDeque<>(4);
   private ChannelHandlerContext ctx;
   private InetSocketAddress client;
   private ProxyHeaders.ClientAddress clientAddress;
   private HeaderTimeoutHandler headerTimeout;
   private FrontendResponseEncoder encoder;
   private Exchange current;
+  /** Whether the current exchange has been handed the last part of its request. */
+  private boolean currentRequestRead;
+  private boolean dispatching;
   private boolean closing;
+  private boolean lingering;
   private boolean inRead;
 
   FrontendHandler(ProxyContext proxy) {
     this.proxy = proxy;
+    this.headCheck = new RequestHeadCheck(proxy.settings().maxHeaderCount());
   }
 
   @Override
@@ -85,43 +100,86 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       return;
     }
-    if (current != null) {
-      if (!current.requestComplete() && msg instanceof HttpContent) {
-        current.onRequestContent((HttpContent) msg);
-      } else {
-        queued.add((HttpObject) msg); // a pipelined request: answered after the current one
-      }
-      updateReading();
-      return;
-    }
-    handle((HttpObject) msg);
+    queued.add((HttpObject) msg);
+    dispatch();
     updateReading();
   }
 
-  private void handle(HttpObject msg) {
-    if (msg instanceof HttpRequest) {
-      HttpRequest request = (HttpRequest) msg;
-      if (request.decoderResult().isFailure()) {
-        ReferenceCountUtil.release(msg);
-        rejectMalformed(request.decoderResult());
-        return;
+  /**
+   * Hands queued messages on: a request head starts an exchange when none runs, body parts go to
+   * the exchange whose request they belong to, and the rest waits. Re-entrant calls (an exchange
+   * that ends while being handed its body) return at once; the outer loop goes on.
+   */
+  private void dispatch() {
+    if (dispatching) {
+      return;
+    }
+    dispatching = true;
+    try {
+      HttpObject next;
+      while (!closing && (next = queued.peek()) != null) {
+        if (current == null) {
+          queued.poll();
+          begin(next);
+        } else if (!currentRequestRead) {
+          queued.poll();
+          handToCurrent(next);
+        } else {
+          break; // a pipelined request: it waits for the current one's answer
+        }
       }
-      headerTimeout.requestHeadReceived();
-      ctx.channel().attr(OpenConnections.BUSY).set(Boolean.TRUE);
-      current = new Exchange(this, ctx, proxy, request);
-      encoder.currentRequestIsHead(current.isHead());
-      if (msg instanceof HttpContent) {
-        current.start();
-        current.onRequestContent((HttpContent) msg);
-      } else {
-        current.start();
-      }
-    } else {
+    } finally {
+      dispatching = false;
+    }
+  }
+
+  private void handToCurrent(HttpObject msg) {
+    if (!(msg instanceof HttpContent)) {
+      // The decoder ends every request with a LastHttpContent before the next head; anything else
+      // means the stream is out of step, and the only safe answer is to stop.
+      ReferenceCountUtil.release(msg);
+      abortClient();
+      return;
+    }
+    currentRequestRead = msg instanceof LastHttpContent;
+    current.onRequestContent((HttpContent) msg);
+  }
+
+  private void begin(HttpObject msg) {
+    if (!(msg instanceof HttpRequest)) {
       DecoderResult result = msg.decoderResult();
       ReferenceCountUtil.release(msg);
       if (result.isFailure()) {
         rejectMalformed(result);
       }
+      return;
+    }
+    HttpRequest request = (HttpRequest) msg;
+    if (request.decoderResult().isFailure()) {
+      ReferenceCountUtil.release(msg);
+      rejectMalformed(request.decoderResult());
+      return;
+    }
+    RequestHeadCheck.Rejection rejection = headCheck.check(request);
+    if (rejection != null) {
+      ReferenceCountUtil.release(msg);
+      reject(rejection.status(), rejection.detail());
+      return;
+    }
+    headerTimeout.requestHeadReceived();
+    ctx.channel().attr(OpenConnections.BUSY).set(Boolean.TRUE);
+    current = new Exchange(this, ctx, proxy, request);
+    encoder.currentRequestIsHead(current.isHead());
+    currentRequestRead = false;
+    // Body parts already read go to the exchange first: it then knows at once whether its
+    // request is whole (a 503 for a complete GET keeps the connection).
+    HttpObject part;
+    while (current != null && !currentRequestRead && (part = queued.peek()) instanceof HttpContent) {
+      queued.poll();
+      handToCurrent(part);
+    }
+    if (current != null) {
+      current.start();
     }
   }
 
@@ -138,32 +196,62 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     } else if (cause != null && cause.getMessage() != null) {
       detail = "malformed request: " + cause.getMessage();
     }
-    closing = true;
+    reject(status, detail);
+  }
+
+  /** Answers a request the proxy will not forward, then closes: what follows it cannot be trusted. */
+  private void reject(HttpResponseStatus status, String detail) {
     encoder.currentRequestIsHead(false);
-    releaseQueued();
-    ErrorResponses.send(ctx, status, detail, true);
+    ctx.write(ErrorResponses.build(ctx, status, detail, true), ctx.voidPromise());
+    closeAfterResponse(true);
   }
 
   void writeResponseHead(HttpResponse response) {
     ctx.write(response, ctx.voidPromise());
   }
 
-  /** The exchange answered; continue with the next request or close. */
+  /**
+   * The exchange answered; continue with the next request or close. {@code close} is set when the
+   * response said Connection: close, which it always does when the request was not read to its end.
+   */
   void exchangeDone(boolean close) {
+    boolean requestRead = currentRequestRead;
     current = null;
     ctx.channel().attr(OpenConnections.BUSY).set(Boolean.FALSE);
     if (close || proxy.connections().shuttingDown()) {
-      closing = true;
-      releaseQueued();
-      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      closeAfterResponse(!requestRead);
       return;
     }
     headerTimeout.exchangeFinished();
-    HttpObject next;
-    while (current == null && !closing && (next = queued.poll()) != null) {
-      handle(next);
-    }
+    dispatch();
     updateReading();
+  }
+
+  /**
+   * Flushes what was written and closes. When the client may still be sending (a body the backend
+   * did not wait for, a request we refused), the connection first stops writing and keeps reading
+   * and dropping input for a while: closing a socket with unread input sends a reset, which can
+   * destroy the response before the client reads it (the "lingering close" of RFC 9112 9.6).
+   */
+  private void closeAfterResponse(boolean clientMaySend) {
+    closing = true;
+    releaseQueued();
+    Channel ch = ctx.channel();
+    ChannelFuture flushed = ctx.writeAndFlush(Unpooled.EMPTY_BUFFER);
+    if (!clientMaySend || !(ch instanceof DuplexChannel)) {
+      flushed.addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    lingering = true;
+    flushed.addListener(f -> {
+      if (!f.isSuccess()) {
+        ch.close();
+        return;
+      }
+      ((DuplexChannel) ch).shutdownOutput();
+      ch.config().setAutoRead(true);
+      ch.eventLoop().schedule(() -> ch.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+    });
   }
 
   /**
@@ -175,10 +263,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   void updateReading() {
     boolean want;
     if (closing) {
-      want = false;
+      want = lingering;
     } else if (current == null) {
       want = queued.size() < MAX_QUEUED;
-    } else if (!current.requestComplete()) {
+    } else if (!currentRequestRead) {
       want = current.wantsRequestBody();
     } else {
       want = queued.size() < MAX_QUEUED;
@@ -219,6 +307,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
    */
   void switchToTunnel(Channel backend, ProxyRoute route) {
     current = null;
+    if (!queued.isEmpty()) {
+      // The client sent more before the 101 (RFC 6455 forbids it): what the decoder made of those
+      // bytes is not what the backend would read in the tunnel, so neither side gets them.
+      backend.close();
+      abortClient();
+      return;
+    }
     Channel clientChannel = ctx.channel();
     ChannelPipeline front = clientChannel.pipeline();
     ChannelPipeline back = backend.pipeline();

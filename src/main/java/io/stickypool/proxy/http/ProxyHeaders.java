@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.AsciiString;
 import java.net.InetAddress;
@@ -27,7 +28,7 @@ final class ProxyHeaders {
   /**
    * Removes the hop-by-hop fields: those named in Connection, and the fixed set. Transfer-Encoding
    * stays because it is the message framing the codecs re-create on the next hop; Upgrade and
-   * Connection: upgrade stay when {@code keepUpgrade} (a protocol switch the backend must see).
+   * Connection: upgrade stay when {@code keepUpgrade} (a WebSocket switch the backend must see).
    */
   static void stripHopByHop(HttpMessage message, boolean keepUpgrade) {
     HttpHeaders h = message.headers();
@@ -37,7 +38,7 @@ final class ProxyHeaders {
       for (String value : connection) {
         for (String token : value.split(",")) {
           String name = token.trim();
-          if (!name.isEmpty() && !(keepUpgrade && name.equalsIgnoreCase("upgrade"))) {
+          if (!name.isEmpty() && !isEndToEnd(name) && !(keepUpgrade && name.equalsIgnoreCase("upgrade"))) {
             h.remove(name);
           }
         }
@@ -51,16 +52,43 @@ final class ProxyHeaders {
     h.remove(HttpHeaderNames.PROXY_AUTHENTICATE);
     if (keepUpgrade) {
       h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+      if (message instanceof HttpRequest) {
+        h.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET); // only the protocol we tunnel
+      }
     } else {
       h.remove(HttpHeaderNames.UPGRADE);
     }
   }
 
-  /** Whether the request asks to switch protocols (WebSocket or any other Upgrade). */
-  static boolean isUpgrade(HttpRequest request) {
+  /**
+   * Fields a Connection header may not take away: the framing and the host. A request saying
+   * {@code Connection: Content-Length} would otherwise reach the backend without the length the
+   * proxy framed its body by, and the body would be read there as the next request.
+   */
+  private static boolean isEndToEnd(String name) {
+    return HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name)
+        || HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name)
+        || HttpHeaderNames.HOST.contentEqualsIgnoreCase(name);
+  }
+
+  /**
+   * Whether the request is a WebSocket opening handshake (RFC 6455 4.1: a GET, no body, Upgrade
+   * naming websocket, Connection listing upgrade): the only protocol switch the proxy tunnels.
+   * Any other Upgrade (h2c among them) is dropped with its Connection listing, so the backend
+   * answers over HTTP/1.1 and every byte keeps passing through the proxy's parser.
+   */
+  static boolean isWebSocketUpgrade(HttpRequest request) {
     HttpHeaders h = request.headers();
-    return h.contains(HttpHeaderNames.UPGRADE)
-        && h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+    return request.method().equals(HttpMethod.GET)
+        && h.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+        && h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+        && !h.contains(HttpHeaderNames.TRANSFER_ENCODING)
+        && h.getInt(HttpHeaderNames.CONTENT_LENGTH, 0) == 0;
+  }
+
+  /** Whether a 101 answer switches to WebSocket, the protocol the request asked for. */
+  static boolean switchesToWebSocket(HttpHeaders response) {
+    return response.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
   }
 
   /**

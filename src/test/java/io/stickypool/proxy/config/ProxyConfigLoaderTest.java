@@ -83,6 +83,7 @@ class ProxyConfigLoaderTest {
         "  limits:",
         "    maxInitialLineLength: 1024",
         "    maxHeaderSize: 2048",
+        "    maxHeaderCount: 50",
         "    headerTimeout: 5s",
         "    keepAliveTimeout: 1m",
         "    connectTimeout: 500ms",
@@ -100,7 +101,7 @@ class ProxyConfigLoaderTest {
     assertThat(config.keyFile()).isEqualTo(Path.of("/etc/stickypool/secrets/keys.txt"));
     assertThat(config.adminTokenFile()).isEqualTo(Path.of("/run/token"));
     assertThat(config.maxSessions()).isEqualTo(5000);
-    assertThat(config.limits()).isEqualTo(new ProxySettings(1024, 2048, Duration.ofSeconds(5),
+    assertThat(config.limits()).isEqualTo(new ProxySettings(1024, 2048, 50, Duration.ofSeconds(5),
         Duration.ofMinutes(1), Duration.ofMillis(500), Duration.ofMinutes(2), 0,
         Duration.ofMinutes(90)));
     assertThat(config.health()).isEqualTo(new HealthSettings(5, Duration.ofSeconds(30),
