@@ -71,9 +71,9 @@ public final class ScriptedBackend implements AutoCloseable {
     return this;
   }
 
-  /** Replaces the default answer (raw bytes written as they are). */
+  /** Replaces the default answer (raw bytes written as they are); null restores the default. */
   public ScriptedBackend answer(Function<HttpWire.Message, byte[]> answer) {
-    this.answer = answer;
+    this.answer = answer == null ? ScriptedBackend::describe : answer;
     return this;
   }
 
@@ -144,19 +144,18 @@ public final class ScriptedBackend implements AutoCloseable {
       OutputStream out = s.getOutputStream();
       HttpWire.Message head;
       while ((head = HttpWire.readHead(in)) != null) {
-        HttpWire.Message request;
         if (mode == Mode.ANSWER_THEN_DISCARD) {
           pause();
           out.write(answer.apply(head));
           out.flush();
-          request = HttpWire.readRequestBody(in, head);
+          received.add(new Received(connection, HttpWire.readRequestBody(in, head)));
         } else {
-          request = HttpWire.readRequestBody(in, head);
+          HttpWire.Message request = HttpWire.readRequestBody(in, head);
+          received.add(new Received(connection, request)); // recorded before the client can see the answer
           pause();
           out.write(answer.apply(request));
           out.flush();
         }
-        received.add(new Received(connection, request));
       }
       closedByPeer.incrementAndGet();
     } catch (IOException e) {
