@@ -8,7 +8,7 @@ CHART_CRDS := deploy/helm/stickypool-operator/crds
 GENERATED_CRD := target/classes/META-INF/fabric8/$(CRD)
 ARGS ?=
 
-.PHONY: help tools build test crds verify-crds diff-crds demo bench bench-proxy image clean
+.PHONY: help tools control-plane build test crds verify-crds diff-crds demo bench bench-proxy image clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -16,11 +16,14 @@ help: ## List the targets
 tools: ## Install a JDK and Maven if this machine lacks them (Debian/apt)
 	@bash scripts/ensure-tools.sh
 
+control-plane: ## Build (once, cached in ~/.cache/stickypool) kube-apiserver, etcd, controller-manager, scheduler, kubectl, KWOK from the Go module proxy
+	@BUILD_KWOKCTL=0 bash scripts/build-control-plane.sh >/dev/null
+
 build: tools ## Build target/stickypool.jar (no tests)
 	$(MVN) -DskipTests package
 
-test: tools ## Run every test tier (unit, sockets, mock API, end to end), package the jar, check crds/
-	$(MVN) verify
+test: tools control-plane ## Run every test tier (unit, sockets, real API server and cluster, end to end), package the jar, check crds/
+	STICKYPOOL_CONTROL_PLANE_BIN="$$(bash scripts/build-control-plane.sh --print-dir)" $(MVN) verify
 	@$(MAKE) --no-print-directory diff-crds
 
 crds: tools ## Regenerate the CRD from the api classes into crds/ and the chart's crds/

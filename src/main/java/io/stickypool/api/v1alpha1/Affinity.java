@@ -7,19 +7,22 @@ import io.fabric8.generator.annotation.ValidationRule;
 /**
  * A discriminated union like Gateway API's SessionPersistence (GEP-1619): {@code type} picks the
  * member and only that member may be set. Header and AppCookie need a name, so their member is
- * required; Cookie and ClientIP have defaults for everything.
+ * required; Cookie and ClientIP have defaults for everything. The rules guard every field with
+ * {@code has()} although {@code type} is defaulted: the API server checks them against the
+ * schema's own default ({@code {}}) without filling that in first, and refuses the whole CRD if a
+ * rule cannot be evaluated there. An absent type reads as its default, Cookie.
  */
-@ValidationRule(value = "self.type != 'Header' || has(self.header)",
+@ValidationRule(value = "!has(self.type) || self.type != 'Header' || has(self.header)",
     message = "header must be set when type is Header")
-@ValidationRule(value = "!has(self.header) || self.type == 'Header'",
+@ValidationRule(value = "!has(self.header) || (has(self.type) && self.type == 'Header')",
     message = "header may be set only when type is Header")
-@ValidationRule(value = "self.type != 'AppCookie' || has(self.appCookie)",
+@ValidationRule(value = "!has(self.type) || self.type != 'AppCookie' || has(self.appCookie)",
     message = "appCookie must be set when type is AppCookie")
-@ValidationRule(value = "!has(self.appCookie) || self.type == 'AppCookie'",
+@ValidationRule(value = "!has(self.appCookie) || (has(self.type) && self.type == 'AppCookie')",
     message = "appCookie may be set only when type is AppCookie")
-@ValidationRule(value = "!has(self.cookie) || self.type == 'Cookie'",
+@ValidationRule(value = "!has(self.cookie) || !has(self.type) || self.type == 'Cookie'",
     message = "cookie may be set only when type is Cookie")
-@ValidationRule(value = "!has(self.clientIP) || self.type == 'ClientIP'",
+@ValidationRule(value = "!has(self.clientIP) || (has(self.type) && self.type == 'ClientIP')",
     message = "clientIP may be set only when type is ClientIP")
 public class Affinity {
   @Default("Cookie")

@@ -11,9 +11,9 @@ import io.fabric8.generator.annotation.ValidationRule;
  * Permanent cookie needs an absoluteTimeout for its Max-Age, and browsers drop SameSite=None
  * cookies that are not Secure, so both are rejected up front.
  */
-@ValidationRule(value = "self.lifetimeType != 'Permanent' || has(self.absoluteTimeout)",
+@ValidationRule(value = "!has(self.lifetimeType) || self.lifetimeType != 'Permanent' || has(self.absoluteTimeout)",
     message = "absoluteTimeout must be set when lifetimeType is Permanent")
-@ValidationRule(value = "self.sameSite != 'None' || (has(self.secure) && self.secure)",
+@ValidationRule(value = "!has(self.sameSite) || self.sameSite != 'None' || (has(self.secure) && self.secure)",
     message = "secure must be true when sameSite is None")
 public class CookieAffinity {
   /** RFC 6265 cookie-name token. */

@@ -7,10 +7,13 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
-/** How the operator runs the proxy. targetRef belongs to Sidecar mode and only to it. */
-@ValidationRule(value = "self.mode != 'Sidecar' || has(self.targetRef)",
+/**
+ * How the operator runs the proxy. targetRef belongs to Sidecar mode and only to it. The rules
+ * guard {@code mode} with {@code has()} (it is defaulted): see {@link Affinity} for why.
+ */
+@ValidationRule(value = "!has(self.mode) || self.mode != 'Sidecar' || has(self.targetRef)",
     message = "targetRef must be set when mode is Sidecar")
-@ValidationRule(value = "!has(self.targetRef) || self.mode == 'Sidecar'",
+@ValidationRule(value = "!has(self.targetRef) || (has(self.mode) && self.mode == 'Sidecar')",
     message = "targetRef may be set only when mode is Sidecar")
 public class Proxy {
   @Default("Deployment")
