@@ -13,9 +13,8 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.stickypool.api.v1alpha1.StickyPool;
+import io.stickypool.testing.cluster.ControlPlaneNamespace;
 import java.io.FileInputStream;
 import java.time.Duration;
 import java.util.List;
@@ -24,20 +23,22 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-@EnableKubernetesMockClient(crud = true)
-class StickyPoolReconcilerMockServerTest {
-  private static final String NS = "test";
+/** The operator against a real API server: routes, owned objects, status and a drain. */
+class StickyPoolReconcilerApiServerTest {
+  @RegisterExtension
+  static final ControlPlaneNamespace K8S = ControlPlaneNamespace.apiServer();
   private static final Duration WAIT = Duration.ofSeconds(15);
 
-  KubernetesMockServer server;
-  KubernetesClient client;
+  private final KubernetesClient client = K8S.client();
+  private final TestCluster cluster = new TestCluster(client, K8S.namespace());
+  private final String NS = K8S.namespace();
   private final StickyPoolOperator operator = new StickyPoolOperator();
 
   @BeforeEach
   void start() {
-    new MockCluster(client).installCrd();
-    operator.start(client, "ghcr.io/stickypool/stickypool:0.1.0");
+    operator.start(client, cluster.operatorSettings().build());
   }
 
   @AfterEach
@@ -103,7 +104,7 @@ class StickyPoolReconcilerMockServerTest {
   }
 
   private void assertOwned(String uid) {
-    List<HasMetadata> owned = new MockCluster(client).owned("web");
+    List<HasMetadata> owned = cluster.owned("web");
     for (HasMetadata o : owned) {
       assertThat(o).as("owned object").isNotNull();
       assertThat(o.getMetadata().getOwnerReferences()).singleElement()
@@ -138,7 +139,7 @@ class StickyPoolReconcilerMockServerTest {
   }
 
   /** Three pods; the one at index {@code draining} is terminating but still serving. */
-  private static EndpointSlice slice(int n, int draining) {
+  private EndpointSlice slice(int n, int draining) {
     List<Endpoint> eps = IntStream.range(0, n).mapToObj(i -> new EndpointBuilder()
         .withAddresses("10.0.0." + (i + 1))
         .withNewConditions().withReady(i != draining).withServing(true).withTerminating(i == draining)
