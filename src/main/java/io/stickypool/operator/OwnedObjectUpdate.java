@@ -12,7 +12,9 @@ import java.util.List;
  *
  * <p>Every top-level field the operator sets (spec, data, rules, subjects, roleRef...) is
  * replaced whole with the desired one; fields inside it that the server defaulted are defaulted
- * again on write.
+ * again on write. One exception: {@code spec.replicas}, the field of the scale subresource, keeps
+ * the server's value when the desired object leaves it unset, so {@code kubectl scale} and an HPA
+ * own the count of a pool that does not set one.
  */
 public final class OwnedObjectUpdate {
   private static final List<String> MERGED_MAPS = List.of("labels", "annotations");
@@ -23,11 +25,15 @@ public final class OwnedObjectUpdate {
   public static <T extends HasMetadata> T mergedOnto(T current, HasMetadata desired) {
     ObjectNode merged = OwnedObjectMatcher.tree(current);
     ObjectNode want = OwnedObjectMatcher.tree(desired);
+    JsonNode scaled = merged.path("spec").path("replicas");
     want.fields().forEachRemaining(field -> {
       if (!"metadata".equals(field.getKey())) {
         merged.set(field.getKey(), field.getValue());
       }
     });
+    if (!scaled.isMissingNode() && merged.path("spec").isObject() && !merged.path("spec").has("replicas")) {
+      ((ObjectNode) merged.get("spec")).set("replicas", scaled);
+    }
     mergeMetadata(merged.withObjectProperty("metadata"), want.path("metadata"));
     return OwnedObjectMatcher.object(merged, (Class<T>) current.getClass());
   }

@@ -142,7 +142,8 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     PoolModel.Owned desired = sidecar
         ? PoolModel.sidecar(pool, sync.snapshot(), ring.ring(), ring.secretAnnotations(),
             target.map(SidecarTargets::describe).orElse(null))
-        : PoolModel.desired(pool, sync.snapshot(), ring.ring(), ring.secretAnnotations(), defaultImage);
+        : PoolModel.desired(pool, sync.snapshot(), ring.ring(), ring.secretAnnotations(), defaultImage,
+            PoolEventSources.proxyDeployment(ctx, pool).isPresent());
     for (HasMetadata obj : desired.all()) {
       OwnedObjects.own(obj, pool);
       OwnedObjects.apply(client, obj);

@@ -21,10 +21,11 @@ public class Proxy {
       + " into targetRef).")
   private ProxyMode mode;
 
-  @Default("2")
   @Min(0)
   @JsonPropertyDescription("Proxy replicas in Deployment mode; replicas agree on placement"
-      + " without sharing state.")
+      + " without sharing state. Unset: the proxy Deployment starts with 2 and its replicas are"
+      + " left to whoever scales it (kubectl scale, a HorizontalPodAutoscaler); set: the operator"
+      + " keeps them at this value.")
   private Integer replicas;
 
   @Default("8080")

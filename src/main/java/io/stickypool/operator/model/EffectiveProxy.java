@@ -11,11 +11,14 @@ import java.util.Objects;
  * defaults on admission, but objects built in tests or read before defaulting (and fields that are
  * {@code null} in an older stored version) must render the same, so the model does not trust them.
  *
+ * @param replicas what the operator writes to the proxy Deployment's replicas: the spec's value;
+ *     {@value #DEFAULT_REPLICAS} for a Deployment it is about to create when the spec sets none;
+ *     null (leave them to whoever scales the Deployment: kubectl scale, an HPA) once it exists
  * @param image the spec's image, else the operator's default
  * @param resources null means none set
  */
 public record EffectiveProxy(
-    int replicas, int port, ServiceType serviceType, String image, ResourceRequirements resources) {
+    Integer replicas, int port, ServiceType serviceType, String image, ResourceRequirements resources) {
   static final int DEFAULT_REPLICAS = 2;
   static final int DEFAULT_PORT = 8080;
 
@@ -28,7 +31,13 @@ public record EffectiveProxy(
     return proxy == null || proxy.getPort() == null ? DEFAULT_PORT : proxy.getPort();
   }
 
+  /** For a proxy Deployment that does not exist yet (or a sidecar, where replicas mean nothing). */
   public static EffectiveProxy of(StickyPool pool, String defaultImage) {
+    return of(pool, defaultImage, false);
+  }
+
+  /** @param deploymentExists whether the pool's proxy Deployment is already there */
+  public static EffectiveProxy of(StickyPool pool, String defaultImage, boolean deploymentExists) {
     Proxy proxy = pool.getSpec() == null || pool.getSpec().getProxy() == null
         ? new Proxy() : pool.getSpec().getProxy();
     String image = proxy.getImage() != null ? proxy.getImage() : defaultImage;
@@ -37,10 +46,21 @@ public record EffectiveProxy(
           + " default image are both unset");
     }
     return new EffectiveProxy(
-        Objects.requireNonNullElse(proxy.getReplicas(), DEFAULT_REPLICAS),
+        replicas(proxy.getReplicas(), deploymentExists),
         Objects.requireNonNullElse(proxy.getPort(), DEFAULT_PORT),
         Objects.requireNonNullElse(proxy.getServiceType(), ServiceType.ClusterIP),
         image,
         proxy.getResources());
+  }
+
+  /**
+   * Who owns the replica count: the pool when it sets one, otherwise whoever scales the
+   * Deployment after the operator created it with the default.
+   */
+  static Integer replicas(Integer specReplicas, boolean deploymentExists) {
+    if (specReplicas != null) {
+      return specReplicas;
+    }
+    return deploymentExists ? null : DEFAULT_REPLICAS;
   }
 }

@@ -81,12 +81,18 @@ public final class PoolModel {
   /** @param keyHistory the rotation history stored on the signing Secret ({@link KeySchedule}) */
   public static Desired desired(StickyPool pool, RoutingSnapshot snapshot, KeyRing keys,
       Map<String, String> keyHistory, String defaultImage) {
+    return desired(pool, snapshot, keys, keyHistory, defaultImage, false);
+  }
+
+  /** @param proxyDeploymentExists whether the proxy Deployment is already there ({@link EffectiveProxy}) */
+  public static Desired desired(StickyPool pool, RoutingSnapshot snapshot, KeyRing keys,
+      Map<String, String> keyHistory, String defaultImage, boolean proxyDeploymentExists) {
     if (pool.getSpec().getProxy() != null && pool.getSpec().getProxy().getMode() == ProxyMode.Sidecar) {
       throw new IllegalArgumentException("spec.proxy.mode Sidecar: the pool's proxy is injected"
           + " into its targetRef, not deployed on its own");
     }
     PoolIdentity id = PoolIdentity.of(pool);
-    EffectiveProxy proxy = EffectiveProxy.of(pool, defaultImage);
+    EffectiveProxy proxy = EffectiveProxy.of(pool, defaultImage, proxyDeploymentExists);
     return new Desired(
         ProxyRbacModel.serviceAccount(id),
         ProxyRbacModel.role(id),

@@ -81,7 +81,7 @@ class StickyPoolCrdApiServerTest {
     assertThat(at(spec, "affinity", "type")).isEqualTo("Cookie");
     assertThat(at(spec, "placement", "boundedLoadFactor")).isEqualTo(1.25);
     assertThat(at(spec, "drain", "drainTimeout")).isEqualTo("300s");
-    assertThat(at(spec, "proxy", "replicas")).isEqualTo(2);
+    assertThat(at(spec, "proxy", "replicas")).as("left unset: the Deployment's scaler owns it").isNull();
     assertThat(at(spec, "proxy", "mode")).isEqualTo("Deployment");
   }
 
