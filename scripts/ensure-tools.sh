@@ -26,3 +26,9 @@ if [ "${major%%.*}" -lt 17 ] 2>/dev/null; then
   echo "ensure-tools: Java 17 or newer is needed, found $major" >&2
   exit 1
 fi
+
+# make test also needs Go >= 1.26 to build the real Kubernetes control plane (scripts/build-control-plane.sh
+# says so and stops); make demo does not. Debian 12's golang package (1.19) is too old for it.
+if ! command -v go >/dev/null 2>&1; then
+  echo "ensure-tools: note: no 'go' on PATH; make demo works, make test needs Go >= 1.26" >&2
+fi
