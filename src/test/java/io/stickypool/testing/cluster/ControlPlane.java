@@ -306,7 +306,7 @@ public final class ControlPlane {
 
   /** Polls {@code url} until it answers 200, the process behind it dies, or {@code max} passes. */
   private void awaitReady(String name, String url, Duration max) throws InterruptedException {
-    HttpClient http = HttpClient.newBuilder().sslContext(trustAll()).connectTimeout(Duration.ofSeconds(2)).build();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trustAll()).connectTimeout(Duration.ofSeconds(2)).build();
     HttpRequest request = HttpRequest.newBuilder(URI.create(url))
         .header("Authorization", "Bearer " + adminToken).timeout(Duration.ofSeconds(5)).build();
     long deadline = System.nanoTime() + max.toNanos();
