@@ -17,28 +17,18 @@ import io.stickypool.api.v1alpha1.Drain;
 import io.stickypool.api.v1alpha1.SigningKeys;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.cli.OperatorCommand;
-import io.stickypool.core.backend.Backend;
-import io.stickypool.core.backend.BackendId;
 import io.stickypool.core.backend.BackendState;
 import io.stickypool.core.cookie.KeyRing;
-import io.stickypool.core.snapshot.RoutingSnapshot;
 import io.stickypool.operator.model.KeySchedule;
 import io.stickypool.operator.model.SigningSecretModel;
 import io.stickypool.operator.sessions.AdminTarget;
-import io.stickypool.proxy.ProxyRuntime;
 import io.stickypool.proxy.config.ProxyConfig;
-import io.stickypool.proxy.health.HealthSettings;
-import io.stickypool.proxy.http.ProxySettings;
-import io.stickypool.proxy.routes.RoutesListener;
-import io.stickypool.proxy.routes.RoutesSource;
 import io.stickypool.proxy.routes.kubernetes.ConfigMapRef;
-import io.stickypool.proxy.routes.kubernetes.ConfigMapRoutesSource;
 import io.stickypool.proxy.routes.kubernetes.RoutesDocument;
 import io.stickypool.testing.AuditLog;
 import io.stickypool.testing.StickySession;
 import io.stickypool.testing.TestBackend;
 import io.stickypool.testing.cluster.ControlPlaneNamespace;
-import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.HashMap;
@@ -49,8 +39,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -77,7 +65,7 @@ class OperatorRbacApiServerTest {
   private static final String COOKIE = "stickypool";
   /** A drain ends once its sessions are this idle: long enough to see it under way on a slow machine. */
   private static final String IDLE = "10s";
-  /** Backend web-i's pod IP is this plus i + 1 (fake: traffic goes through {@link #podNetwork}). */
+  /** Backend web-i's pod IP is this plus i + 1 (fake: {@link InProcessProxy} plays the pod network). */
   private static final String POD_IP_PREFIX = "10.244.7.";
 
   private final KubernetesClient admin = K8S.client();
@@ -90,9 +78,7 @@ class OperatorRbacApiServerTest {
   private final StickyPoolOperator operator = new StickyPoolOperator();
   private ChartRbac chart;
   private KubernetesClient operatorClient;
-  private KubernetesClient proxyClient;
-  private volatile ProxyRuntime proxy;
-  private KeyRing proxyKeys;
+  private volatile InProcessProxy proxy;
 
   @AfterEach
   void stop() throws Exception {
@@ -114,7 +100,7 @@ class OperatorRbacApiServerTest {
     startOperatorAsTheChartsServiceAccount();
     createPoolWithRealBackends();
     startProxyAsItsServiceAccount();
-    StickySession session = new StickySession(http, proxy.trafficAddress().getPort(), COOKIE);
+    StickySession session = new StickySession(http, proxy.trafficPort(), COOKIE);
     String home = placeSession(session);
 
     rotateKeys(session, home);
@@ -144,7 +130,7 @@ class OperatorRbacApiServerTest {
         .sessionRefresh(Duration.ofMillis(500))
         .drainRefresh(Duration.ofMillis(250))
         .adminTargets(pod -> Optional.ofNullable(proxy).filter(p -> PROXY_POD.equals(pod.getMetadata().getName()))
-            .map(p -> new AdminTarget(PROXY_POD, "127.0.0.1", p.adminAddress().getPort())))
+            .map(p -> new AdminTarget(PROXY_POD, "127.0.0.1", p.adminPort())))
         .build());
     await().atMost(WAIT).until(operator::isLeader);
     Lease held = admin.leases().inNamespace(lease.leaseNamespace()).withName(lease.leaseName()).get();
@@ -179,13 +165,8 @@ class OperatorRbacApiServerTest {
 
   /** A proxy replica as its pod runs it: routes watched and keys read as the pool's proxy account. */
   private void startProxyAsItsServiceAccount() throws Exception {
-    proxyClient = K8S.controlPlane().impersonating(proxyUser, serviceAccountGroups());
-    ConfigMapRef ref = new ConfigMapRef(ns, "web-routes");
-    ProxyConfig fromConfigMap = RoutesDocument.fetch(proxyClient, ref);
-    ProxyConfig local = new ProxyConfig(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
-        ProxySettings.defaults(), HealthSettings.defaults(), 100_000, 2, null, null, podNetwork(fromConfigMap.routes()));
-    proxyKeys = keysAsTheProxy();
-    proxy = ProxyRuntime.start(local, throughPodNetwork(new ConfigMapRoutesSource(proxyClient, ref)), proxyKeys);
+    proxy = InProcessProxy.start(K8S.controlPlane().impersonating(proxyUser, serviceAccountGroups()), ns, "web",
+        id -> backends.get(id).port());
     cluster.createRunningPod(new PodBuilder().withNewMetadata().withName(PROXY_POD)
         .addToLabels("app.kubernetes.io/name", "stickypool-proxy")
         .addToLabels("app.kubernetes.io/instance", "web")
@@ -193,7 +174,7 @@ class OperatorRbacApiServerTest {
         .addToLabels("stickypool.io/pool", "web").endMetadata()
         .withNewSpec().addNewContainer().withName("proxy").withImage(PoolFixtures.IMAGE).endContainer().endSpec()
         .build(), "10.9.0.1");
-    await().atMost(WAIT).until(() -> proxyStates().values().stream().filter(s -> s == BackendState.ACTIVE).count() == 3);
+    await().atMost(WAIT).until(() -> proxy.states().values().stream().filter(s -> s == BackendState.ACTIVE).count() == 3);
   }
 
   /** One session through the proxy; the operator sees it in the proxy's report and costs its pod. */
@@ -216,7 +197,7 @@ class OperatorRbacApiServerTest {
    * file), and the session keeps its backend throughout, re-signed by the new key once it signs.
    */
   private void rotateKeys(StickySession session, String home) throws Exception {
-    KeyRing before = proxyKeys;
+    KeyRing before = proxy.keys();
     cluster.editPool("web", p -> {
       Map<String, String> a = new HashMap<>(Optional.ofNullable(p.getMetadata().getAnnotations()).orElse(Map.of()));
       a.put(KeySchedule.REQUEST_ANNOTATION, "rbac-test");
@@ -252,7 +233,7 @@ class OperatorRbacApiServerTest {
     writeSlice(leaving, true);
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(cluster.backendStates("web")).contains(leaving + "=Draining");
-      assertThat(proxyStates()).as("the proxy read the drain through its watch")
+      assertThat(proxy.states()).as("the proxy read the drain through its watch")
           .containsEntry(leaving, BackendState.DRAINING);
       assertThat(message("BackendDraining")).startsWith("Backend " + leaving + " draining with 1 live session until ");
     });
@@ -260,7 +241,7 @@ class OperatorRbacApiServerTest {
     stays(session, home);
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(cluster.backendStates("web")).contains(leaving + "=Drained");
-      assertThat(proxyStates()).containsEntry(leaving, BackendState.DRAINED);
+      assertThat(proxy.states()).containsEntry(leaving, BackendState.DRAINED);
       assertThat(message("BackendDrained")).startsWith("Backend " + leaving + " drained after ")
           .endsWith(": all 1 live session remaining idle for " + IDLE + " or more");
     });
@@ -268,7 +249,7 @@ class OperatorRbacApiServerTest {
     admin.discovery().v1().endpointSlices().inNamespace(ns).withName(leaving).delete();
     admin.pods().inNamespace(ns).withName(leaving).delete();
     await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(proxyStates()).doesNotContainKey(leaving).hasSize(2);
+      assertThat(proxy.states()).doesNotContainKey(leaving).hasSize(2);
       assertThat(cluster.eventReasons()).contains("BackendRemoved");
     });
     stays(session, home);
@@ -280,7 +261,7 @@ class OperatorRbacApiServerTest {
   /** A new session that the proxy placed on a backend other than {@code home}. */
   private StickySession sessionAwayFrom(String home) throws Exception {
     for (int i = 0; i < 100; i++) {
-      StickySession s = new StickySession(http, proxy.trafficAddress().getPort(), COOKIE);
+      StickySession s = new StickySession(http, proxy.trafficPort(), COOKIE);
       assertThat(s.get("/").statusCode()).isEqualTo(200);
       if (!home.equals(s.lastBackend())) {
         return s;
@@ -406,31 +387,14 @@ class OperatorRbacApiServerTest {
     assertThat(session.lastBackend()).isEqualTo(home);
   }
 
-  /** Polls the keys Secret as the proxy and installs each new ring, as the proxy's key file watch would. */
+  /** Polls the keys Secret as the proxy and installs each new ring, as its key file watch would. */
   private void awaitProxyKeys(Predicate<KeyRing> step) {
-    await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
-      KeyRing now = keysAsTheProxy();
-      if (!now.equals(proxyKeys)) {
-        proxy.updateKeys(now);
-        proxyKeys = now;
-      }
-      return step.test(now);
-    });
-  }
-
-  private KeyRing keysAsTheProxy() {
-    return SigningSecretModel.keyRing(proxyClient.secrets().inNamespace(ns).withName("web-keys").get()).orElseThrow();
-  }
-
-  private Map<String, BackendState> proxyStates() {
-    var current = proxy.routingState().current();
-    return current == null ? Map.of() : current.table().snapshot().backends().stream()
-        .collect(Collectors.toMap(b -> b.id().value(), b -> b.state(), (a, b) -> a, TreeMap::new));
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> step.test(proxy.reloadKeys()));
   }
 
   /**
    * One slice per backend pod, as the endpoints controller writes them, with the pod's IP: the API
-   * server refuses loopback addresses in EndpointSlices, so {@link #podNetwork} plays the network.
+   * server refuses loopback addresses in EndpointSlices, so {@link InProcessProxy} plays the network.
    */
   private void writeSlice(String id, boolean terminating) {
     admin.discovery().v1().endpointSlices().inNamespace(ns).resource(new EndpointSliceBuilder()
@@ -444,60 +408,11 @@ class OperatorRbacApiServerTest {
         .build()).createOr(s -> s.update());
   }
 
-  /**
-   * What the pod network does for a real proxy pod: a backend's pod IP and port reach that
-   * backend, here its test server on loopback. Only addresses change; ids and states stay as read.
-   */
-  private RoutingSnapshot podNetwork(RoutingSnapshot snapshot) {
-    return snapshot.withBackends(snapshot.version(), snapshot.backends().stream()
-        .map(b -> {
-          assertThat(b.host()).startsWith(POD_IP_PREFIX);
-          return new Backend(b.id(), "127.0.0.1", backends.get(b.id().value()).port(), b.weight(), b.state(),
-              b.drainDeadline());
-        })
-        .toList());
-  }
-
-  /** The proxy's source, each snapshot delivered as read but through the pod network. */
-  private RoutesSource throughPodNetwork(RoutesSource source) {
-    return new RoutesSource() {
-      @Override
-      public void start(RoutesListener listener) throws Exception {
-        source.start(new RoutesListener() {
-          @Override
-          public void onRoutes(RoutingSnapshot snapshot, String origin) {
-            listener.onRoutes(podNetwork(snapshot), origin);
-          }
-
-          @Override
-          public void onRoutesError(String origin, String detail) {
-            listener.onRoutesError(origin, detail);
-          }
-        });
-      }
-
-      @Override
-      public String describe() {
-        return source.describe();
-      }
-
-      @Override
-      public void close() {
-        source.close();
-      }
-    };
-  }
-
   private void stopProxy() throws InterruptedException {
-    ProxyRuntime p = proxy;
+    InProcessProxy p = proxy;
     proxy = null;
     if (p != null) {
-      p.shutdown(Duration.ofMillis(200));
       p.close();
-    }
-    if (proxyClient != null) {
-      proxyClient.close();
-      proxyClient = null;
     }
   }
 
