@@ -7,7 +7,8 @@ import java.util.Set;
 /**
  * Every Kubernetes API permission the operator needs, each with why: the source the Helm chart's
  * ClusterRole (or per-namespace Roles) and Lease Role are checked against. {@code
- * OperatorPermissionsMockServerTest} runs the operator and fails on any request these rules do not
+ * OperatorRbacApiServerTest} runs the operator on a real API server as a ServiceAccount holding
+ * exactly the chart's RBAC and fails on any refused request or any request these rules do not
  * grant; {@code HelmChartTest} fails when the chart grants anything else.
  */
 public final class OperatorPermissions {
@@ -67,7 +68,8 @@ public final class OperatorPermissions {
       rule(RBAC, "rolebindings", OWN, "binds that Role to the proxy's (or target's) ServiceAccount"),
       rule("", "events", Set.of("create"), "BackendDraining, RoutesUpdated, ... on the pool"),
       new Rule(Scope.LEASE, "coordination.k8s.io", "leases", Set.of("get", "create", "update", "patch"),
-          "leader election (--leader-election), in the Lease namespace only; fabric8 patches the Lease on release"));
+          "leader election (--leader-election), in the Lease namespace only; fabric8 renews with patch, "
+              + "JOSDK checks get/create/update at start"));
 
   /**
    * Requests every authenticated user may make (Kubernetes' default system:discovery and

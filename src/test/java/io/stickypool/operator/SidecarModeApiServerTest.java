@@ -1,6 +1,5 @@
 package io.stickypool.operator;
 
-import static io.stickypool.operator.MockCluster.NS;
 import static io.stickypool.operator.sessions.CannedReport.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -18,13 +17,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.stickypool.api.v1alpha1.ProxyMode;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.api.v1alpha1.TargetKind;
 import io.stickypool.operator.sessions.CannedReport;
 import io.stickypool.operator.sessions.ReportServer;
+import io.stickypool.testing.cluster.ControlPlaneNamespace;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -33,35 +32,42 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Sidecar mode on the CRUD mock API with the real operator: the proxy goes into the pool's target
- * workload and comes out again, and nothing else of the user's workload changes on the way.
+ * Sidecar mode on a real API server with the real operator: the proxy goes into the pool's target
+ * workload and comes out again, and nothing else of the user's workload changes on the way. The
+ * server validates every injected Deployment and StatefulSet. Every test has a namespace of its
+ * own (they all use the same names), which the operator alone watches.
  */
-@EnableKubernetesMockClient(crud = true)
-class SidecarModeMockServerTest {
-  private static final Duration WAIT = Duration.ofSeconds(15);
-  private static final String IMAGE = "ghcr.io/stickypool/stickypool:0.1.0";
+class SidecarModeApiServerTest {
+  @RegisterExtension
+  static final ControlPlaneNamespace K8S = ControlPlaneNamespace.apiServer();
+  private static final Duration WAIT = Duration.ofSeconds(45);
   private static final String POOL = "web-sidecar";
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
-  KubernetesClient client;
-  private MockCluster cluster;
+  private final KubernetesClient client = K8S.client();
+  private TestCluster cluster;
+  private String ns;
   private final StickyPoolOperator operator = new StickyPoolOperator();
   private final ReportServer sidecarA = new ReportServer();
   private final ReportServer sidecarB = new ReportServer();
 
   @BeforeEach
   void start() {
-    cluster = new MockCluster(client);
-    cluster.installCrd();
+    cluster = TestCluster.inNewNamespace(client, K8S.namespace());
+    ns = cluster.namespace();
     cluster.createService("web");
     cluster.writeSlice("web", 2);
+    operator.start(client, settings().build());
+  }
+
+  private OperatorSettings.Builder settings() {
     Map<String, ReportServer> admin = Map.of("frontend-a", sidecarA, "frontend-b", sidecarB);
-    operator.start(client, OperatorSettings.builder(IMAGE)
+    return cluster.operatorSettings()
         .nativeSidecars(true)
-        .adminTargets(MockCluster.reportsFrom(admin))
-        .build());
+        .adminTargets(TestCluster.reportsFrom(admin));
   }
 
   @AfterEach
@@ -69,6 +75,7 @@ class SidecarModeMockServerTest {
     operator.stop();
     sidecarA.close();
     sidecarB.close();
+    cluster.deleteNamespace();
   }
 
   @Test
@@ -92,20 +99,20 @@ class SidecarModeMockServerTest {
         assertThat(c.getReason()).isEqualTo("TargetInjected");
       });
     });
-    var role = client.rbac().roles().inNamespace(NS).withName(POOL + "-sidecar").get();
+    var role = client.rbac().roles().inNamespace(ns).withName(POOL + "-sidecar").get();
     assertThat(role.getRules()).extracting(PolicyRule::getResources, PolicyRule::getResourceNames)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(List.of("configmaps"), List.of(POOL + "-routes")),
             org.assertj.core.groups.Tuple.tuple(List.of("secrets"), List.of(POOL + "-keys")));
     assertThat(role.getRules()).allSatisfy(r -> assertThat(r.getVerbs()).containsExactly("get", "list", "watch"));
-    var binding = client.rbac().roleBindings().inNamespace(NS).withName(POOL + "-sidecar").get();
+    var binding = client.rbac().roleBindings().inNamespace(ns).withName(POOL + "-sidecar").get();
     assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
       assertThat(s.getKind()).isEqualTo("ServiceAccount");
       assertThat(s.getName()).isEqualTo("frontend");
     });
     assertThat(cluster.routes(POOL).get("proxy").get("listen").asText())
         .as("only the app in the same pod calls it").isEqualTo("127.0.0.1:15001");
-    assertThat(client.apps().deployments().inNamespace(NS).withName(POOL + "-proxy").get())
+    assertThat(client.apps().deployments().inNamespace(ns).withName(POOL + "-proxy").get())
         .as("no proxy Deployment in sidecar mode").isNull();
     assertThat(cluster.eventReasons()).contains("SidecarInjected");
   }
@@ -126,7 +133,7 @@ class SidecarModeMockServerTest {
   void userEditsToTheTargetAreKept() {
     injectedFrontend();
 
-    client.apps().deployments().inNamespace(NS).withName("frontend").edit(d -> new DeploymentBuilder(d)
+    client.apps().deployments().inNamespace(ns).withName("frontend").edit(d -> new DeploymentBuilder(d)
         .editSpec().withReplicas(5)
             .editTemplate().editSpec().editMatchingContainer(c -> "app".equals(c.getName()))
                 .addNewEnv().withName("FEATURE").withValue("on").endEnv()
@@ -167,16 +174,16 @@ class SidecarModeMockServerTest {
   void deletingThePoolGivesBackTheTargetExactlyAsTheUserHadIt() {
     Deployment original = injectedFrontend();
 
-    client.resources(StickyPool.class).inNamespace(NS).withName(POOL).delete();
+    client.resources(StickyPool.class).inNamespace(ns).withName(POOL).delete();
 
     await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.pool(POOL)).isNull());
     Deployment after = frontend();
     assertThat(JSON.asJson(after.getSpec())).isEqualTo(JSON.asJson(original.getSpec()));
     assertThat(after.getMetadata().getAnnotations()).isEqualTo(original.getMetadata().getAnnotations());
     assertThat(after.getMetadata().getLabels()).isEqualTo(original.getMetadata().getLabels());
-    assertThat(client.rbac().roles().inNamespace(NS).withName(POOL + "-sidecar").get()).isNull();
-    assertThat(client.rbac().roleBindings().inNamespace(NS).withName(POOL + "-sidecar").get()).isNull();
-    assertThat(client.configMaps().inNamespace(NS).withName(POOL + "-routes").get()).isNull();
+    assertThat(client.rbac().roles().inNamespace(ns).withName(POOL + "-sidecar").get()).isNull();
+    assertThat(client.rbac().roleBindings().inNamespace(ns).withName(POOL + "-sidecar").get()).isNull();
+    assertThat(client.configMaps().inNamespace(ns).withName(POOL + "-routes").get()).isNull();
   }
 
   @Test
@@ -191,8 +198,8 @@ class SidecarModeMockServerTest {
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(JSON.asJson(frontend().getSpec())).isEqualTo(JSON.asJson(original.getSpec()));
       assertThat(frontend().getMetadata().getAnnotations()).isEqualTo(original.getMetadata().getAnnotations());
-      assertThat(client.apps().deployments().inNamespace(NS).withName(POOL + "-proxy").get()).isNotNull();
-      assertThat(client.rbac().roleBindings().inNamespace(NS).withName(POOL + "-sidecar").get()).isNull();
+      assertThat(client.apps().deployments().inNamespace(ns).withName(POOL + "-proxy").get()).isNotNull();
+      assertThat(client.rbac().roleBindings().inNamespace(ns).withName(POOL + "-sidecar").get()).isNull();
       assertThat(cluster.condition(POOL, "SidecarInjected")).isEmpty();
       assertThat(cluster.routes(POOL).get("proxy").get("listen").asText()).isEqualTo("0.0.0.0:15001");
     });
@@ -201,12 +208,15 @@ class SidecarModeMockServerTest {
 
   @Test
   void aMissingTargetIsReportedAndGetsTheSidecarWhenItAppears() {
+    // No periodic reconcile within this test: only the Deployment watch can bring the sidecar in.
+    operator.stop();
+    operator.start(client, settings().sessionRefresh(Duration.ofHours(1)).build());
     cluster.createPool(cluster.samplePool("pool-sidecar.yaml"));
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(cluster.condition(POOL, "Ready")).hasValueSatisfying(c -> {
         assertThat(c.getStatus()).isEqualTo("False");
         assertThat(c.getReason()).isEqualTo("TargetNotFound");
-        assertThat(c.getMessage()).contains("Deployment test/frontend");
+        assertThat(c.getMessage()).contains("Deployment " + ns + "/frontend");
       });
       assertThat(cluster.condition(POOL, "SidecarInjected")).hasValueSatisfying(c ->
           assertThat(c.getReason()).isEqualTo("TargetNotFound"));
@@ -216,8 +226,7 @@ class SidecarModeMockServerTest {
     assertThat(cluster.routes(POOL)).as("routes are ready before the target is").isNotNull();
 
     createFrontend();
-    // The session refresh (10 s) is longer than this wait: only the Deployment watch can do it.
-    await().atMost(Duration.ofSeconds(6)).untilAsserted(() -> {
+    await().atMost(WAIT).untilAsserted(() -> {
       assertThat(sidecar(frontend())).isNotNull();
       assertThat(cluster.condition(POOL, "SidecarInjected")).hasValueSatisfying(c ->
           assertThat(c.getStatus()).isEqualTo("True"));
@@ -230,14 +239,14 @@ class SidecarModeMockServerTest {
     await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.condition(POOL, "ProxyAvailable"))
         .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("ProxyProgressing")));
 
-    // The mock runs no controllers: roll out as the Deployment controller and kubelet would.
+    // No controllers run on the API-server level: roll out as the Deployment controller and kubelet would.
     Instant seen = Instant.now();
     sidecarA.serve(CannedReport.of("frontend-a").backend("web-0", seen, keys(0, 4)).json());
     sidecarB.serve(CannedReport.of("frontend-b").backend("web-0", seen, keys(2, 6))
         .backend("web-1", seen, keys(10, 13)).json());
     writeFrontendPod("frontend-a", "10.8.0.1");
     writeFrontendPod("frontend-b", "10.8.0.2");
-    client.apps().deployments().inNamespace(NS).withName("frontend").editStatus(frontend -> {
+    client.apps().deployments().inNamespace(ns).withName("frontend").editStatus(frontend -> {
       frontend.setStatus(new DeploymentStatusBuilder().withObservedGeneration(frontend.getMetadata().getGeneration())
           .withReplicas(2).withUpdatedReplicas(2).withReadyReplicas(2).withAvailableReplicas(2).build());
       return frontend;
@@ -260,7 +269,7 @@ class SidecarModeMockServerTest {
 
   @Test
   void aStatefulSetTargetTakesTheSidecarToo() {
-    StatefulSet original = client.apps().statefulSets().inNamespace(NS).resource(new StatefulSetBuilder()
+    StatefulSet original = client.apps().statefulSets().inNamespace(ns).resource(new StatefulSetBuilder()
         .withNewMetadata().withName("frontend").endMetadata()
         .withNewSpec().withReplicas(1).withServiceName("frontend")
             .withNewSelector().addToMatchLabels("app", "frontend").endSelector()
@@ -274,10 +283,10 @@ class SidecarModeMockServerTest {
 
     await().atMost(WAIT).untilAsserted(() -> assertThat(statefulSet().getSpec().getTemplate().getSpec()
         .getInitContainers()).extracting(Container::getName).containsExactly("stickypool-proxy"));
-    var binding = client.rbac().roleBindings().inNamespace(NS).withName(POOL + "-sidecar").get();
+    var binding = client.rbac().roleBindings().inNamespace(ns).withName(POOL + "-sidecar").get();
     assertThat(binding.getSubjects().get(0).getName()).as("no serviceAccountName: default").isEqualTo("default");
 
-    client.resources(StickyPool.class).inNamespace(NS).withName(POOL).delete();
+    client.resources(StickyPool.class).inNamespace(ns).withName(POOL).delete();
     await().atMost(WAIT).untilAsserted(() ->
         assertThat(JSON.asJson(statefulSet().getSpec())).isEqualTo(JSON.asJson(original.getSpec())));
   }
@@ -308,7 +317,7 @@ class SidecarModeMockServerTest {
   }
 
   private Deployment createFrontend() {
-    return client.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder()
+    return client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder()
         .withNewMetadata().withName("frontend").addToLabels("app", "frontend")
             .addToAnnotations("team", "checkout").endMetadata()
         .withNewSpec().withReplicas(2)
@@ -326,12 +335,10 @@ class SidecarModeMockServerTest {
 
   /** A Ready pod of frontend that runs the sidecar, as the ReplicaSet and kubelet would make it. */
   private void writeFrontendPod(String name, String ip) {
-    client.pods().inNamespace(NS).resource(new PodBuilder()
+    cluster.createRunningPod(new PodBuilder()
         .withNewMetadata().withName(name).addToLabels("app", "frontend").endMetadata()
         .withSpec(frontend().getSpec().getTemplate().getSpec())
-        .withNewStatus().withPhase("Running").withPodIP(ip)
-        .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
-        .build()).create();
+        .build(), ip);
   }
 
   /** Moves the Service to {@code backends} endpoints and waits for the reconcile that publishes it. */
@@ -355,7 +362,7 @@ class SidecarModeMockServerTest {
   }
 
   private Watch watchFrontend(AtomicInteger writes) {
-    return client.apps().deployments().inNamespace(NS).withName("frontend").watch(new Watcher<>() {
+    return client.apps().deployments().inNamespace(ns).withName("frontend").watch(new Watcher<>() {
       @Override
       public void eventReceived(Action action, Deployment resource) {
         if (action == Action.MODIFIED) {
@@ -369,11 +376,11 @@ class SidecarModeMockServerTest {
   }
 
   private Deployment frontend() {
-    return client.apps().deployments().inNamespace(NS).withName("frontend").get();
+    return client.apps().deployments().inNamespace(ns).withName("frontend").get();
   }
 
   private StatefulSet statefulSet() {
-    return client.apps().statefulSets().inNamespace(NS).withName("frontend").get();
+    return client.apps().statefulSets().inNamespace(ns).withName("frontend").get();
   }
 
   private static Container sidecar(Deployment d) {

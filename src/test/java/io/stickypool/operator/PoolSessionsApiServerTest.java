@@ -1,6 +1,5 @@
 package io.stickypool.operator;
 
-import static io.stickypool.operator.MockCluster.NS;
 import static io.stickypool.operator.sessions.CannedReport.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -8,13 +7,13 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.stickypool.api.v1alpha1.BackendStatus;
 import io.stickypool.api.v1alpha1.Drain;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.api.v1alpha1.StickyPoolStatus;
 import io.stickypool.operator.sessions.CannedReport;
 import io.stickypool.operator.sessions.ReportServer;
+import io.stickypool.testing.cluster.ControlPlaneNamespace;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,34 +23,36 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Live session counts on the CRUD mock with the real operator: two proxy pods written by the test,
- * whose admin ports are loopback servers serving test-controlled reports. Pool "web" has backends
- * web-0..web-2; web-1 is the one that drains.
+ * Live session counts on a real API server with the real operator: two proxy pods written by the
+ * test, whose admin ports are loopback servers serving test-controlled reports. Pool "web" has
+ * backends web-0..web-2; web-1 is the one that drains. Every test has a namespace of its own (they
+ * all use the same names, and count Events), which the operator alone watches.
  */
-@EnableKubernetesMockClient(crud = true)
-class PoolSessionsMockServerTest {
-  private static final Duration WAIT = Duration.ofSeconds(20);
+class PoolSessionsApiServerTest {
+  @RegisterExtension
+  static final ControlPlaneNamespace K8S = ControlPlaneNamespace.apiServer();
+  private static final Duration WAIT = Duration.ofSeconds(45);
   private static final String IMAGE = "ghcr.io/stickypool/stickypool:0.1.0";
   /** Recent activity: with a 1h idle threshold no session is idle. */
   private final Instant seen = Instant.now();
 
-  KubernetesClient client;
-  private MockCluster cluster;
+  private final KubernetesClient client = K8S.client();
+  private TestCluster cluster;
   private final StickyPoolOperator operator = new StickyPoolOperator();
   private final ReportServer proxyA = new ReportServer();
   private final ReportServer proxyB = new ReportServer();
 
   @BeforeEach
   void start() {
-    cluster = new MockCluster(client);
-    cluster.installCrd();
+    cluster = TestCluster.inNewNamespace(client, K8S.namespace());
     Map<String, ReportServer> admin = Map.of("web-proxy-a", proxyA, "web-proxy-b", proxyB);
-    operator.start(client, OperatorSettings.builder(IMAGE)
+    operator.start(client, cluster.operatorSettings()
         .sessionRefresh(Duration.ofMillis(800))
         .drainRefresh(Duration.ofMillis(250))
-        .adminTargets(MockCluster.reportsFrom(admin))
+        .adminTargets(TestCluster.reportsFrom(admin))
         .build());
   }
 
@@ -60,6 +61,7 @@ class PoolSessionsMockServerTest {
     operator.stop();
     proxyA.close();
     proxyB.close();
+    cluster.deleteNamespace();
   }
 
   @Test
@@ -108,7 +110,7 @@ class PoolSessionsMockServerTest {
       assertThat(message("BackendDraining")).contains("at least 0 live sessions (1/2 proxies answered)");
     });
     // Several drain refreshes: proxy-a alone says "0", which must not end the drain.
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).untilAsserted(() ->
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(cluster.backendStates("web")).contains("web-1=Draining"));
 
     proxyB.status(200);
@@ -139,7 +141,7 @@ class PoolSessionsMockServerTest {
         ": deadline passed with 6 live sessions still pinned, which will be re-pinned");
     await().atMost(WAIT).untilAsserted(() -> assertThat(message("SessionsRebalanced"))
         .isEqualTo("6 sessions moved from web-1 to web-0 (+4), web-2 (+2)"));
-    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).untilAsserted(() ->
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(cluster.eventReasons()).containsOnlyOnce("SessionsRebalanced"));
   }
 
@@ -179,16 +181,14 @@ class PoolSessionsMockServerTest {
 
   /** A Ready proxy pod of pool web, labelled as the operator's Deployment labels them. */
   private void writeProxyPod(String name, String ip) {
-    client.pods().inNamespace(NS).resource(new PodBuilder()
-        .withNewMetadata().withName(name).withNamespace(NS)
+    cluster.createRunningPod(new PodBuilder()
+        .withNewMetadata().withName(name)
         .addToLabels("app.kubernetes.io/name", "stickypool-proxy")
         .addToLabels("app.kubernetes.io/instance", "web")
         .addToLabels("app.kubernetes.io/managed-by", "stickypool-operator")
         .addToLabels("stickypool.io/pool", "web").endMetadata()
         .withNewSpec().addNewContainer().withName("proxy").withImage(IMAGE).endContainer().endSpec()
-        .withNewStatus().withPhase("Running").withPodIP(ip)
-        .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
-        .build()).create();
+        .build(), ip);
   }
 
   /** web-1's sessions as proxy-a and proxy-b see them; web-0 always holds session 1000. */
@@ -199,7 +199,7 @@ class PoolSessionsMockServerTest {
 
   private void terminateWeb1() {
     cluster.writeSlice("web", "web-abc", 0, 3, 8080,
-        e -> "10.0.0.2".equals(e.getAddresses().get(0)) ? MockCluster.terminating(e) : e);
+        e -> "10.0.0.2".equals(e.getAddresses().get(0)) ? TestCluster.terminating(e) : e);
   }
 
   private boolean web1Drained() {

@@ -1,43 +1,53 @@
 package io.stickypool.operator.drain;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.stickypool.api.v1alpha1.Drain;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.api.v1alpha1.StickyPoolSpec;
 import io.stickypool.core.backend.BackendId;
+import io.stickypool.testing.cluster.ControlPlaneNamespace;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The writer against the CRUD mock's real Pod objects (JSON merge patches). */
-@EnableKubernetesMockClient(crud = true)
-class PodDeletionCostWriterMockServerTest {
-  private static final String NS = "shop";
+/** The writer against a real API server's Pods (JSON merge patches, guarded JSON patches). */
+class PodDeletionCostWriterApiServerTest {
+  @RegisterExtension
+  static final ControlPlaneNamespace K8S = ControlPlaneNamespace.apiServer();
   private static final String COST = PodDeletionCosts.COST_ANNOTATION;
   private static final String OWNER = PodDeletionCosts.OWNER_ANNOTATION;
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-  KubernetesClient client;
-  private PodDeletionCostWriter writer;
+  private final KubernetesClient client = K8S.client();
+  private final String ns = K8S.namespace();
+  private final PodDeletionCostWriter writer = new PodDeletionCostWriter(client, Duration.ofSeconds(30));
   private final StickyPool pool = pool(true);
 
   @BeforeEach
   void pods() {
-    writer = new PodDeletionCostWriter(client, Duration.ofSeconds(30));
     for (int i = 0; i < 3; i++) {
-      client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("web-" + i)
+      client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName("web-" + i)
           .addToLabels("app", "web").endMetadata()
           .withNewSpec().addNewContainer().withName("app").withImage("web:1").endContainer().endSpec()
           .build()).create();
     }
+  }
+
+  /** The namespace outlives each test; pods on no node are deleted at once, without a kubelet. */
+  @AfterEach
+  void removePods() {
+    client.pods().inNamespace(ns).delete();
+    await().atMost(Duration.ofSeconds(30)).until(() -> client.pods().inNamespace(ns).list().getItems().isEmpty());
   }
 
   @Test
@@ -85,7 +95,7 @@ class PodDeletionCostWriterMockServerTest {
   @Test
   void turningTheOptionOffRemovesOnlyTheCostItWrote() {
     writer.update(pool, Map.of(BackendId.of("web-0"), 4L), T0);
-    client.pods().inNamespace(NS).withName("web-1")
+    client.pods().inNamespace(ns).withName("web-1")
         .edit(p -> new PodBuilder(p).editMetadata().addToAnnotations(COST, "100").endMetadata().build());
 
     writer.update(pool(false), sessions(4, 0, 0), T0.plusSeconds(1));
@@ -97,7 +107,7 @@ class PodDeletionCostWriterMockServerTest {
 
   @Test
   void skipsAPodThatVanished() {
-    client.pods().inNamespace(NS).withName("web-1").delete();
+    client.pods().inNamespace(ns).withName("web-1").delete();
 
     var applied = writer.update(pool, sessions(5, 3, 12), T0);
 
@@ -114,7 +124,7 @@ class PodDeletionCostWriterMockServerTest {
   }
 
   private Pod pod(String name) {
-    return client.pods().inNamespace(NS).withName(name).get();
+    return client.pods().inNamespace(ns).withName(name).get();
   }
 
   private Map<String, String> annotations(String name) {
@@ -122,10 +132,10 @@ class PodDeletionCostWriterMockServerTest {
     return a == null ? Map.of() : a;
   }
 
-  private static StickyPool pool(boolean podDeletionCost) {
+  private StickyPool pool(boolean podDeletionCost) {
     StickyPool p = new StickyPool();
     p.getMetadata().setName("web");
-    p.getMetadata().setNamespace(NS);
+    p.getMetadata().setNamespace(ns);
     p.getMetadata().setUid("0b7e5c1e-0000-4000-8000-000000000001");
     p.setSpec(new StickyPoolSpec());
     p.getSpec().setDrain(new Drain());
