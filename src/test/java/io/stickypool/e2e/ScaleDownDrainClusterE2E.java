@@ -105,6 +105,7 @@ class ScaleDownDrainClusterE2E {
   private static final String DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final Pattern MOVED = Pattern.compile("(\\d+) sessions moved from (\\S+) to");
+  private static final Pattern CREDITED = Pattern.compile("(\\S+) \\(\\+(\\d+)\\)");
   private static final Pattern DRAINING = Pattern.compile("Backend (\\S+) draining with (?:at least )?(\\d+) live");
 
   private final KubernetesClient client = K8S.client();
@@ -228,6 +229,18 @@ class ScaleDownDrainClusterE2E {
     System.out.println("placed: " + placedAt + ", after the drain: " + after);
     poolEvents.forEach(e -> System.out.println("Event " + e));
     assertDrainEvents(placedAt, leaving);
+    // ... and say where the sessions went: each survivor credited with about what it gained.
+    Map<String, Long> credited = new TreeMap<>();
+    for (String e : eventsOf("SessionsRebalanced")) {
+      Matcher m = CREDITED.matcher(e.substring(e.indexOf(" to ") + 4));
+      while (m.find()) {
+        credited.merge(m.group(1), Long.parseLong(m.group(2)), Long::sum);
+      }
+    }
+    for (String survivor : staying) {
+      assertThat(credited.getOrDefault(survivor, 0L)).as("SessionsRebalanced credit %s, truth %s", credited, after)
+          .isCloseTo(after.get(survivor) - placedAt.get(survivor), percent(5));
+    }
 
     // Scale up 2 -> 4: nobody moves, new sessions favour the new backends.
     long u0 = System.nanoTime();
