@@ -342,6 +342,12 @@ class ScaleDownDrainClusterE2E {
         .endSpec().endTemplate().endSpec().build());
     await("web-proxy 2/2 Ready on the KWOK node").atMost(WAIT).until(() -> rolledOut("web-proxy", 2));
     await().atMost(WAIT).until(() -> proxyPods().size() == 2);
+    // The operator reads the real Deployment controller's status.
+    await("ProxyAvailable True").atMost(WAIT).until(() -> {
+      StickyPool p = client.resources(StickyPool.class).inNamespace(ns).withName("web").get();
+      return p.getStatus().getConditions().stream().anyMatch(c -> "ProxyAvailable".equals(c.getType())
+          && "True".equals(c.getStatus()) && "2/2 proxy replicas ready".equals(c.getMessage()));
+    });
     return proxyPods();
   }
 
