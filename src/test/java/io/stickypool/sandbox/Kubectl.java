@@ -1,44 +1,63 @@
 package io.stickypool.sandbox;
 
-import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the real kubectl against one kubeconfig, echoing each command the way a user types it. */
+/**
+ * Runs a real kubectl against one kubeconfig, echoing each command the way a user types it: the
+ * kubectl built with the test control plane, so these tests never depend on (or skip for) one on
+ * PATH.
+ */
 final class Kubectl {
-  private static final long TIMEOUT_SECONDS = 30;
+  private static final long TIMEOUT_SECONDS = 60;
 
   record Result(int exit, String output) {}
 
+  private final Path binary;
   private final Path kubeconfig;
   private final Path scratch;
 
-  Kubectl(Path kubeconfig, Path scratch) {
+  Kubectl(Path binary, Path kubeconfig, Path scratch) {
+    this.binary = binary;
     this.kubeconfig = kubeconfig;
     this.scratch = scratch;
   }
 
-  static boolean onPath() {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return false;
-    }
-    for (String dir : path.split(File.pathSeparator)) {
-      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "kubectl"))) {
-        return true;
+  /**
+   * The kubectl that {@code scripts/build-control-plane.sh} built: in {@code
+   * STICKYPOOL_CONTROL_PLANE_BIN}, or the directory the script prints. Fails (never skips) when
+   * it is not built, saying how to build it.
+   */
+  static Path built() throws IOException, InterruptedException {
+    String fromEnv = System.getenv("STICKYPOOL_CONTROL_PLANE_BIN");
+    Path bin;
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      bin = Path.of(fromEnv);
+    } else {
+      Process p = new ProcessBuilder("bash", "scripts/build-control-plane.sh", "--print-dir")
+          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0 || out.isEmpty()) {
+        throw new IllegalStateException("kubectl is not built: run `make control-plane` (builds the "
+            + "Kubernetes control plane and kubectl from the Go module proxy; needs Go >= 1.26)");
       }
+      bin = Path.of(out.substring(out.lastIndexOf('\n') + 1).trim());
     }
-    return false;
+    Path kubectl = bin.resolve("kubectl");
+    if (!Files.isExecutable(kubectl)) {
+      throw new IllegalStateException(kubectl + " is missing: run `make control-plane`");
+    }
+    return kubectl;
   }
 
-  /** Runs kubectl and returns its exit code and merged stdout/stderr; kills it after 30 s. */
+  /** Runs kubectl and returns its exit code and merged stdout/stderr; kills it after 60 s. */
   Result run(String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
-    cmd.addAll(List.of(args));
+    List<String> cmd = command(args);
     System.out.println("$ " + String.join(" ", cmd));
     Path out = Files.createTempFile(scratch, "kubectl", ".out");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -59,5 +78,51 @@ final class Kubectl {
           + ":\n" + r.output());
     }
     return r.output();
+  }
+
+  /**
+   * Starts kubectl in the background (a watch), its merged output going to a file; bound it with
+   * {@code --request-timeout} and close it when done.
+   */
+  Background start(String... args) throws IOException {
+    List<String> cmd = command(args);
+    System.out.println("$ " + String.join(" ", cmd) + " &");
+    Path out = Files.createTempFile(scratch, "kubectl-bg", ".out");
+    return new Background(new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(out.toFile()).start(), out);
+  }
+
+  private List<String> command(String... args) {
+    List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--kubeconfig", kubeconfig.toString()));
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  /** A kubectl left running; {@link #close} stops it (SIGTERM, then SIGKILL after 5 s). */
+  static final class Background implements AutoCloseable {
+    private final Process process;
+    private final Path out;
+
+    private Background(Process process, Path out) {
+      this.process = process;
+      this.out = out;
+    }
+
+    /** What it printed so far. */
+    String output() throws IOException {
+      return Files.readString(out);
+    }
+
+    boolean isAlive() {
+      return process.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    }
   }
 }

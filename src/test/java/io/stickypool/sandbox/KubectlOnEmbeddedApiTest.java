@@ -2,7 +2,6 @@ package io.stickypool.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,8 +51,7 @@ class KubectlOnEmbeddedApiTest {
 
   @Test
   void kubectlAppliesAPoolAndSeesWhatTheOperatorMade() throws Exception {
-    assumeTrue(Kubectl.onPath(), "kubectl is not on PATH");
-    Kubectl kubectl = new Kubectl(api.writeKubeconfig(tmp.resolve("kubeconfig")), tmp);
+    Kubectl kubectl = new Kubectl(Kubectl.built(), api.writeKubeconfig(tmp.resolve("kubeconfig")), tmp);
 
     assertThat(kubectl.ok("version")).contains("Server Version: v1.32.0");
     assertThat(kubectl.ok("api-resources")).containsPattern(

@@ -35,7 +35,10 @@ public final class SessionMoves {
   private final int patience;
   private static final int HISTORY = 32;
   private record Round(Instant at, Map<BackendId, Long> counts) {}
+  /** A leave already told: what each survivor was credited with, against which baseline, measured when. */
+  private record Told(Instant at, Map<BackendId, Long> before, Map<BackendId, Long> credited) {}
   private final java.util.ArrayDeque<Round> history = new java.util.ArrayDeque<>();
+  private final java.util.ArrayDeque<Told> told = new java.util.ArrayDeque<>();
   private final List<Leave> pending = new ArrayList<>();
 
   public SessionMoves(int patience) {
@@ -70,7 +73,12 @@ public final class SessionMoves {
       long moved = now.complete() ? moved(leave, now, share) : leave.seen();
       boolean settled = now.complete() && (moved >= leave.held() || (leave.seen() >= 0 && moved <= leave.seen()));
       if (settled || leave.waited() + 1 >= patience) {
-        out.add(describe(leave, now, share));
+        Map<BackendId, Long> credited = now.known() ? credited(leave, now, share) : Map.of();
+        out.add(describe(leave, now, credited));
+        told.addLast(new Told(now.at(), leave.before(), credited));
+        if (told.size() > HISTORY) {
+          told.removeFirst();
+        }
         it.remove();
       } else {
         it.set(leave.next(moved));
@@ -84,26 +92,46 @@ public final class SessionMoves {
     }
     for (Map.Entry<BackendId, Instant> leave : left.entrySet()) {
       BackendId id = leave.getKey();
-      Map<BackendId, Long> counts = countsAt(leave.getValue());
-      long held = counts.getOrDefault(id, 0L);
+      Round baseline = roundAt(leave.getValue());
+      long held = baseline.counts().getOrDefault(id, 0L);
       if (held > 0) {
-        Map<BackendId, Long> before = new TreeMap<>(counts);
+        Map<BackendId, Long> before = new TreeMap<>(baseline.counts());
         before.remove(id);
-        pending.add(new Leave(id, held, before, 0, -1));
+        pending.add(new Leave(id, held, withToldMovesSince(baseline.at(), id, before), 0, -1));
       }
     }
     return out;
   }
 
   /** The last complete round at or before {@code when}; the oldest one kept if all are later. */
-  private Map<BackendId, Long> countsAt(Instant when) {
-    Map<BackendId, Long> found = history.isEmpty() ? Map.of() : history.peekFirst().counts();
+  private Round roundAt(Instant when) {
+    Round found = history.isEmpty() ? new Round(Instant.MIN, Map.of()) : history.peekFirst();
     for (Round r : history) {
       if (!r.at().isAfter(when)) {
-        found = r.counts();
+        found = r;
       }
     }
     return found;
+  }
+
+  /**
+   * A baseline taken at {@code baselineAt} plus the moves of leaves told after it that it does not
+   * show yet: two drains ending close together are followed from an older round than the one that
+   * told the first, whose gains would otherwise be claimed again by the second.
+   */
+  private Map<BackendId, Long> withToldMovesSince(Instant baselineAt, BackendId leaving, Map<BackendId, Long> before) {
+    for (Told t : told) {
+      if (!t.at().isAfter(baselineAt)) {
+        continue;
+      }
+      t.credited().forEach((survivor, moved) -> {
+        if (!survivor.equals(leaving)) {
+          long alreadyShown = Math.max(0, before.getOrDefault(survivor, 0L) - t.before().getOrDefault(survivor, 0L));
+          before.merge(survivor, Math.max(0, moved - alreadyShown), Long::sum);
+        }
+      });
+    }
+    return before;
   }
 
   /** True while a leave waits for its moves to show: rounds should then come quickly. */
@@ -127,23 +155,30 @@ public final class SessionMoves {
         .toList();
   }
 
-  private static String describe(Leave leave, PoolSessions now, double share) {
+  /** Survivor -> the sessions of this leave told as moved there, largest first, capped at what it held. */
+  private static Map<BackendId, Long> credited(Leave leave, PoolSessions now, double share) {
+    Map<BackendId, Long> credited = new java.util.LinkedHashMap<>();
+    long left = leave.held();
+    for (Map.Entry<BackendId, Long> g : gains(leave, now, share)) {
+      long moved = Math.min(left, g.getValue());
+      if (moved > 0) {
+        credited.put(g.getKey(), moved);
+        left -= moved;
+      }
+    }
+    return credited;
+  }
+
+  private static String describe(Leave leave, PoolSessions now, Map<BackendId, Long> credited) {
     String from = leave.id().value();
     if (!now.known()) {
       return leave.held() + " sessions left " + from + "; where they went is unknown (no proxy answered"
           + " in " + (leave.waited() + 1) + " rounds)";
     }
-    List<Map.Entry<BackendId, Long>> gains = gains(leave, now, share);
-    long left = leave.held();
     List<String> parts = new ArrayList<>();
-    for (Map.Entry<BackendId, Long> g : gains) {
-      long moved = Math.min(left, g.getValue());
-      if (moved > 0) {
-        parts.add(g.getKey().value() + " (+" + moved + ")");
-        left -= moved;
-      }
-    }
-    long moved = leave.held() - left;
+    credited.forEach((to, n) -> parts.add(to.value() + " (+" + n + ")"));
+    long moved = credited.values().stream().mapToLong(Long::longValue).sum();
+    long left = leave.held() - moved;
     StringBuilder msg = new StringBuilder();
     if (moved == 0) {
       msg.append("none of the ").append(leave.held()).append(" sessions of ").append(from)

@@ -92,4 +92,29 @@ class SessionMovesTest {
         "10 sessions moved from web-2 to web-1 (+6), web-0 (+4)",
         "10 sessions moved from web-3 to web-1 (+6), web-0 (+4)");
   }
+
+  @Test
+  void aLeaveFollowedFromAnOlderRoundDoesNotClaimTheMovesOfOneAlreadyTold() {
+    // Two drains time out half a second apart, as in a real scale-down: the second is followed from
+    // the round before its deadline, which predates the first's moves, told one round earlier.
+    SessionMoves moves = new SessionMoves(5);
+    BackendId web2 = BackendId.of("web-2");
+    BackendId web3 = BackendId.of("web-3");
+    moves.round(at(0, 50, 50, 50, 50), Map.of());
+    assertThat(moves.round(at(1, 50, 50, 50, 50), Map.of(web2, T.plusMillis(500)))).isEmpty();
+    assertThat(moves.round(at(2, 100, 50, 0, 50), Map.of(web3, T.plusMillis(1500))))
+        .containsExactly("50 sessions moved from web-2 to web-0 (+50)");
+
+    assertThat(moves.round(at(3, 100, 100, 0, 0), Map.of()))
+        .containsExactly("50 sessions moved from web-3 to web-1 (+50)");
+  }
+
+  /** A complete round of one proxy, {@code seconds} after T. */
+  private static PoolSessions at(int seconds, int... perBackend) {
+    Map<BackendId, SessionStats> m = new TreeMap<>();
+    for (int i = 0; i < perBackend.length; i++) {
+      m.put(BackendId.of("web-" + i), SessionStats.of(perBackend[i], T));
+    }
+    return new PoolSessions(m, 1, 1, List.of(), T.plusSeconds(seconds));
+  }
 }
