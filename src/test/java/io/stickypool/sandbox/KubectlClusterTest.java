@@ -104,11 +104,14 @@ class KubectlClusterTest {
     assertThat(kubectl.ok("scale", "deployment", "web-proxy", "--replicas=3", "-n", ns))
         .contains("deployment.apps/web-proxy scaled");
     long r0 = System.nanoTime();
-    // replicas ownership: see issue 8 item 5. Today the operator sets them back to the pool's
-    // spec.proxy.replicas (2 when unset), undoing kubectl scale.
-    await("the operator resets web-proxy to 2 replicas").atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() ->
-        kubectl.ok("get", "deployment", "web-proxy", "-n", ns, "-o", "jsonpath={.spec.replicas}"), "2"::equals);
-    System.out.printf("kubectl scale web-proxy 3 -> operator back to 2: %d ms%n", millisSince(r0));
+    // The pool sets no spec.proxy.replicas, so the count is the user's: a reconcile (the backend
+    // scaled back to 3) leaves it at 3 instead of undoing kubectl scale.
+    assertThat(kubectl.ok("scale", "deployment", "web", "--replicas=3", "-n", ns)).contains("scaled");
+    await("get sp: 3 backends again").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+        .until(() -> spRow(kubectl.ok("get", "sp", "-n", ns)), r -> r.startsWith("3 "));
+    assertThat(kubectl.ok("get", "deployment", "web-proxy", "-n", ns, "-o", "jsonpath={.spec.replicas}"))
+        .as("kubectl scale stands after the operator reconciled").isEqualTo("3");
+    System.out.printf("kubectl scale web-proxy 3, then a reconcile: still 3 after %d ms%n", millisSince(r0));
 
     assertThat(kubectl.ok("delete", "-n", ns, "-f", edited.toString())).contains("stickypool.stickypool.io \"web\" deleted");
     assertThat(kubectl.ok("get", "sp", "-n", ns)).contains("No resources found");

@@ -282,6 +282,15 @@ public final class ControlPlane {
     org.awaitility.Awaitility.await("node " + NODE + " Ready").atMost(Duration.ofSeconds(60))
         .until(() -> admin.nodes().withName(NODE).get().getStatus().getConditions().stream()
             .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())));
+    // The API server's TaintNodesByCondition admission gave the new node not-ready:NoSchedule; the
+    // node lifecycle controller would lift it once the node is Ready, but it is off here (it would
+    // also evict pods whenever KWOK's heartbeat is late on a loaded machine), so lift it as it would.
+    admin.nodes().withName(NODE).edit(node -> {
+      if (node.getSpec().getTaints() != null) {
+        node.getSpec().getTaints().removeIf(t -> "node.kubernetes.io/not-ready".equals(t.getKey()));
+      }
+      return node;
+    });
   }
 
   private void writeKubeconfig(Path file, String token) throws IOException {
