@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.stickypool.api.v1alpha1.ConditionReasons;
 import io.stickypool.api.v1alpha1.ProxyReplicas;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -22,18 +23,48 @@ record ProxyHealth(String status, String reason, String message, ProxyReplicas r
   /** Why the pool cannot be Ready whatever its backends, e.g. its sidecar target is missing. */
   record Blocker(String reason, String message) {}
 
-  /** Unknown until the Deployment reports ready replicas at least once (it may still be scheduling). */
+  /**
+   * Unknown until the Deployment controller has seen the current spec, and while a rollout is
+   * still progressing with no pod ready (pods may be scheduling or starting); False when no
+   * replica is ready otherwise. A real Deployment's status leaves {@code readyReplicas} out when it
+   * is 0, so an absent count after the controller reported means none ready, not "not yet".
+   */
   static ProxyHealth of(Deployment proxy) {
-    if (proxy == null || proxy.getStatus() == null || proxy.getStatus().getReadyReplicas() == null) {
+    if (proxy == null || proxy.getStatus() == null || !observed(proxy)) {
       return new ProxyHealth("Unknown", ConditionReasons.PROXY_PROGRESSING,
           "waiting for the proxy Deployment to report ready replicas", null, Optional.empty());
     }
     int want = Objects.requireNonNullElse(proxy.getSpec().getReplicas(), 1);
-    int ready = proxy.getStatus().getReadyReplicas();
-    boolean ok = ready > 0;
-    return new ProxyHealth(ok ? "True" : "False",
-        ok ? ConditionReasons.PROXY_AVAILABLE : ConditionReasons.PROXY_UNAVAILABLE,
-        ready + "/" + want + " proxy replicas ready", replicas(want, ready), Optional.empty());
+    int ready = Objects.requireNonNullElse(proxy.getStatus().getReadyReplicas(), 0);
+    String counts = ready + "/" + want + " proxy replicas ready";
+    if (ready > 0) {
+      return new ProxyHealth("True", ConditionReasons.PROXY_AVAILABLE, counts, replicas(want, ready), Optional.empty());
+    }
+    if (rollingOut(proxy)) {
+      return new ProxyHealth("Unknown", ConditionReasons.PROXY_PROGRESSING, "rolling out: " + counts,
+          replicas(want, ready), Optional.empty());
+    }
+    return new ProxyHealth("False", ConditionReasons.PROXY_UNAVAILABLE, counts, replicas(want, ready), Optional.empty());
+  }
+
+  /** The controller has reported on the current generation of the spec. */
+  private static boolean observed(Deployment d) {
+    Long seen = d.getStatus().getObservedGeneration();
+    Long generation = d.getMetadata().getGeneration();
+    return seen != null && (generation == null || seen >= generation);
+  }
+
+  /**
+   * The Deployment's Progressing condition says a new ReplicaSet is still being brought up (not
+   * yet available, deadline not passed): the reasons the Deployment controller uses for that.
+   */
+  private static boolean rollingOut(Deployment d) {
+    if (d.getStatus().getConditions() == null) {
+      return false;
+    }
+    return d.getStatus().getConditions().stream().anyMatch(c -> "Progressing".equals(c.getType())
+        && "True".equals(c.getStatus())
+        && List.of("NewReplicaSetCreated", "FoundNewReplicaSet", "ReplicaSetUpdated").contains(c.getReason()));
   }
 
   /** Sidecar mode, with the sidecar not (or no longer) in the target for {@code reason}. */

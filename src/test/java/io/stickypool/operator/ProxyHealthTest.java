@@ -105,6 +105,31 @@ class ProxyHealthTest {
   }
 
   @Test
+  void proxyDeploymentWithNoReadyReplicasIsProgressingWhileItRollsOutAndUnavailableAfter() {
+    // A real Deployment's status omits readyReplicas when it is 0.
+    Deployment scheduling = withProgressing(deployment(2, 1L, 1L, 2, 2, 0), "ReplicaSetUpdated");
+    scheduling.getStatus().setReadyReplicas(null);
+    Deployment down = withProgressing(deployment(2, 1L, 1L, 2, 2, 0), "NewReplicaSetAvailable");
+    down.getStatus().setReadyReplicas(null);
+    Deployment deadline = withProgressing(deployment(2, 1L, 1L, 2, 2, 0), "ProgressDeadlineExceeded");
+    deadline.getStatus().getConditions().get(0).setStatus("False");
+    Deployment unseen = deployment(2, 2L, 1L, 2, 2, 0);
+
+    assertProgressing(ProxyHealth.of(scheduling), "0/2 proxy replicas ready");
+    assertThat(ProxyHealth.of(down).status()).isEqualTo("False");
+    assertThat(ProxyHealth.of(down).message()).isEqualTo("0/2 proxy replicas ready");
+    assertThat(ProxyHealth.of(deadline).reason()).isEqualTo(ConditionReasons.PROXY_UNAVAILABLE);
+    assertThat(ProxyHealth.of(unseen).status()).as("controller has not seen generation 2").isEqualTo("Unknown");
+  }
+
+  private static Deployment withProgressing(Deployment d, String reason) {
+    d.getStatus().setConditions(new java.util.ArrayList<>(java.util.List.of(
+        new io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder()
+            .withType("Progressing").withStatus("True").withReason(reason).build())));
+    return d;
+  }
+
+  @Test
   void refusesOtherKinds() {
     var pod = new PodBuilder().withNewMetadata().withName("p").endMetadata().build();
 
