@@ -27,7 +27,12 @@ record RenderedChart(String yaml, List<HasMetadata> objects) {
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   static RenderedChart render(UnaryOperator<TemplateCommand> values) {
-    String yaml = values.apply(new Helm(CHART).template().withName(RELEASE).withNamespace(NAMESPACE)
+    return render(RELEASE, NAMESPACE, values);
+  }
+
+  /** The chart as release {@code release} in {@code namespace} would be. */
+  static RenderedChart render(String release, String namespace, UnaryOperator<TemplateCommand> values) {
+    String yaml = values.apply(new Helm(CHART).template().withName(release).withNamespace(namespace)
         .withKubeVersion(KUBE_VERSION)).call();
     Object parsed = SERIALIZATION.unmarshal(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
     @SuppressWarnings("unchecked")
