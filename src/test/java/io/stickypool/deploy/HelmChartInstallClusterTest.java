@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.Release;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -31,6 +33,7 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,6 +66,7 @@ class HelmChartInstallClusterTest {
   private static final String IMAGE = "ghcr.io/stickypool/stickypool";
   private static final String NOT_READY = "node.kubernetes.io/not-ready";
   private static final String INSTANCE = "app.kubernetes.io/instance";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final KubernetesClient admin = K8S.client();
   /** The release namespace: stickypool-system in the chart's README. */
@@ -141,6 +145,7 @@ class HelmChartInstallClusterTest {
     applySample("pool-cookie.yaml");
     await().atMost(WAIT).untilAsserted(() -> assertThat(condition("web", "Ready")).isEqualTo("True"));
     assertThat(proxyImage()).as("the chart's --image").isEqualTo(IMAGE + ":0.1.0");
+    assertNothingRefusedToTheServiceAccount();
   }
 
   /** {@code helm upgrade} to a new image tag and two replicas: a new rollout and a Lease Role. */
@@ -169,6 +174,7 @@ class HelmChartInstallClusterTest {
     assertThat(lease.getSpec().getHolderIdentity()).isEqualTo(identity);
     await().atMost(WAIT).untilAsserted(() -> assertThat(proxyImage()).isEqualTo(IMAGE + ":0.2.0"));
     assertThat(condition("web", "Ready")).isEqualTo("True");
+    assertNothingRefusedToTheServiceAccount();
   }
 
   /**
@@ -282,6 +288,28 @@ class HelmChartInstallClusterTest {
                 .withVerb(verb).endResourceAttributes().endSpec().build());
         assertThat(review.getStatus().getAllowed()).as("%s %s %s", rule.apiGroup(), rule.resource(), verb).isTrue();
       }
+    }
+  }
+
+  /** The API server's audit log has no 403 for anything the operator did as the ServiceAccount. */
+  private void assertNothingRefusedToTheServiceAccount() {
+    String user = serviceAccountUser();
+    List<String> refused = new ArrayList<>();
+    try (var lines = Files.lines(K8S.controlPlane().auditLog())) {
+      lines.map(this::json).filter(e -> user.equals(e.path("impersonatedUser").path("username").asText()))
+          .filter(e -> e.path("responseStatus").path("code").asInt() == 403)
+          .forEach(e -> refused.add(e.path("verb").asText() + " " + e.path("requestURI").asText()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    assertThat(refused).as("requests of %s refused by RBAC", user).isEmpty();
+  }
+
+  private JsonNode json(String line) {
+    try {
+      return JSON.readTree(line);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
