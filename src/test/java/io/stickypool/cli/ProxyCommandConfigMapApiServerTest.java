@@ -36,7 +36,8 @@ class ProxyCommandConfigMapApiServerTest {
   private static final UnaryOperator<String> NO_ENV = name -> null;
 
   private final String ns = K8S.namespace();
-  private final RoutesConfigMaps webRoutes = new RoutesConfigMaps(K8S.client(), new ConfigMapRef(ns, "web-routes"));
+  private final RoutesConfigMaps webRoutes =
+      new RoutesConfigMaps(K8S.client(), new ConfigMapRef(ns, "web-routes"));
 
   @AfterEach
   void deleteTheConfigMap() {
