@@ -1,11 +1,8 @@
 package io.stickypool.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.Release;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -13,15 +10,9 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
-import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.cli.OperatorCommand;
 import io.stickypool.operator.OperatorPermissions;
@@ -33,10 +24,8 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,7 +55,6 @@ class HelmChartInstallClusterTest {
   private static final String IMAGE = "ghcr.io/stickypool/stickypool";
   private static final String NOT_READY = "node.kubernetes.io/not-ready";
   private static final String INSTANCE = "app.kubernetes.io/instance";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final KubernetesClient admin = K8S.client();
   /** The release namespace: stickypool-system in the chart's README. */
@@ -77,7 +65,6 @@ class HelmChartInstallClusterTest {
   /** Where the sample backend and pool go: "shop" in the README. */
   private final String appNs = ns + "-shop";
   private final StickyPoolOperator operator = new StickyPoolOperator();
-  private final List<HasMetadata> clusterScopedLeftovers = new ArrayList<>();
   private KubernetesClient operatorClient;
 
   /**
@@ -107,7 +94,6 @@ class HelmChartInstallClusterTest {
     stopOperator();
     // Only does something when the test failed before its own uninstall.
     helm(Helm.uninstall(release).withNamespace(ns).ignoreNotFound());
-    clusterScopedLeftovers.forEach(o -> admin.resource(o).delete());
     admin.namespaces().withName(appNs).delete();
   }
 
@@ -202,35 +188,6 @@ class HelmChartInstallClusterTest {
         .isEqualTo(crdBefore.getMetadata().getUid());
   }
 
-  /**
-   * The API server refuses a ClusterRole granting what its creator does not hold (RBAC escalation
-   * check): installing the chart takes a user with at least the operator's rights, or the
-   * escalate verb; the admin used above holds everything.
-   */
-  @Test
-  void refusesTheChartsClusterRoleToAnInstallerWithoutItsRights() {
-    String user = release + "-installer";
-    ClusterRole onlyRoles = new ClusterRoleBuilder().withNewMetadata().withName(user).endMetadata()
-        .addNewRule().withApiGroups("rbac.authorization.k8s.io").withResources("clusterroles")
-        .withVerbs("get", "create").endRule().build();
-    ClusterRoleBinding binding = new ClusterRoleBindingBuilder().withNewMetadata().withName(user).endMetadata()
-        .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", user)
-        .addNewSubject().withKind("User").withApiGroup("rbac.authorization.k8s.io").withName(user).endSubject()
-        .build();
-    clusterScopedLeftovers.add(admin.resource(onlyRoles).create());
-    clusterScopedLeftovers.add(admin.resource(binding).create());
-    ClusterRole chartRole = RenderedChart.render(release, ns, t -> t).all(ClusterRole.class).get(0);
-    chartRole.getMetadata().setName(user + "-chart");
-    clusterScopedLeftovers.add(chartRole);
-
-    try (KubernetesClient installer = K8S.controlPlane().impersonating(user, "system:authenticated")) {
-      assertThatThrownBy(() -> installer.resource(chartRole).create())
-          .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403))
-          .hasMessageContaining("attempting to grant RBAC permissions not currently held");
-    }
-    assertThat(admin.resource(chartRole).create().getRules()).isEqualTo(chartRole.getRules());
-  }
-
   private void assertCreatedByHelm(RenderedChart rendered, int revision) {
     for (HasMetadata o : rendered.objects()) {
       HasMetadata live = admin.resource(o).get();
@@ -267,7 +224,7 @@ class HelmChartInstallClusterTest {
       List<Pod> pods = operatorPods();
       assertThat(pods).hasSize(replicas).allSatisfy(p -> {
         assertThat(p.getSpec().getContainers().get(0).getImage()).isEqualTo(image);
-        assertThat(p.getSpec().getNodeName()).isEqualTo("kwok-node-0");
+        assertThat(p.getSpec().getNodeName()).isEqualTo(ControlPlane.NODE);
       });
     });
   }
@@ -277,48 +234,15 @@ class HelmChartInstallClusterTest {
    * authorizer: every rule of OperatorPermissions in a namespace the chart never heard of.
    */
   private void assertServiceAccountHoldsOperatorPermissions() {
-    String user = serviceAccountUser();
-    for (OperatorPermissions.Rule rule : OperatorPermissions.rules(OperatorPermissions.Scope.WATCHED)) {
-      for (String verb : rule.verbs()) {
-        SubjectAccessReview review = admin.authorization().v1().subjectAccessReview().create(
-            new SubjectAccessReviewBuilder().withNewSpec().withUser(user)
-                .withGroups("system:serviceaccounts", "system:serviceaccounts:" + ns, "system:authenticated")
-                .withNewResourceAttributes().withNamespace(appNs).withGroup(rule.apiGroup())
-                .withResource(resourceOf(rule.resource())).withSubresource(subresourceOf(rule.resource()))
-                .withVerb(verb).endResourceAttributes().endSpec().build());
-        assertThat(review.getStatus().getAllowed()).as("%s %s %s", rule.apiGroup(), rule.resource(), verb).isTrue();
-      }
-    }
+    assertThat(AccessReviews.missing(admin, ns, serviceAccount(), OperatorPermissions.Scope.WATCHED, appNs))
+        .as("grants the chart's ServiceAccount lacks").isEmpty();
   }
 
   /** The API server's audit log has no 403 for anything the operator did as the ServiceAccount. */
   private void assertNothingRefusedToTheServiceAccount() {
-    String user = serviceAccountUser();
-    List<String> refused = new ArrayList<>();
-    try (var lines = Files.lines(K8S.controlPlane().auditLog())) {
-      lines.map(this::json).filter(e -> user.equals(e.path("impersonatedUser").path("username").asText()))
-          .filter(e -> e.path("responseStatus").path("code").asInt() == 403)
-          .forEach(e -> refused.add(e.path("verb").asText() + " " + e.path("requestURI").asText()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    assertThat(refused).as("requests of %s refused by RBAC", user).isEmpty();
-  }
-
-  private JsonNode json(String line) {
-    try {
-      return JSON.readTree(line);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String resourceOf(String resource) {
-    return resource.contains("/") ? resource.substring(0, resource.indexOf('/')) : resource;
-  }
-
-  private static String subresourceOf(String resource) {
-    return resource.contains("/") ? resource.substring(resource.indexOf('/') + 1) : null;
+    String user = AccessReviews.user(ns, serviceAccount());
+    assertThat(AccessReviews.refused(K8S.controlPlane().auditLog(), user))
+        .as("requests of %s refused by RBAC", user).isEmpty();
   }
 
   /**
@@ -326,7 +250,7 @@ class HelmChartInstallClusterTest {
    * namespace, as its ServiceAccount. Two settings differ, as in every test here: only the sample's
    * namespace is watched (other test classes leave pools in theirs), and there is no admin server
    * (a fixed 8081 could clash on this host) nor any session report from proxy pods (KWOK's pod IPs
-   * are fake). Returns the pod name the operator runs as.
+   * are fake). Returns its leader-election identity, or the pod name without leader election.
    */
   private String startOperatorFromTheDeployment(Optional<String> leaseNamespace) {
     List<String> args = deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
@@ -337,8 +261,8 @@ class HelmChartInstallClusterTest {
     assertThat(parsed.namespaces()).as("the chart watches all namespaces").isEmpty();
     assertThat(parsed.leaderElection().map(l -> l.leaseNamespace())).isEqualTo(leaseNamespace);
     createAppNamespace();
-    operatorClient = K8S.controlPlane().impersonating(serviceAccountUser(),
-        "system:serviceaccounts", "system:serviceaccounts:" + ns, "system:authenticated");
+    operatorClient = K8S.controlPlane().impersonating(AccessReviews.user(ns, serviceAccount()),
+        AccessReviews.groups(ns));
     operator.start(operatorClient, new OperatorSettings(parsed.defaultImage(), Set.of(appNs),
         parsed.leaderElection(), Optional.empty(), parsed.metrics(), parsed.sessionRefresh(),
         parsed.drainRefresh(), p -> Optional.empty(), parsed.nativeSidecars()));
@@ -353,9 +277,8 @@ class HelmChartInstallClusterTest {
     }
   }
 
-  private String serviceAccountUser() {
-    return "system:serviceaccount:" + ns + ":"
-        + deployment().getSpec().getTemplate().getSpec().getServiceAccountName();
+  private String serviceAccount() {
+    return deployment().getSpec().getTemplate().getSpec().getServiceAccountName();
   }
 
   private void createAppNamespace() {

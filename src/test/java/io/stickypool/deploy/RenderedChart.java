@@ -42,11 +42,17 @@ record RenderedChart(String yaml, List<HasMetadata> objects) {
 
   /** Values given as YAML, for lists, which --set would pass as a string. */
   static UnaryOperator<TemplateCommand> values(String yaml) {
+    Path file = valuesFile(yaml);
+    return t -> t.withValuesFile(file);
+  }
+
+  /** A temporary values file holding {@code yaml}, for install and upgrade as for template. */
+  static Path valuesFile(String yaml) {
     try {
       Path file = java.nio.file.Files.createTempFile("values", ".yaml");
       file.toFile().deleteOnExit();
       java.nio.file.Files.writeString(file, yaml);
-      return t -> t.withValuesFile(file);
+      return file;
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
