@@ -27,7 +27,12 @@ record RenderedChart(String yaml, List<HasMetadata> objects) {
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   static RenderedChart render(UnaryOperator<TemplateCommand> values) {
-    String yaml = values.apply(new Helm(CHART).template().withName(RELEASE).withNamespace(NAMESPACE)
+    return render(RELEASE, NAMESPACE, values);
+  }
+
+  /** The chart as release {@code release} in {@code namespace} would be. */
+  static RenderedChart render(String release, String namespace, UnaryOperator<TemplateCommand> values) {
+    String yaml = values.apply(new Helm(CHART).template().withName(release).withNamespace(namespace)
         .withKubeVersion(KUBE_VERSION)).call();
     Object parsed = SERIALIZATION.unmarshal(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
     @SuppressWarnings("unchecked")
@@ -37,11 +42,17 @@ record RenderedChart(String yaml, List<HasMetadata> objects) {
 
   /** Values given as YAML, for lists, which --set would pass as a string. */
   static UnaryOperator<TemplateCommand> values(String yaml) {
+    Path file = valuesFile(yaml);
+    return t -> t.withValuesFile(file);
+  }
+
+  /** A temporary values file holding {@code yaml}, for install and upgrade as for template. */
+  static Path valuesFile(String yaml) {
     try {
       Path file = java.nio.file.Files.createTempFile("values", ".yaml");
       file.toFile().deleteOnExit();
       java.nio.file.Files.writeString(file, yaml);
-      return t -> t.withValuesFile(file);
+      return file;
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

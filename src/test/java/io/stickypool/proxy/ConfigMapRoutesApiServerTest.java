@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.stickypool.core.cookie.KeyRing;
 import io.stickypool.proxy.config.ProxyConfig;
 import io.stickypool.proxy.routes.kubernetes.ConfigMapRef;
@@ -14,6 +12,7 @@ import io.stickypool.proxy.routes.kubernetes.RoutesDocument;
 import io.stickypool.testing.LeakDetection;
 import io.stickypool.testing.RoutesConfigMaps;
 import io.stickypool.testing.TestBackend;
+import io.stickypool.testing.cluster.ControlPlaneNamespace;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,30 +22,31 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A real proxy whose routes come from a ConfigMap on the mock API server: an update moves new
- * traffic within a bounded wait; a deleted ConfigMap leaves traffic on the last good routes with
- * /readyz and the stale gauge saying so; a re-created one ends the staleness.
+ * A real proxy on loopback sockets whose routes come from a ConfigMap on a real API server: an
+ * update moves new traffic within a bounded wait; a deleted ConfigMap leaves traffic on the last
+ * good routes with /readyz and the stale gauge saying so; a re-created one ends the staleness.
  */
 @ExtendWith(LeakDetection.class)
-@EnableKubernetesMockClient(crud = true)
-class ConfigMapRoutesIT {
-  private static final ConfigMapRef REF = new ConfigMapRef("shop", "web-routes");
-  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+class ConfigMapRoutesApiServerTest {
+  @RegisterExtension
+  static final ControlPlaneNamespace K8S = ControlPlaneNamespace.apiServer();
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-  KubernetesMockServer server;
-  KubernetesClient client;
+  private final KubernetesClient client = K8S.client();
+  private final ConfigMapRef ref = new ConfigMapRef(K8S.namespace(), "web-routes");
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @Test
   void followsTheConfigMapAndServesTheLastGoodRoutesWhileItIsGone() throws Exception {
-    RoutesConfigMaps configMaps = new RoutesConfigMaps(client, REF);
+    RoutesConfigMaps configMaps = new RoutesConfigMaps(client, ref);
     try (TestBackend a = TestBackend.start("a"); TestBackend b = TestBackend.start("b")) {
       configMaps.write(RoutesConfigMaps.document(1, Map.of("a", a.port())));
-      ProxyConfig config = RoutesDocument.fetch(client, REF);
+      ProxyConfig config = RoutesDocument.fetch(client, ref);
       ProxyRuntime proxy = ProxyRuntime.start(
-          config, new ConfigMapRoutesSource(client, REF), KeyRing.generate(new SecureRandom()));
+          config, new ConfigMapRoutesSource(client, ref), KeyRing.generate(new SecureRandom()));
       try {
         int port = proxy.trafficAddress().getPort();
         int admin = proxy.adminAddress().getPort();
@@ -57,13 +57,13 @@ class ConfigMapRoutesIT {
 
         configMaps.delete();
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(AdminClient.get(admin, "/readyz").body())
-            .contains("stale").contains("ConfigMap shop/web-routes not found"));
+            .contains("stale").contains("ConfigMap " + ref + " not found"));
         assertThat(AdminClient.get(admin, "/metrics").body()).contains("stickypool_routes_stale 1.0");
         assertThat(servedBy(port)).isEqualTo("b");
 
         configMaps.write(RoutesConfigMaps.document(2, Map.of("b", b.port())));
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(AdminClient.get(admin, "/readyz").body())
-            .startsWith("ready: snapshot version 2 from configmap:shop/web-routes")
+            .startsWith("ready: snapshot version 2 from configmap:" + ref)
             .doesNotContain("stale"));
         assertThat(AdminClient.get(admin, "/metrics").body()).contains("stickypool_routes_stale 0.0");
         assertThat(servedBy(port)).isEqualTo("b");

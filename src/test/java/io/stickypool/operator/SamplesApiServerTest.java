@@ -1,21 +1,21 @@
 package io.stickypool.operator;
 
-import static io.stickypool.operator.MockCluster.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.stickypool.api.v1alpha1.BackendPort;
 import io.stickypool.api.v1alpha1.ConditionTypes;
 import io.stickypool.api.v1alpha1.ProxyMode;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.api.v1alpha1.TargetRef;
+import io.stickypool.testing.cluster.ControlPlaneNamespace;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,37 +27,49 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every {@code samples/pool-*.yaml}, applied as its header says, becomes Ready on the CRUD mock with
- * the real operator. The Service and the sidecar target come from the other sample files when one
- * of them defines it (backend-app.yaml, frontend-app.yaml); pool-header.yaml's Service "api" has no
- * sample, so it is made with the port the pool names. Backend pods carry the sample Deployment's
- * grace period, so the pool also checks that the sample backend waits out its drain.
+ * Every {@code samples/pool-*.yaml}, applied as its header says, becomes Ready on a real API server
+ * with the real operator, each in a namespace of its own (several samples share a Service name),
+ * so everything the operator writes for it passes the server's validation and admission. The
+ * Service and the sidecar target come from the other sample files when one of them defines it
+ * (backend-app.yaml, frontend-app.yaml); pool-header.yaml's Service "api" has no sample, so it is
+ * made with the port the pool names. Backend pods carry the sample Deployment's grace period, so
+ * the pool also checks that the sample backend waits out its drain. On this level no controller
+ * runs: the test writes the EndpointSlice as the endpoints controller would.
  */
-@EnableKubernetesMockClient(crud = true)
-class SamplesMockServerTest {
-  private static final Duration WAIT = Duration.ofSeconds(15);
-  private static final String IMAGE = "ghcr.io/stickypool/stickypool:0.1.0";
+class SamplesApiServerTest {
+  @RegisterExtension
+  static final ControlPlaneNamespace K8S = ControlPlaneNamespace.apiServer();
+  private static final Duration WAIT = Duration.ofSeconds(30);
   private static final Path SAMPLES = Path.of("samples");
 
-  KubernetesClient client;
-  private MockCluster cluster;
+  private final KubernetesClient client = K8S.client();
   private final StickyPoolOperator operator = new StickyPoolOperator();
+  private TestCluster cluster;
+  private String ns;
 
-  @BeforeEach
-  void start() {
-    cluster = new MockCluster(client);
-    cluster.installCrd();
-    operator.start(client, OperatorSettings.builder(IMAGE).nativeSidecars(true).build());
+  /** The sample's own namespace, and the operator watching only it. */
+  private void start(String file) {
+    ns = K8S.namespace() + "-" + file.replace(".yaml", "");
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata()
+        .build()).create();
+    cluster = new TestCluster(client, ns);
+    // No proxy pod is asked for sessions: should a *ClusterTest have raised this JVM's control plane
+    // to the cluster level, KWOK runs the proxy pods with fake IPs that must get no traffic.
+    operator.start(client, cluster.operatorSettings().nativeSidecars(true)
+        .adminTargets(pod -> Optional.empty()).build());
   }
 
   @AfterEach
   void stop() {
     operator.stop();
+    if (ns != null) {
+      client.namespaces().withName(ns).delete();
+    }
   }
 
   static Stream<String> poolSamples() throws IOException {
@@ -72,6 +84,7 @@ class SamplesMockServerTest {
   @ParameterizedTest
   @MethodSource("poolSamples")
   void becomesReadyWithTheSampleWorkloads(String file) {
+    start(file);
     StickyPool pool = cluster.samplePool(file);
     String name = pool.getMetadata().getName();
     String service = pool.getSpec().getBackend().getService();
@@ -99,11 +112,11 @@ class SamplesMockServerTest {
       await().atMost(WAIT).untilAsserted(() -> assertThat(
           cluster.condition(name, ConditionTypes.SIDECAR_INJECTED)).as(file)
           .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True")));
-      Deployment workload = client.apps().deployments().inNamespace(NS).withName(target.getName()).get();
+      Deployment workload = client.apps().deployments().inNamespace(ns).withName(target.getName()).get();
       assertThat(workload.getSpec().getTemplate().getSpec().getInitContainers())
           .extracting(c -> c.getName()).containsExactly("stickypool-proxy");
     } else {
-      assertThat(client.apps().deployments().inNamespace(NS).withName(name + "-proxy").get())
+      assertThat(client.apps().deployments().inNamespace(ns).withName(name + "-proxy").get())
           .as("the proxy Deployment of " + file).isNotNull();
     }
   }
@@ -116,14 +129,14 @@ class SamplesMockServerTest {
     Optional<Service> sample = sampleObjects().stream().filter(Service.class::isInstance)
         .map(Service.class::cast).filter(s -> service.equals(s.getMetadata().getName())).findFirst();
     if (sample.isEmpty()) {
-      client.services().inNamespace(NS).resource(new ServiceBuilder()
+      client.services().inNamespace(ns).resource(new ServiceBuilder()
           .withNewMetadata().withName(service).endMetadata()
           .withNewSpec().addNewPort().withName("http")
           .withPort(port.getNumber() != null ? port.getNumber() : 80)
           .withTargetPort(new IntOrString(8080)).endPort().endSpec().build()).create();
       return Optional.empty();
     }
-    client.services().inNamespace(NS).resource(sample.get()).create();
+    client.services().inNamespace(ns).resource(sample.get()).create();
     Map<String, String> selector = sample.get().getSpec().getSelector();
     Optional<Deployment> deployment = sampleObjects().stream().filter(Deployment.class::isInstance)
         .map(Deployment.class::cast)
@@ -141,7 +154,7 @@ class SamplesMockServerTest {
         .filter(items -> items.stream().anyMatch(o -> kind.equals(o.getKind())
             && name.equals(o.getMetadata().getName())))
         .findFirst().orElseThrow(() -> new AssertionError("no sample defines " + kind + " " + name));
-    objects.forEach(o -> client.resource(o).inNamespace(NS).create());
+    objects.forEach(o -> client.resource(o).inNamespace(ns).create());
   }
 
   private List<HasMetadata> sampleObjects() {

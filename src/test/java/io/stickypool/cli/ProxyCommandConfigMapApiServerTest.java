@@ -3,13 +3,11 @@ package io.stickypool.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.stickypool.proxy.config.ProxyConfig;
 import io.stickypool.proxy.routes.kubernetes.ConfigMapRef;
 import io.stickypool.testing.RoutesConfigMaps;
+import io.stickypool.testing.cluster.ControlPlaneNamespace;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
@@ -19,26 +17,41 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
-/** {@code proxy --config-map}: flag rules, namespace resolution, and the one read at start. */
-@EnableKubernetesMockClient(crud = true)
-class ProxyCommandConfigMapMockServerTest {
+/**
+ * {@code proxy --config-map}: flag rules, namespace resolution, and the one read at start, against
+ * a real API server.
+ */
+class ProxyCommandConfigMapApiServerTest {
+  @RegisterExtension
+  static final ControlPlaneNamespace K8S = ControlPlaneNamespace.apiServer();
   private static final UnaryOperator<String> NO_ENV = name -> null;
 
-  KubernetesMockServer server;
-  KubernetesClient client;
+  private final String ns = K8S.namespace();
+  private final RoutesConfigMaps webRoutes =
+      new RoutesConfigMaps(K8S.client(), new ConfigMapRef(ns, "web-routes"));
 
-  /** A command whose API client talks to the mock, in a pod of namespace {@code shop}. */
+  @AfterEach
+  void deleteTheConfigMap() {
+    webRoutes.delete();
+  }
+
+  /**
+   * A command whose API client is a new admin client of the real server (the command closes it),
+   * in a pod of this class's namespace.
+   */
   private ProxyCommand command(String... args) {
     ProxyCommand command = new ProxyCommand();
-    command.kubernetes = () -> new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
-    command.environment = name -> name.equals(ConfigMapFlag.NAMESPACE_ENV) ? "shop" : null;
+    command.kubernetes = () -> new KubernetesClientBuilder().withConfig(K8S.client().getConfiguration()).build();
+    command.environment = name -> name.equals(ConfigMapFlag.NAMESPACE_ENV) ? ns : null;
     new CommandLine(command).parseArgs(args);
     return command;
   }
@@ -68,8 +81,7 @@ class ProxyCommandConfigMapMockServerTest {
 
   @Test
   void allowsDrainGraceBesideTheConfigMap() throws Exception {
-    new RoutesConfigMaps(client, new ConfigMapRef("shop", "web-routes"))
-        .write(RoutesConfigMaps.document(3, Map.of("a", 18081)));
+    webRoutes.write(RoutesConfigMaps.document(3, Map.of("a", 18081)));
 
     ProxyConfig config = command("--config-map", "web-routes", "--drain-grace", "5s").config();
 
@@ -100,24 +112,23 @@ class ProxyCommandConfigMapMockServerTest {
     StringWriter err = new StringWriter();
     int code = new CommandLine(command())
         .setErr(new PrintWriter(err, true))
-        .execute("--config-map", "shop/absent");
+        .execute("--config-map", ns + "/absent");
 
     assertThat(code).isEqualTo(1);
-    assertThat(err.toString()).isEqualTo("stickypool proxy: ConfigMap shop/absent not found"
+    assertThat(err.toString()).isEqualTo("stickypool proxy: ConfigMap " + ns + "/absent not found"
         + System.lineSeparator());
   }
 
   @Test
   void exitsWith1AndNamesTheFieldForAnInvalidDocument() {
-    new RoutesConfigMaps(client, new ConfigMapRef("shop", "web-routes"))
-        .write(RoutesConfigMaps.document(3, Map.of("a", 0)));
+    webRoutes.write(RoutesConfigMaps.document(3, Map.of("a", 0)));
     StringWriter err = new StringWriter();
 
     int code = new CommandLine(command()).setErr(new PrintWriter(err, true))
         .execute("--config-map", "web-routes");
 
     assertThat(code).isEqualTo(1);
-    assertThat(err.toString()).startsWith("stickypool proxy: ConfigMap shop/web-routes key"
+    assertThat(err.toString()).startsWith("stickypool proxy: ConfigMap " + ns + "/web-routes key"
         + " proxy.json: backends[0].port: 0 is not 1..65535 (line");
   }
 }
