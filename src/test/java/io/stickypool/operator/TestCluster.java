@@ -66,9 +66,14 @@ final class TestCluster {
     client.namespaces().withName(ns).delete();
   }
 
-  /** The operator's settings for tests: only this namespace, so pools other classes left are not ours. */
+  /**
+   * The operator's settings for tests: only this namespace, so pools other classes left are not
+   * ours; and no proxy pod is asked for sessions unless the test says where (adminTargets): on the
+   * cluster level KWOK gives pods made-up 10.244.x.x IPs, which no test may send traffic to.
+   */
   OperatorSettings.Builder operatorSettings() {
-    return OperatorSettings.builder(PoolFixtures.IMAGE).namespaces(java.util.Set.of(ns));
+    return OperatorSettings.builder(PoolFixtures.IMAGE).namespaces(java.util.Set.of(ns))
+        .adminTargets(pod -> Optional.empty());
   }
 
   KubernetesClient client() {

@@ -42,7 +42,9 @@ class KubectlClusterTest {
 
   @BeforeEach
   void start() {
-    operator.start(K8S.client(), OperatorSettings.builder(IMAGE).namespaces(Set.of(ns)).build());
+    // No session reports: the proxy pods run on the KWOK node with made-up IPs nobody may dial.
+    operator.start(K8S.client(), OperatorSettings.builder(IMAGE).namespaces(Set.of(ns))
+        .adminTargets(pod -> java.util.Optional.empty()).build());
     kubectl = new Kubectl(K8S.controlPlane().kubectl(), K8S.controlPlane().kubeconfig(), tmp);
   }
 
