@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -53,7 +52,6 @@ class HelmChartInstallClusterTest {
   private static final int HELM_TIMEOUT_SECONDS = 180;
   private static final String CRD = "stickypools.stickypool.io";
   private static final String IMAGE = "ghcr.io/stickypool/stickypool";
-  private static final String NOT_READY = "node.kubernetes.io/not-ready";
   private static final String INSTANCE = "app.kubernetes.io/instance";
 
   private final KubernetesClient admin = K8S.client();
@@ -66,28 +64,6 @@ class HelmChartInstallClusterTest {
   private final String appNs = ns + "-shop";
   private final StickyPoolOperator operator = new StickyPoolOperator();
   private KubernetesClient operatorClient;
-
-  /**
-   * Workaround until ControlPlane does it: the TaintNodesByCondition admission plugin puts
-   * node.kubernetes.io/not-ready:NoSchedule on every new node, and only the node lifecycle
-   * controller, which ControlPlane leaves off, lifts it once the node is Ready. Without this no
-   * pod is ever scheduled. Idempotent.
-   */
-  @BeforeAll
-  static void liftTheNotReadyTaint() {
-    await("node " + ControlPlane.NODE + " untainted").atMost(WAIT).until(() -> {
-      var node = K8S.client().nodes().withName(ControlPlane.NODE).get();
-      if (node.getSpec().getTaints() == null
-          || node.getSpec().getTaints().stream().noneMatch(t -> NOT_READY.equals(t.getKey()))) {
-        return true;
-      }
-      K8S.client().nodes().withName(ControlPlane.NODE).edit(n -> {
-        n.getSpec().getTaints().removeIf(t -> NOT_READY.equals(t.getKey()));
-        return n;
-      });
-      return false;
-    });
-  }
 
   @AfterEach
   void cleanUp() {

@@ -300,11 +300,7 @@ class ScaleDownDrainClusterE2E {
         .endTemplate().endSpec().build();
   }
 
-  /**
-   * KWOK's usual taint, and node.kubernetes.io/not-ready: the API server's TaintNodesByCondition
-   * admission puts that on every new node and only the node lifecycle controller, which the test
-   * control plane does not run, would lift it once KWOK reports the node Ready.
-   */
+  /** KWOK's usual taint and not-ready (ControlPlane lifts the latter; tolerating it costs nothing). */
   private static List<Toleration> kwokTolerations() {
     return List.of(
         new TolerationBuilder().withKey("kwok.x-k8s.io/node").withOperator("Exists").withEffect("NoSchedule").build(),
