@@ -29,6 +29,8 @@ public final class StickyPoolOperator {
   private Operator operator;
   private AdminServer admin;
   private Leadership leadership;
+  private KubernetesClient client;
+  private Optional<LeaderElectionSettings> lease = Optional.empty();
   private volatile boolean stopping;
 
   /** All namespaces, no leader election, no admin server. */
@@ -38,6 +40,8 @@ public final class StickyPoolOperator {
 
   public synchronized void start(KubernetesClient client, OperatorSettings settings) {
     stopping = false;
+    this.client = client;
+    this.lease = settings.leaderElection();
     new JvmMemoryMetrics().bindTo(settings.metrics());
     new ProcessorMetrics().bindTo(settings.metrics());
     leadership = settings.leaderElection().map(l -> new Leadership(l.identity())).orElse(null);
@@ -81,7 +85,7 @@ public final class StickyPoolOperator {
    */
   private void lostLeadership(LeaderElectionSettings l) {
     if (stopping) {
-      return; // our own stop() released the lease
+      return; // our own stop() gives the lease up
     }
     if (l.exitOnLostLeadership()) {
       LOG.error("{} lost lease {}/{}; exiting so the pod restarts as a standby", l.identity(),
@@ -144,9 +148,13 @@ public final class StickyPoolOperator {
       admin.stop();
       admin = null;
     }
+    boolean held = leadership != null && leadership.isLeader();
     if (operator != null) {
       operator.stop();
       operator = null;
+    }
+    if (held) {
+      lease.ifPresent(l -> LeaseRelease.release(client, l));
     }
   }
 }
