@@ -45,6 +45,27 @@ final class TestCluster {
     return ns;
   }
 
+  private static final java.util.concurrent.atomic.AtomicInteger NAMESPACES =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /**
+   * Creates a namespace of its own, named {@code base} plus a unique suffix (truncated to fit), for
+   * a test that needs a clean namespace (same object names in every test) or several of them.
+   * Delete it with {@link #deleteNamespace()}; on the API-server level it then stays Terminating.
+   */
+  static TestCluster inNewNamespace(KubernetesClient client, String base) {
+    String clean = base.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "");
+    String suffix = "-" + NAMESPACES.incrementAndGet() + "-" + Long.toString(System.nanoTime() % 1_000_000, 36);
+    String name = (clean.length() > 63 - suffix.length() ? clean.substring(0, 63 - suffix.length()) : clean) + suffix;
+    client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+        .withNewMetadata().withName(name).endMetadata().build()).create();
+    return new TestCluster(client, name);
+  }
+
+  void deleteNamespace() {
+    client.namespaces().withName(ns).delete();
+  }
+
   /** The operator's settings for tests: only this namespace, so pools other classes left are not ours. */
   OperatorSettings.Builder operatorSettings() {
     return OperatorSettings.builder(PoolFixtures.IMAGE).namespaces(java.util.Set.of(ns));
