@@ -19,10 +19,24 @@ import java.util.List;
 final class AuditTrail {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One logged request; {@code subresource} is "" for the object itself. */
-  record Request(String verb, String resource, String name, String subresource, int code) {
+  /** What fabric8 sends as User-Agent: the operator under test and the test itself. */
+  static final String FABRIC8 = "fabric8-kubernetes-client/";
+
+  /**
+   * One logged request; {@code subresource} is "" for the object itself. Every control-plane
+   * component authenticates as the same admin user, so the user agent tells them apart.
+   */
+  record Request(String verb, String resource, String name, String subresource, int code, String userAgent) {
     boolean isRead() {
       return verb.equals("get") || verb.equals("list") || verb.equals("watch");
+    }
+
+    boolean succeeded() {
+      return code >= 200 && code < 300;
+    }
+
+    boolean fromThisJvm() {
+      return userAgent.startsWith(FABRIC8);
     }
 
     @Override
@@ -65,7 +79,7 @@ final class AuditTrail {
           && namespace.equals(ref.path("namespace").asText())) {
         out.add(new Request(event.path("verb").asText(), ref.path("resource").asText(),
             ref.path("name").asText(), ref.path("subresource").asText(),
-            event.path("responseStatus").path("code").asInt()));
+            event.path("responseStatus").path("code").asInt(), event.path("userAgent").asText()));
       }
     }
     return out;
