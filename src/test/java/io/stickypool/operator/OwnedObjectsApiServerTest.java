@@ -7,9 +7,15 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import io.stickypool.api.v1alpha1.Proxy;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.operator.AuditTrail.Request;
@@ -19,6 +25,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -107,6 +114,46 @@ class OwnedObjectsApiServerTest {
     assertThat(scaled).isEqualTo(userEdited);
     assertThat(deployment().getMetadata().getLabels()).containsEntry("team", "checkout");
     assertThat(deployment().getMetadata().getAnnotations()).containsEntry("owner", "checkout-team");
+  }
+
+  @Test
+  void updateThatLosesARaceReadsTheObjectAgainAndWrites() {
+    Deployment desired = new DeploymentBuilder().withNewMetadata().withName("raced").withNamespace(ns).endMetadata()
+        .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", "raced").endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels("app", "raced").endMetadata()
+        .withNewSpec().addNewContainer().withName("app").withImage("raced:1").endContainer().endSpec()
+        .endTemplate().endSpec().build();
+    assertThat(OwnedObjects.apply(client, desired)).isEqualTo(OwnedObjects.Write.CREATED);
+    // Between the operator's read and its PUT, another writer changes the object, as the
+    // Deployment controller does with the status throughout a rollout.
+    AtomicBoolean raced = new AtomicBoolean();
+    Interceptor statusWriter = new Interceptor() {
+      @Override
+      public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+        if ("PUT".equals(request.method()) && request.uri().getPath().endsWith("/deployments/raced")
+            && raced.compareAndSet(false, true)) {
+          client.apps().deployments().inNamespace(ns).withName("raced").editStatus(d -> {
+            d.setStatus(new DeploymentStatusBuilder().withReplicas(1).withUnavailableReplicas(1).build());
+            return d;
+          });
+        }
+      }
+    };
+    desired.getSpec().setReplicas(3);
+    audit.mark();
+    try (KubernetesClient racing = new KubernetesClientBuilder().withConfig(client.getConfiguration())
+        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("status-writer", statusWriter)).build()) {
+      assertThat(OwnedObjects.apply(racing, desired)).isEqualTo(OwnedObjects.Write.UPDATED);
+    }
+
+    assertThat(raced).as("the other writer got in between").isTrue();
+    assertThat(client.apps().deployments().inNamespace(ns).withName("raced").get().getSpec().getReplicas())
+        .isEqualTo(3);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(audit.since()).filteredOn(Request::fromThisJvm)
+        .filteredOn(r -> r.name().equals("raced") && r.verb().equals("update") && r.subresource().isEmpty())
+        .extracting(Request::toString)
+        .as("the stale PUT fails, the one after a fresh read succeeds")
+        .containsExactly("update deployments/raced 409", "update deployments/raced 200"));
   }
 
   /** Ready, and two polls in a row see the same resourceVersions: creation traffic is over. */
