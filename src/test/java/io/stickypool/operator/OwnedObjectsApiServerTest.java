@@ -103,7 +103,8 @@ class OwnedObjectsApiServerTest {
         .filteredOn(Request::succeeded).extracting(Request::toString)
         .containsExactly("update deployments/web-proxy 200");
     // Where the JVM's control plane runs a Deployment controller (a *ClusterTest started it), its
-    // status writes can make the operator's update conflict; JOSDK retries, and a 409 wrote nothing.
+    // status writes can make the operator's update conflict; apply reads it again and retries, and
+    // a 409 wrote nothing.
     assertThat(scaling).filteredOn(r -> !r.succeeded()).extracting(Request::toString)
         .allMatch(r -> r.equals("update deployments/web-proxy 409"));
     assertThat(deployment().getSpec().getReplicas()).isEqualTo(3);
