@@ -164,7 +164,8 @@ class StickyPoolLifecycleApiServerTest {
         .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("Unknown")));
 
     // No Deployment controller runs on the API-server level: report rollout progress the way it
-    // would (PoolGarbageCollectionClusterTest sees a real one).
+    // would. (Where a *ClusterTest raised the JVM's control plane, the real controller and KWOK
+    // overwrite this and reach the same 2/2; PoolGarbageCollectionClusterTest waits for that.)
     client.apps().deployments().inNamespace(ns).withName("web-proxy").editStatus(proxy -> {
       proxy.setStatus(new DeploymentStatusBuilder().withReplicas(2).withReadyReplicas(2)
           .withAvailableReplicas(2).withUpdatedReplicas(2).build());
