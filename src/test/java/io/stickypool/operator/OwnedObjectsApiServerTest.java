@@ -13,10 +13,11 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
-import io.stickypool.api.v1alpha1.Proxy;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.operator.AuditTrail.Request;
 import io.stickypool.testing.cluster.ControlPlaneNamespace;
@@ -75,30 +76,23 @@ class OwnedObjectsApiServerTest {
     Map<String, String> settled = awaitReadyAndSettled();
 
     List<Request> writes = ownedWritesOfReconcileAfter(() -> {
-      client.resources(StickyPool.class).inNamespace(ns).withName("web")
-          .edit(p -> { p.getMetadata().getAnnotations().put("note", "unrelated"); return p; });
+      patchPool("{\"metadata\": {\"annotations\": {\"note\": \"unrelated\"}}}");
       client.discovery().v1().endpointSlices().inNamespace(ns).resource(slice("2")).update();
     });
     assertThat(writes).as("writes to owned objects").isEmpty();
     assertThat(versions()).isEqualTo(settled);
 
-    client.apps().deployments().inNamespace(ns).withName("web-proxy").edit(d -> {
-      d.getMetadata().getLabels().put("team", "checkout");
-      d.getMetadata().getAnnotations().put("owner", "checkout-team");
-      return d;
-    });
+    client.apps().deployments().inNamespace(ns).withName("web-proxy").patch(PatchContext.of(PatchType.JSON_MERGE),
+        "{\"metadata\": {\"labels\": {\"team\": \"checkout\"}, \"annotations\": {\"owner\": \"checkout-team\"}}}");
     Map<String, String> userEdited = versions();
     assertThat(ownedWritesOfReconcileAfter(() -> client.discovery().v1().endpointSlices()
         .inNamespace(ns).resource(slice("3")).update())).isEmpty();
     assertThat(deployment().getMetadata().getLabels()).containsEntry("team", "checkout");
     assertThat(versions()).isEqualTo(userEdited);
 
-    List<Request> scaling = ownedWritesOfReconcileAfter(() -> client.resources(StickyPool.class)
-        .inNamespace(ns).withName("web").edit(p -> {
-          p.getSpec().setProxy(new Proxy());
-          p.getSpec().getProxy().setReplicas(3);
-          return p;
-        }), seen -> reconciledAfter(seen, OwnedObjectsApiServerTest::deploymentUpdated));
+    List<Request> scaling = ownedWritesOfReconcileAfter(
+        () -> patchPool("{\"spec\": {\"proxy\": {\"replicas\": 3}}}"),
+        seen -> reconciledAfter(seen, OwnedObjectsApiServerTest::deploymentUpdated));
     assertThat(scaling).as("a real change is one write, and the audit trail sees it")
         .filteredOn(Request::succeeded).extracting(Request::toString)
         .containsExactly("update deployments/web-proxy 200");
@@ -137,10 +131,10 @@ class OwnedObjectsApiServerTest {
       public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
         if ("PUT".equals(request.method()) && request.uri().getPath().endsWith("/deployments/raced")
             && raced.compareAndSet(false, true)) {
-          client.apps().deployments().inNamespace(ns).withName("raced").editStatus(d -> {
-            d.setStatus(new DeploymentStatusBuilder().withObservedGeneration(1L).withReplicas(0).build());
-            return d;
-          });
+          Deployment current = client.apps().deployments().inNamespace(ns).withName("raced").get();
+          current.getMetadata().setResourceVersion(null);
+          current.setStatus(new DeploymentStatusBuilder().withObservedGeneration(1L).withReplicas(0).build());
+          client.resource(current).patchStatus();
         }
       }
     };
@@ -161,6 +155,16 @@ class OwnedObjectsApiServerTest {
         .startsWith("update deployments/raced 409").endsWith("update deployments/raced 200")
         .hasSizeLessThanOrEqualTo(OwnedObjects.CONFLICT_ATTEMPTS)
         .satisfies(puts -> assertThat(puts.subList(0, puts.size() - 1)).allMatch(p -> p.endsWith(" 409"))));
+  }
+
+  /**
+   * Changes pool web as {@code kubectl patch --type merge} does. fabric8's edit() sends the
+   * resourceVersion it read, so on a real API server it fails with 409 whenever the operator
+   * wrote the pool (finalizer, status) in between; the mock never raced.
+   */
+  private void patchPool(String mergePatch) {
+    client.resources(StickyPool.class).inNamespace(ns).withName("web")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
   }
 
   /** Ready, and two polls in a row see the same resourceVersions: creation traffic is over. */

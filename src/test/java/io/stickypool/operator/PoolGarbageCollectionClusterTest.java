@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.testing.cluster.ControlPlane;
 import io.stickypool.testing.cluster.ControlPlaneNamespace;
@@ -85,10 +87,8 @@ class PoolGarbageCollectionClusterTest {
       assertThat(ownedTree()).containsExactlyInAnyOrderElementsOf(tree);
     });
     // What an admin does for a pool stuck that way: drop the finalizer.
-    client.resources(StickyPool.class).inNamespace(ns).withName("web").edit(p -> {
-      p.getMetadata().setFinalizers(List.of());
-      return p;
-    });
+    client.resources(StickyPool.class).inNamespace(ns).withName("web")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\": {\"finalizers\": null}}");
 
     await().atMost(GONE).untilAsserted(() -> {
       assertThat(cluster.pool("web")).as("pool").isNull();

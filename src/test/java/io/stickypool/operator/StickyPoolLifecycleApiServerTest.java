@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.stickypool.api.v1alpha1.Affinity;
-import io.stickypool.api.v1alpha1.AffinityType;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.stickypool.api.v1alpha1.BackendPort;
-import io.stickypool.api.v1alpha1.CookieAffinity;
 import io.stickypool.api.v1alpha1.SigningKeys;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.core.cookie.KeyRing;
@@ -17,7 +17,6 @@ import io.stickypool.operator.model.SigningSecretModel;
 import io.stickypool.testing.cluster.ControlPlaneNamespace;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -135,15 +134,7 @@ class StickyPoolLifecycleApiServerTest {
     await().atMost(WAIT).untilAsserted(() -> assertReady("web"));
     long version = cluster.routesVersion("web");
 
-    client.resources(StickyPool.class).inNamespace(ns).withName("web").edit(p -> {
-      CookieAffinity cookie = new CookieAffinity();
-      cookie.setName("shop-session");
-      Affinity affinity = new Affinity();
-      affinity.setType(AffinityType.Cookie);
-      affinity.setCookie(cookie);
-      p.getSpec().setAffinity(affinity);
-      return p;
-    });
+    patchPool("{\"spec\": {\"affinity\": {\"type\": \"Cookie\", \"cookie\": {\"name\": \"shop-session\"}}}}");
 
     await().atMost(WAIT).untilAsserted(() -> {
       StickyPool now = cluster.pool("web");
@@ -166,11 +157,12 @@ class StickyPoolLifecycleApiServerTest {
     // No Deployment controller runs on the API-server level: report rollout progress the way it
     // would. (Where a *ClusterTest raised the JVM's control plane, the real controller and KWOK
     // overwrite this and reach the same 2/2; PoolGarbageCollectionClusterTest waits for that.)
-    client.apps().deployments().inNamespace(ns).withName("web-proxy").editStatus(proxy -> {
-      proxy.setStatus(new DeploymentStatusBuilder().withReplicas(2).withReadyReplicas(2)
-          .withAvailableReplicas(2).withUpdatedReplicas(2).build());
-      return proxy;
-    });
+    // A merge patch without resourceVersion: the operator writes this Deployment too.
+    Deployment proxy = client.apps().deployments().inNamespace(ns).withName("web-proxy").get();
+    proxy.getMetadata().setResourceVersion(null);
+    proxy.setStatus(new DeploymentStatusBuilder().withReplicas(2).withReadyReplicas(2)
+        .withAvailableReplicas(2).withUpdatedReplicas(2).build());
+    client.resource(proxy).patchStatus();
 
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(cluster.condition("web", "ProxyAvailable")).hasValueSatisfying(c -> {
@@ -250,10 +242,7 @@ class StickyPoolLifecycleApiServerTest {
     await().atMost(WAIT).untilAsserted(() -> assertReady("web"));
     KeyRing before = ring();
 
-    client.resources(StickyPool.class).inNamespace(ns).withName("web").edit(p -> {
-      p.getMetadata().setAnnotations(Map.of("stickypool.io/rotate-keys", "2026-11-28"));
-      return p;
-    });
+    patchPool("{\"metadata\": {\"annotations\": {\"stickypool.io/rotate-keys\": \"2026-11-28\"}}}");
 
     await().atMost(WAIT).untilAsserted(() -> assertThat(ring().keys()).hasSize(2));
     assertThat(ring().signingKey()).as("staged: the old key still signs").isEqualTo(before.signingKey());
@@ -265,6 +254,16 @@ class StickyPoolLifecycleApiServerTest {
     assertThat(cluster.events()).filteredOn(e -> "SigningKeysRotated".equals(e.getReason()))
         .extracting(e -> e.getMessage().split(";")[0])
         .containsExactlyInAnyOrder("Signing keys staged", "Signing keys promoted", "Signing keys retired");
+  }
+
+  /**
+   * Changes pool web as {@code kubectl patch --type merge} does. fabric8's edit() sends the
+   * resourceVersion it read, so on a real API server it fails with 409 whenever the operator
+   * wrote the pool (finalizer, status) in between; the mock never raced.
+   */
+  private void patchPool(String mergePatch) {
+    client.resources(StickyPool.class).inNamespace(ns).withName("web")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
   }
 
   private KeyRing ring() {
