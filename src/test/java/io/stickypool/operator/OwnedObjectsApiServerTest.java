@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -119,35 +118,36 @@ class OwnedObjectsApiServerTest {
         .withNewSpec().addNewContainer().withName("app").withImage("raced:1").endContainer().endSpec()
         .endTemplate().endSpec().build();
     assertThat(OwnedObjects.apply(client, desired)).isEqualTo(OwnedObjects.Write.CREATED);
-    // No replicas: where a Deployment controller runs, it has written its status once this settles.
+    // No replicas: where a Deployment controller runs, it has written its status once this settles,
+    // and cannot win the race below too often.
     AtomicReference<String> version = new AtomicReference<>("");
     await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> version.getAndSet(client.apps()
         .deployments().inNamespace(ns).withName("raced").get().getMetadata().getResourceVersion()).equals(version.get()));
-    // Between the operator's read and its PUT, another writer changes the object, as the
-    // Deployment controller does with the status throughout a rollout.
+    // Between the operator's read and its PUT, another writer changes the object (the Deployment
+    // controller does so with the status throughout a rollout; here a label, which always counts).
     AtomicBoolean raced = new AtomicBoolean();
-    Interceptor statusWriter = new Interceptor() {
+    Interceptor otherWriter = new Interceptor() {
       @Override
       public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
         if ("PUT".equals(request.method()) && request.uri().getPath().endsWith("/deployments/raced")
             && raced.compareAndSet(false, true)) {
-          Deployment current = client.apps().deployments().inNamespace(ns).withName("raced").get();
-          current.getMetadata().setResourceVersion(null);
-          current.setStatus(new DeploymentStatusBuilder().withObservedGeneration(1L).withReplicas(0).build());
-          client.resource(current).patchStatus();
+          client.apps().deployments().inNamespace(ns).withName("raced").patch(PatchContext.of(PatchType.JSON_MERGE),
+              "{\"metadata\": {\"labels\": {\"other-writer\": \"was-here\"}}}");
         }
       }
     };
     desired.getSpec().setReplicas(1);
     audit.mark();
     try (KubernetesClient racing = new KubernetesClientBuilder().withConfig(client.getConfiguration())
-        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("status-writer", statusWriter)).build()) {
+        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("other-writer", otherWriter)).build()) {
       assertThat(OwnedObjects.apply(racing, desired)).isEqualTo(OwnedObjects.Write.UPDATED);
     }
 
     assertThat(raced).as("the other writer got in between").isTrue();
-    assertThat(client.apps().deployments().inNamespace(ns).withName("raced").get().getSpec().getReplicas())
-        .isEqualTo(1);
+    Deployment after = client.apps().deployments().inNamespace(ns).withName("raced").get();
+    assertThat(after.getSpec().getReplicas()).isEqualTo(1);
+    assertThat(after.getMetadata().getLabels()).as("the other writer's change survives")
+        .containsEntry("other-writer", "was-here");
     await().atMost(WAIT).untilAsserted(() -> assertThat(audit.since()).filteredOn(Request::fromThisJvm)
         .filteredOn(r -> r.name().equals("raced") && r.verb().equals("update") && r.subresource().isEmpty())
         .extracting(Request::toString)
