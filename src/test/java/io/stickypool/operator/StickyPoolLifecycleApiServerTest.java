@@ -160,8 +160,8 @@ class StickyPoolLifecycleApiServerTest {
     // A merge patch without resourceVersion: the operator writes this Deployment too.
     Deployment proxy = client.apps().deployments().inNamespace(ns).withName("web-proxy").get();
     proxy.getMetadata().setResourceVersion(null);
-    proxy.setStatus(new DeploymentStatusBuilder().withReplicas(2).withReadyReplicas(2)
-        .withAvailableReplicas(2).withUpdatedReplicas(2).build());
+    proxy.setStatus(new DeploymentStatusBuilder().withObservedGeneration(proxy.getMetadata().getGeneration())
+        .withReplicas(2).withReadyReplicas(2).withAvailableReplicas(2).withUpdatedReplicas(2).build());
     client.resource(proxy).patchStatus();
 
     await().atMost(WAIT).untilAsserted(() -> {
