@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -27,12 +29,33 @@ public final class OwnedObjects {
   /** What {@link #apply} did, so callers can log or count writes. */
   public enum Write { CREATED, UPDATED, UNCHANGED }
 
+  /** Tries of one apply that lose a race (409) before the conflict goes to JOSDK's retry. */
+  static final int CONFLICT_ATTEMPTS = 3;
+
   /**
    * Creates the object, or updates it only when it differs from desired ({@link
    * OwnedObjectMatcher}); the update starts from the current object ({@link OwnedObjectUpdate}),
-   * so its resourceVersion makes a concurrent change fail with 409 and JOSDK retry.
+   * so its resourceVersion makes a concurrent change fail with 409. Then it reads the object
+   * again and retries at once, as client-go's RetryOnConflict does: on a real cluster the
+   * Deployment controller writes the proxy Deployment's status throughout a rollout, and a
+   * conflict that went to JOSDK's retry would turn the pool not Ready (ReconcileError) for the
+   * retry's backoff.
    */
   public static Write apply(KubernetesClient client, HasMetadata desired) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return applyOnce(client, desired);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == CONFLICT_ATTEMPTS) {
+          throw e;
+        }
+        LOG.debug("{} {} changed between our read and our write; reading it again",
+            desired.getKind(), desired.getMetadata().getName());
+      }
+    }
+  }
+
+  private static Write applyOnce(KubernetesClient client, HasMetadata desired) {
     HasMetadata current = client.resource(desired).get();
     if (current == null) {
       client.resource(desired).create();

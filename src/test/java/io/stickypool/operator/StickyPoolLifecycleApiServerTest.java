@@ -1,55 +1,54 @@
 package io.stickypool.operator;
 
-import static io.stickypool.operator.MockCluster.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.stickypool.api.v1alpha1.Affinity;
-import io.stickypool.api.v1alpha1.AffinityType;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.stickypool.api.v1alpha1.BackendPort;
-import io.stickypool.api.v1alpha1.CookieAffinity;
-import io.stickypool.api.v1alpha1.Proxy;
-import io.stickypool.api.v1alpha1.ProxyMode;
 import io.stickypool.api.v1alpha1.SigningKeys;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.core.cookie.KeyRing;
 import io.stickypool.operator.model.SigningSecretModel;
+import io.stickypool.testing.cluster.ControlPlaneNamespace;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The pool's life on the CRUD mock API with the real operator: ports, missing and late Services,
- * spec changes, proxy readiness, operator restarts and deletion.
+ * The pool's life on a real API server with the real operator: ports, missing and late Services,
+ * spec changes, proxy readiness, operator restarts and deletion. Every test gets a namespace of
+ * its own (they all use the names web, web-abc...), and the operator watches only that one.
  */
-@EnableKubernetesMockClient(crud = true)
-class StickyPoolLifecycleMockServerTest {
-  private static final Duration WAIT = Duration.ofSeconds(15);
-  private static final String IMAGE = "ghcr.io/stickypool/stickypool:0.1.0";
+class StickyPoolLifecycleApiServerTest {
+  @RegisterExtension
+  static final ControlPlaneNamespace K8S = ControlPlaneNamespace.apiServer();
+  private static final Duration WAIT = Duration.ofSeconds(45);
 
-  KubernetesClient client;
-  private MockCluster cluster;
+  private final KubernetesClient client = K8S.client();
+  private TestCluster cluster;
+  private String ns;
   private StickyPoolOperator operator = new StickyPoolOperator();
 
   @BeforeEach
   void start() {
-    cluster = new MockCluster(client);
-    cluster.installCrd();
-    operator.start(client, IMAGE);
+    cluster = TestCluster.inNewNamespace(client, K8S.namespace());
+    ns = cluster.namespace();
+    operator.start(client, cluster.operatorSettings().build());
   }
 
   @AfterEach
   void stop() {
     operator.stop();
+    cluster.deleteNamespace();
   }
 
   @Test
@@ -114,8 +113,8 @@ class StickyPoolLifecycleMockServerTest {
     await().atMost(WAIT).untilAsserted(() -> assertReady("web"));
     long version = cluster.routesVersion("web");
 
-    client.services().inNamespace(NS).withName("web").delete();
-    client.discovery().v1().endpointSlices().inNamespace(NS).withName("web-abc").delete();
+    client.services().inNamespace(ns).withName("web").delete();
+    client.discovery().v1().endpointSlices().inNamespace(ns).withName("web-abc").delete();
     await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.condition("web", "Ready"))
         .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("ServiceNotFound")));
     assertThat(cluster.backendStates("web")).hasSize(3).allMatch(s -> s.endsWith("=Active"));
@@ -135,15 +134,7 @@ class StickyPoolLifecycleMockServerTest {
     await().atMost(WAIT).untilAsserted(() -> assertReady("web"));
     long version = cluster.routesVersion("web");
 
-    client.resources(StickyPool.class).inNamespace(NS).withName("web").edit(p -> {
-      CookieAffinity cookie = new CookieAffinity();
-      cookie.setName("shop-session");
-      Affinity affinity = new Affinity();
-      affinity.setType(AffinityType.Cookie);
-      affinity.setCookie(cookie);
-      p.getSpec().setAffinity(affinity);
-      return p;
-    });
+    patchPool("{\"spec\": {\"affinity\": {\"type\": \"Cookie\", \"cookie\": {\"name\": \"shop-session\"}}}}");
 
     await().atMost(WAIT).untilAsserted(() -> {
       StickyPool now = cluster.pool("web");
@@ -163,12 +154,15 @@ class StickyPoolLifecycleMockServerTest {
     await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.condition("web", "ProxyAvailable"))
         .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("Unknown")));
 
-    // The mock runs no Deployment controller: report rollout progress the way it would.
-    client.apps().deployments().inNamespace(NS).withName("web-proxy").editStatus(proxy -> {
-      proxy.setStatus(new DeploymentStatusBuilder().withReplicas(2).withReadyReplicas(2)
-          .withAvailableReplicas(2).withUpdatedReplicas(2).build());
-      return proxy;
-    });
+    // No Deployment controller runs on the API-server level: report rollout progress the way it
+    // would. (Where a *ClusterTest raised the JVM's control plane, the real controller and KWOK
+    // overwrite this and reach the same 2/2; PoolGarbageCollectionClusterTest waits for that.)
+    // A merge patch without resourceVersion: the operator writes this Deployment too.
+    Deployment proxy = client.apps().deployments().inNamespace(ns).withName("web-proxy").get();
+    proxy.getMetadata().setResourceVersion(null);
+    proxy.setStatus(new DeploymentStatusBuilder().withObservedGeneration(proxy.getMetadata().getGeneration())
+        .withReplicas(2).withReadyReplicas(2).withAvailableReplicas(2).withUpdatedReplicas(2).build());
+    client.resource(proxy).patchStatus();
 
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(cluster.condition("web", "ProxyAvailable")).hasValueSatisfying(c -> {
@@ -192,7 +186,7 @@ class StickyPoolLifecycleMockServerTest {
 
     operator.stop();
     operator = new StickyPoolOperator();
-    operator.start(client, IMAGE);
+    operator.start(client, cluster.operatorSettings().build());
     cluster.writeSlice("web", 4);
 
     await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.backendStates("web")).hasSize(4));
@@ -204,7 +198,7 @@ class StickyPoolLifecycleMockServerTest {
   void restartedOperatorKeepsDrainDeadlinesAndAnnouncesNoBackendAgain() {
     cluster.createService("web");
     cluster.writeSlice("web", "web-abc", 0, 3, 8080,
-        e -> "10.0.0.2".equals(e.getAddresses().get(0)) ? MockCluster.terminating(e) : e);
+        e -> "10.0.0.2".equals(e.getAddresses().get(0)) ? TestCluster.terminating(e) : e);
     cluster.createPool(cluster.samplePool("pool-cookie.yaml"));
     await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.backendStates("web")).contains("web-1=Draining"));
     // Restart only after the first reconcile finished (status written): stopping the operator
@@ -214,9 +208,9 @@ class StickyPoolLifecycleMockServerTest {
 
     operator.stop();
     operator = new StickyPoolOperator();
-    operator.start(client, IMAGE);
+    operator.start(client, cluster.operatorSettings().build());
     cluster.writeSlice("web", "web-abc", 0, 4, 8080,
-        e -> "10.0.0.2".equals(e.getAddresses().get(0)) ? MockCluster.terminating(e) : e);
+        e -> "10.0.0.2".equals(e.getAddresses().get(0)) ? TestCluster.terminating(e) : e);
 
     await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.backendStates("web")).hasSize(4));
     assertThat(drainDeadline("web-1")).as("a restart does not extend a drain").isEqualTo(deadline);
@@ -248,10 +242,7 @@ class StickyPoolLifecycleMockServerTest {
     await().atMost(WAIT).untilAsserted(() -> assertReady("web"));
     KeyRing before = ring();
 
-    client.resources(StickyPool.class).inNamespace(NS).withName("web").edit(p -> {
-      p.getMetadata().setAnnotations(Map.of("stickypool.io/rotate-keys", "2026-11-28"));
-      return p;
-    });
+    patchPool("{\"metadata\": {\"annotations\": {\"stickypool.io/rotate-keys\": \"2026-11-28\"}}}");
 
     await().atMost(WAIT).untilAsserted(() -> assertThat(ring().keys()).hasSize(2));
     assertThat(ring().signingKey()).as("staged: the old key still signs").isEqualTo(before.signingKey());
@@ -265,8 +256,18 @@ class StickyPoolLifecycleMockServerTest {
         .containsExactlyInAnyOrder("Signing keys staged", "Signing keys promoted", "Signing keys retired");
   }
 
+  /**
+   * Changes pool web as {@code kubectl patch --type merge} does. fabric8's edit() sends the
+   * resourceVersion it read, so on a real API server it fails with 409 whenever the operator
+   * wrote the pool (finalizer, status) in between; the mock never raced.
+   */
+  private void patchPool(String mergePatch) {
+    client.resources(StickyPool.class).inNamespace(ns).withName("web")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
+  }
+
   private KeyRing ring() {
-    return SigningSecretModel.keyRing(client.secrets().inNamespace(NS).withName("web-keys").get())
+    return SigningSecretModel.keyRing(client.secrets().inNamespace(ns).withName("web-keys").get())
         .orElseThrow();
   }
 
@@ -277,13 +278,13 @@ class StickyPoolLifecycleMockServerTest {
     cluster.createPool(cluster.samplePool("pool-cookie.yaml"));
     await().atMost(WAIT).untilAsserted(() -> assertThat(owned()).doesNotContainNull());
 
-    client.resources(StickyPool.class).inNamespace(NS).withName("web").delete();
+    client.resources(StickyPool.class).inNamespace(ns).withName("web").delete();
 
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(cluster.pool("web")).as("finalizer released").isNull();
       assertThat(owned()).containsOnlyNulls();
     });
-    assertThat(client.services().inNamespace(NS).withName("web").get()).as("the user's Service").isNotNull();
+    assertThat(client.services().inNamespace(ns).withName("web").get()).as("the user's Service").isNotNull();
   }
 
   private List<HasMetadata> owned() {

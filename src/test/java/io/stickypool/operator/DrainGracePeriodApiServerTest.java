@@ -1,41 +1,45 @@
 package io.stickypool.operator;
 
-import static io.stickypool.operator.MockCluster.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.stickypool.api.v1alpha1.Drain;
 import io.stickypool.api.v1alpha1.StickyPool;
+import io.stickypool.testing.cluster.ControlPlaneNamespace;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** DrainFitsGracePeriod on the CRUD mock with the real operator and real backend Pods. */
-@EnableKubernetesMockClient(crud = true)
-class DrainGracePeriodMockServerTest {
-  private static final Duration WAIT = Duration.ofSeconds(15);
+/**
+ * DrainFitsGracePeriod on a real API server with the real operator and real backend Pods (not
+ * scheduled: no scheduler runs on this level, and only their spec is read). One namespace per test.
+ */
+class DrainGracePeriodApiServerTest {
+  @RegisterExtension
+  static final ControlPlaneNamespace K8S = ControlPlaneNamespace.apiServer();
+  private static final Duration WAIT = Duration.ofSeconds(45);
   private static final String CONDITION = "DrainFitsGracePeriod";
 
-  KubernetesClient client;
-  private MockCluster cluster;
+  private final KubernetesClient client = K8S.client();
+  private TestCluster cluster;
   private final StickyPoolOperator operator = new StickyPoolOperator();
 
   @BeforeEach
   void start() {
-    cluster = new MockCluster(client);
-    cluster.installCrd();
-    operator.start(client, "ghcr.io/stickypool/stickypool:0.1.0");
+    cluster = TestCluster.inNewNamespace(client, K8S.namespace());
+    operator.start(client, cluster.operatorSettings().build());
     cluster.createService("web");
   }
 
   @AfterEach
   void stop() {
     operator.stop();
+    cluster.deleteNamespace();
   }
 
   @Test
@@ -49,7 +53,7 @@ class DrainGracePeriodMockServerTest {
     long version = cluster.routesVersion("web");
     // Another reconcile: one pod starts draining. The condition stays False, no second Warning.
     cluster.writeSlice("web", "web-abc", 0, 3, 8080,
-        e -> e.build().getTargetRef().getName().equals("web-2") ? MockCluster.terminating(e) : e);
+        e -> e.build().getTargetRef().getName().equals("web-2") ? TestCluster.terminating(e) : e);
     await().atMost(WAIT).until(() -> cluster.routesVersion("web") > version);
 
     assertThat(graceWarnings()).singleElement().satisfies(e -> {

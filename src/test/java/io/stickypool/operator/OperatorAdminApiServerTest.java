@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.stickypool.testing.cluster.ControlPlaneNamespace;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -18,24 +17,23 @@ import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-@EnableKubernetesMockClient(crud = true)
-class OperatorAdminMockServerTest {
-  private static final String NS = "shop";
-  private static final Duration WAIT = Duration.ofSeconds(15);
+/** The operator's admin HTTP server (health, readiness, metrics) with the operator on a real API server. */
+class OperatorAdminApiServerTest {
+  @RegisterExtension
+  static final ControlPlaneNamespace K8S = ControlPlaneNamespace.apiServer();
+  private static final Duration WAIT = Duration.ofSeconds(45);
 
-  KubernetesMockServer server;
-  KubernetesClient client;
+  private final KubernetesClient client = K8S.client();
+  private final TestCluster cluster = new TestCluster(client, K8S.namespace());
   private final StickyPoolOperator operator = new StickyPoolOperator();
   private final HttpClient http = HttpClient.newHttpClient();
-  private PoolFixtures fixtures;
   private URI base;
 
   @BeforeEach
   void start() {
-    fixtures = new PoolFixtures(client);
-    fixtures.installCrd();
-    operator.start(client, OperatorSettings.builder(PoolFixtures.IMAGE)
+    operator.start(client, cluster.operatorSettings()
         .admin(new InetSocketAddress("127.0.0.1", 0)).build());
     InetSocketAddress admin = operator.adminAddress().orElseThrow();
     base = URI.create("http://127.0.0.1:" + admin.getPort());
@@ -48,8 +46,10 @@ class OperatorAdminMockServerTest {
 
   @Test
   void servesHealthReadinessAndJosdkMetricsAfterAReconcile() throws Exception {
-    fixtures.createPool(NS, "web");
-    await().atMost(WAIT).until(() -> fixtures.routes(NS, "web") != null);
+    cluster.createService("web");
+    cluster.writeSlice("web", 1);
+    cluster.createPool(cluster.samplePool("pool-cookie.yaml"));
+    await().atMost(WAIT).until(() -> cluster.routes("web") != null);
 
     await().atMost(WAIT).untilAsserted(() -> {
       HttpResponse<String> metrics = get("/metrics", "GET");
@@ -91,7 +91,7 @@ class OperatorAdminMockServerTest {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       StickyPoolOperator second = new StickyPoolOperator();
       try {
-        Assertions.assertThatThrownBy(() -> second.start(client, OperatorSettings.builder(PoolFixtures.IMAGE)
+        Assertions.assertThatThrownBy(() -> second.start(client, cluster.operatorSettings()
                 .admin(new InetSocketAddress("127.0.0.1", taken.getLocalPort())).build()))
             .isInstanceOf(UncheckedIOException.class)
             .hasMessageContaining("admin server cannot bind 127.0.0.1:" + taken.getLocalPort());
