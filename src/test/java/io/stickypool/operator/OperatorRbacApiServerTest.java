@@ -172,7 +172,7 @@ class OperatorRbacApiServerTest {
         .addToLabels("app.kubernetes.io/instance", "web")
         .addToLabels("app.kubernetes.io/managed-by", "stickypool-operator")
         .addToLabels("stickypool.io/pool", "web").endMetadata()
-        .withNewSpec().addNewContainer().withName("proxy").withImage(PoolFixtures.IMAGE).endContainer().endSpec()
+        .withNewSpec().addNewContainer().withName("proxy").withImage(TestCluster.IMAGE).endContainer().endSpec()
         .build(), "10.9.0.1");
     await().atMost(WAIT).until(() -> proxy.states().values().stream().filter(s -> s == BackendState.ACTIVE).count() == 3);
   }

@@ -31,6 +31,7 @@ import java.util.stream.IntStream;
  * (routes ConfigMap, status, Events).
  */
 final class TestCluster {
+  static final String IMAGE = "ghcr.io/stickypool/stickypool:0.1.0";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final KubernetesClient client;
@@ -72,7 +73,7 @@ final class TestCluster {
    * cluster level KWOK gives pods made-up 10.244.x.x IPs, which no test may send traffic to.
    */
   OperatorSettings.Builder operatorSettings() {
-    return OperatorSettings.builder(PoolFixtures.IMAGE).namespaces(java.util.Set.of(ns))
+    return OperatorSettings.builder(IMAGE).namespaces(java.util.Set.of(ns))
         .adminTargets(pod -> Optional.empty());
   }
 
@@ -161,14 +162,23 @@ final class TestCluster {
   }
 
   /**
-   * Changes a pool the way {@code kubectl edit} does: a patch of the latest version. A GET then
-   * PUT would race the operator's own finalizer and status writes and fail with 409.
+   * Changes a pool the way {@code kubectl edit} does: read, change, write with the version read,
+   * and on a conflict (the operator wrote its finalizer or status in between) read again and
+   * retry, as kubectl and client-go's RetryOnConflict do.
    */
   StickyPool editPool(String name, Consumer<StickyPool> change) {
-    return client.resources(StickyPool.class).inNamespace(ns).withName(name).edit(pool -> {
-      change.accept(pool);
-      return pool;
-    });
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return client.resources(StickyPool.class).inNamespace(ns).withName(name).edit(pool -> {
+          change.accept(pool);
+          return pool;
+        });
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   StickyPool pool(String name) {
