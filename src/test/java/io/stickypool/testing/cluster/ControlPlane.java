@@ -221,9 +221,13 @@ public final class ControlPlane {
         "--audit-log-format=json")));
   }
 
+  /** KWOK's pod addresses and the Service range: made up, never to be dialled (see {@link #blackhole}). */
+  private static final List<String> FAKE_RANGES = List.of("10.244.0.0/16", "10.96.0.0/16");
+
   /** Adds the controllers, the scheduler and KWOK with one fake node. */
   private void startControllers() throws IOException, InterruptedException {
     long t0 = System.nanoTime();
+    blackhole("replace");
     int kcmPort = freePort();
     processes.add(LocalProcess.start("kube-controller-manager", dir, List.of(
         binaries.tool("kube-controller-manager").toString(),
@@ -340,7 +344,33 @@ public final class ControlPlane {
     throw new IllegalStateException(name + " not ready within " + max + " (" + url + "): " + last);
   }
 
+  /**
+   * Tests must map pod IPs to loopback servers (adminTargets, routes decorators); as a second line
+   * of defence, while KWOK's made-up addresses exist, a blackhole route makes any dial of them fail
+   * on this machine instead of sending a packet anywhere. Needs root and iproute2; without them it
+   * only says so.
+   */
+  private void blackhole(String verb) {
+    for (String range : FAKE_RANGES) {
+      try {
+        Process p = new ProcessBuilder("ip", "route", verb, "blackhole", range).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        if (p.waitFor() != 0 && "replace".equals(verb)) {
+          System.out.println("control plane: no blackhole route for " + range + " (" + out + ")");
+        }
+      } catch (IOException e) {
+        System.out.println("control plane: no blackhole route for " + range + " (" + e.getMessage() + ")");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
   private void stop() {
+    if (clusterStartup != null) {
+      blackhole("del");
+    }
     admin.close();
     for (int i = processes.size() - 1; i >= 0; i--) {
       processes.get(i).close();
