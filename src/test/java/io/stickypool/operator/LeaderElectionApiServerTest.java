@@ -57,7 +57,10 @@ class LeaderElectionApiServerTest {
     assertThat(standby.readiness().ready()).as("a standby is ready: %s", standby.readiness().detail()).isTrue();
     assertThat(standby.readiness().detail()).contains("leader: no");
 
+    String stopped = holder();
     leader.stop();
+    // A clean stop gives the Lease up (JOSDK alone would leave it to expire).
+    assertThat(holder()).as("the Lease right after the leader stopped").isNotEqualTo(stopped);
     await().atMost(WAIT).until(standby::isLeader);
     assertThat(holder()).startsWith(standby == a ? "replica-a" : "replica-b");
     createPool("second");
