@@ -31,12 +31,12 @@ import io.stickypool.proxy.ProxyRuntime;
 import io.stickypool.proxy.config.ProxyConfig;
 import io.stickypool.proxy.health.HealthSettings;
 import io.stickypool.proxy.http.ProxySettings;
-import io.stickypool.proxy.routes.RoutesListener;
 import io.stickypool.proxy.routes.RoutesSource;
 import io.stickypool.proxy.routes.kubernetes.ConfigMapRef;
 import io.stickypool.proxy.routes.kubernetes.ConfigMapRoutesSource;
 import io.stickypool.proxy.routes.kubernetes.RoutesDocument;
 import io.stickypool.testing.LoadDriver;
+import io.stickypool.testing.MappedRoutesSource;
 import io.stickypool.testing.StickySession;
 import io.stickypool.testing.cluster.ControlPlaneNamespace;
 import java.io.FileInputStream;
@@ -369,40 +369,17 @@ class ScaleDownDrainClusterE2E {
    */
   private RoutesSource remappedAndTimed(String proxy, RoutesSource source) {
     Set<String> seen = ConcurrentHashMap.newKeySet();
-    return new RoutesSource() {
-      @Override
-      public void start(RoutesListener listener) throws Exception {
-        source.start(new RoutesListener() {
-          @Override
-          public void onRoutes(RoutingSnapshot snapshot, String origin) {
-            RoutingSnapshot mapped = backends.remap(snapshot);
-            Set<String> now = new HashSet<>();
-            for (Backend b : mapped.backends()) {
-              now.add(b.id().value());
-              timeline.mark(proxy + " routes " + b.id().value() + " " + b.state());
-            }
-            seen.stream().filter(id -> !now.contains(id)).forEach(id -> timeline.mark(proxy + " routes " + id + " removed"));
-            seen.addAll(now);
-            listener.onRoutes(mapped, origin);
-          }
-
-          @Override
-          public void onRoutesError(String origin, String detail) {
-            listener.onRoutesError(origin, detail);
-          }
-        });
+    return new MappedRoutesSource(source, snapshot -> {
+      RoutingSnapshot mapped = backends.remap(snapshot);
+      Set<String> now = new HashSet<>();
+      for (Backend b : mapped.backends()) {
+        now.add(b.id().value());
+        timeline.mark(proxy + " routes " + b.id().value() + " " + b.state());
       }
-
-      @Override
-      public String describe() {
-        return source.describe();
-      }
-
-      @Override
-      public void close() {
-        source.close();
-      }
-    };
+      seen.stream().filter(id -> !now.contains(id)).forEach(id -> timeline.mark(proxy + " routes " + id + " removed"));
+      seen.addAll(now);
+      return mapped;
+    });
   }
 
   /** Backend pods: a loopback backend for each as it appears; Ready, terminating and gone times. */

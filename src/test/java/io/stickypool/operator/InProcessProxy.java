@@ -10,7 +10,6 @@ import io.stickypool.proxy.ProxyRuntime;
 import io.stickypool.proxy.config.ProxyConfig;
 import io.stickypool.proxy.health.HealthSettings;
 import io.stickypool.proxy.http.ProxySettings;
-import io.stickypool.proxy.routes.RoutesListener;
 import io.stickypool.proxy.routes.RoutesSource;
 import io.stickypool.proxy.routes.kubernetes.ConfigMapRef;
 import io.stickypool.proxy.routes.kubernetes.ConfigMapRoutesSource;
@@ -118,31 +117,6 @@ final class InProcessProxy implements AutoCloseable {
   }
 
   private RoutesSource throughPodNetwork(RoutesSource source) {
-    return new RoutesSource() {
-      @Override
-      public void start(RoutesListener listener) throws Exception {
-        source.start(new RoutesListener() {
-          @Override
-          public void onRoutes(RoutingSnapshot snapshot, String origin) {
-            listener.onRoutes(podNetwork(snapshot), origin);
-          }
-
-          @Override
-          public void onRoutesError(String origin, String detail) {
-            listener.onRoutesError(origin, detail);
-          }
-        });
-      }
-
-      @Override
-      public String describe() {
-        return source.describe();
-      }
-
-      @Override
-      public void close() {
-        source.close();
-      }
-    };
+    return new io.stickypool.testing.MappedRoutesSource(source, this::podNetwork);
   }
 }

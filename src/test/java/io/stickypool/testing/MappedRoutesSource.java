@@ -1,0 +1,46 @@
+package io.stickypool.testing;
+
+import io.stickypool.core.snapshot.RoutingSnapshot;
+import io.stickypool.proxy.routes.RoutesListener;
+import io.stickypool.proxy.routes.RoutesSource;
+import java.util.function.UnaryOperator;
+
+/**
+ * A routes source whose snapshots pass through {@code map} before the proxy sees them: how tests
+ * stand in for the pod network, turning the made-up pod IPs of the routes document into the
+ * loopback servers that play those pods. Errors and the rest pass through unchanged.
+ */
+public final class MappedRoutesSource implements RoutesSource {
+  private final RoutesSource source;
+  private final UnaryOperator<RoutingSnapshot> map;
+
+  public MappedRoutesSource(RoutesSource source, UnaryOperator<RoutingSnapshot> map) {
+    this.source = source;
+    this.map = map;
+  }
+
+  @Override
+  public void start(RoutesListener listener) throws Exception {
+    source.start(new RoutesListener() {
+      @Override
+      public void onRoutes(RoutingSnapshot snapshot, String origin) {
+        listener.onRoutes(map.apply(snapshot), origin);
+      }
+
+      @Override
+      public void onRoutesError(String origin, String detail) {
+        listener.onRoutesError(origin, detail);
+      }
+    });
+  }
+
+  @Override
+  public String describe() {
+    return source.describe();
+  }
+
+  @Override
+  public void close() {
+    source.close();
+  }
+}
