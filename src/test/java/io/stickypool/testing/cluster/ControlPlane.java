@@ -317,31 +317,33 @@ public final class ControlPlane {
         ""));
   }
 
-  /** Polls {@code url} until it answers 200, the process behind it dies, or {@code max} passes. */
-  private void awaitReady(String name, String url, Duration max) throws InterruptedException {
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trustAll()).connectTimeout(Duration.ofSeconds(2)).build();
+  /** Polls {@code url} until it answers 200; fails at once if a process we started exits. */
+  private void awaitReady(String name, String url, Duration max) {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trustAll())
+        .connectTimeout(Duration.ofSeconds(2)).build();
     HttpRequest request = HttpRequest.newBuilder(URI.create(url))
         .header("Authorization", "Bearer " + adminToken).timeout(Duration.ofSeconds(5)).build();
-    long deadline = System.nanoTime() + max.toNanos();
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      for (LocalProcess p : processes) {
-        if (!p.isAlive()) {
-          throw new IllegalStateException(p.name() + " exited while waiting for " + name + ":\n" + p.tail(30));
-        }
-      }
-      try {
-        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return;
-        }
-        last = r.statusCode() + " " + r.body();
-      } catch (IOException notYet) {
-        last = notYet.toString();
-      }
-      Thread.sleep(50); // polling a process we started; Awaitility would poll the same way
+    String[] last = {""};
+    try {
+      org.awaitility.Awaitility.await(name + " ready").atMost(max).pollInterval(Duration.ofMillis(50))
+          .pollInSameThread().until(() -> {
+            for (LocalProcess p : processes) {
+              if (!p.isAlive()) {
+                throw new IllegalStateException(p.name() + " exited while waiting for " + name + ":\n" + p.tail(30));
+              }
+            }
+            try {
+              HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+              last[0] = r.statusCode() + " " + r.body();
+              return r.statusCode() == 200;
+            } catch (IOException notYet) {
+              last[0] = notYet.toString();
+              return false;
+            }
+          });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new IllegalStateException(name + " not ready within " + max + " (" + url + "): " + last[0], e);
     }
-    throw new IllegalStateException(name + " not ready within " + max + " (" + url + "): " + last);
   }
 
   /**
