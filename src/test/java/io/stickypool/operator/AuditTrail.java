@@ -1,24 +1,19 @@
 package io.stickypool.operator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.stickypool.testing.AuditLog;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The requests the API server logged in one namespace since a mark, read from its audit log (one
+ * The requests the API server logged in one namespace since a mark (parsed by {@link AuditLog}, as
+ * write counts by user agent and subresource), read from its audit log (one
  * JSON event per line, Metadata level). The log is shared by every class of the test JVM, hence
  * the namespace filter; the API server writes a line once the response is complete, so a request
  * shows up only after it was answered, in completion order.
  */
 final class AuditTrail {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /** What fabric8 sends as User-Agent: the operator under test and the test itself. */
   static final String FABRIC8 = "fabric8-kubernetes-client/";
 
@@ -61,19 +56,8 @@ final class AuditTrail {
 
   /** The namespace's requests logged since the mark, in log order (complete lines only). */
   List<Request> since() {
-    byte[] bytes;
-    try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
-      bytes = new byte[(int) (file.length() - mark)];
-      file.seek(mark);
-      file.readFully(bytes);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    String text = new String(bytes, StandardCharsets.UTF_8);
     List<Request> out = new ArrayList<>();
-    int end = text.lastIndexOf('\n');
-    for (String line : end < 0 ? new String[0] : text.substring(0, end).split("\n")) {
-      JsonNode event = read(line);
+    for (JsonNode event : AuditLog.events(log, mark)) {
       JsonNode ref = event.path("objectRef");
       if ("ResponseComplete".equals(event.path("stage").asText())
           && namespace.equals(ref.path("namespace").asText())) {
@@ -87,13 +71,5 @@ final class AuditTrail {
 
   private long length() {
     return log.toFile().length();
-  }
-
-  private static JsonNode read(String line) {
-    try {
-      return JSON.readTree(line);
-    } catch (IOException e) {
-      throw new UncheckedIOException("audit log line: " + line, e);
-    }
   }
 }

@@ -84,14 +84,24 @@ public final class AuditLog {
   }
 
   private List<JsonNode> events() {
+    return events(file, 0);
+  }
+
+  /**
+   * The events logged from byte {@code from} on, complete lines only: the server may be writing
+   * the next event right now.
+   */
+  public static List<JsonNode> events(Path file, long from) {
     String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+    try (java.io.RandomAccessFile in = new java.io.RandomAccessFile(file.toFile(), "r")) {
+      byte[] bytes = new byte[(int) (in.length() - from)];
+      in.seek(from);
+      in.readFully(bytes);
+      text = new String(bytes, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     List<JsonNode> out = new ArrayList<>();
-    // Only complete lines: the server may be writing the next event right now.
     int end = text.lastIndexOf('\n');
     for (String line : text.substring(0, end + 1).split("\n")) {
       if (!line.isBlank()) {
