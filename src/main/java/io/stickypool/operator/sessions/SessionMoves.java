@@ -30,6 +30,10 @@ public final class SessionMoves {
     Leave next(long seenNow) {
       return new Leave(id, held, before, waited + 1, seenNow);
     }
+
+    Leave unseen() {
+      return new Leave(id, held, before, waited, -1);
+    }
   }
 
   private final int patience;
@@ -90,6 +94,7 @@ public final class SessionMoves {
         history.removeFirst();
       }
     }
+    int following = pending.size();
     for (Map.Entry<BackendId, Instant> leave : left.entrySet()) {
       BackendId id = leave.getKey();
       Round baseline = roundAt(leave.getValue());
@@ -99,6 +104,12 @@ public final class SessionMoves {
         before.remove(id);
         pending.add(new Leave(id, held, withToldMovesSince(baseline.at(), id, before), 0, -1));
       }
+    }
+    if (pending.size() > following) {
+      // A leave that joins takes a share of the gains the earlier ones were measured against, so
+      // their next figure drops without any session moving back: "stopped growing" must compare
+      // two rounds measured with the same sharing.
+      pending.replaceAll(Leave::unseen);
     }
     return out;
   }

@@ -109,6 +109,23 @@ class SessionMovesTest {
         .containsExactly("50 sessions moved from web-3 to web-1 (+50)");
   }
 
+  @Test
+  void aLeaveThatJoinsLaterDoesNotEndTheEarlierOneAsStoppedGrowing() {
+    // The two drains of one scale-down are seen leaving in successive rounds; the second takes half
+    // of the gains the first was measured against, which is no sign that the moves stopped.
+    SessionMoves moves = new SessionMoves(5);
+    BackendId web2 = BackendId.of("web-2");
+    BackendId web3 = BackendId.of("web-3");
+    moves.round(at(0, 50, 50, 50, 50), Map.of());
+    assertThat(moves.round(at(1, 50, 50, 50, 50), Map.of(web2, T.plusMillis(500)))).isEmpty();
+    assertThat(moves.round(at(2, 74, 74, 2, 50), Map.of(web3, T.plusMillis(1500)))).isEmpty();
+    assertThat(moves.round(at(3, 75, 75, 0, 25), Map.of())).as("moves still coming in").isEmpty();
+
+    assertThat(moves.round(at(4, 100, 100, 0, 0), Map.of())).containsExactly(
+        "50 sessions moved from web-2 to web-0 (+25), web-1 (+25)",
+        "50 sessions moved from web-3 to web-0 (+25), web-1 (+25)");
+  }
+
   /** A complete round of one proxy, {@code seconds} after T. */
   private static PoolSessions at(int seconds, int... perBackend) {
     Map<BackendId, SessionStats> m = new TreeMap<>();
