@@ -36,7 +36,7 @@ import io.stickypool.proxy.routes.kubernetes.ConfigMapRef;
 import io.stickypool.proxy.routes.kubernetes.ConfigMapRoutesSource;
 import io.stickypool.proxy.routes.kubernetes.RoutesDocument;
 import io.stickypool.testing.LoadDriver;
-import io.stickypool.testing.MappedRoutesSource;
+import io.stickypool.proxy.routes.MappedRoutesSource;
 import io.stickypool.testing.StickySession;
 import io.stickypool.testing.cluster.ControlPlaneNamespace;
 import java.io.FileInputStream;

@@ -117,6 +117,6 @@ final class InProcessProxy implements AutoCloseable {
   }
 
   private RoutesSource throughPodNetwork(RoutesSource source) {
-    return new io.stickypool.testing.MappedRoutesSource(source, this::podNetwork);
+    return new io.stickypool.proxy.routes.MappedRoutesSource(source, this::podNetwork);
   }
 }

@@ -20,7 +20,7 @@ import java.util.UUID;
 
 /**
  * The real API server's audit log (one JSON event per line, Metadata level, as {@code
- * ControlPlane.auditLog()} writes it), read as the requests it records: who asked (the impersonated
+ * LocalControlPlane.auditLog()} writes it), read as the requests it records: who asked (the impersonated
  * user when there is one), the RBAC verb, the resource and the answer.
  */
 public final class AuditLog {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stickypool.sandbox.controlplane.LocalControlPlane;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -32,7 +33,7 @@ public final class ControlPlaneNamespace implements BeforeAllCallback, AfterAllC
   private static volatile boolean crdInstalled;
 
   private final ControlPlane.Level level;
-  private ControlPlane plane;
+  private LocalControlPlane plane;
   private String namespace;
 
   private ControlPlaneNamespace(ControlPlane.Level level) {
@@ -76,7 +77,7 @@ public final class ControlPlaneNamespace implements BeforeAllCallback, AfterAllC
     return namespace;
   }
 
-  public ControlPlane controlPlane() {
+  public LocalControlPlane controlPlane() {
     return plane;
   }
 

@@ -1,4 +1,4 @@
-package io.stickypool.testing.cluster;
+package io.stickypool.sandbox.controlplane;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

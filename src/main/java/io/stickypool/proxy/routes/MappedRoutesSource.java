@@ -1,14 +1,12 @@
-package io.stickypool.testing;
+package io.stickypool.proxy.routes;
 
 import io.stickypool.core.snapshot.RoutingSnapshot;
-import io.stickypool.proxy.routes.RoutesListener;
-import io.stickypool.proxy.routes.RoutesSource;
 import java.util.function.UnaryOperator;
 
 /**
- * A routes source whose snapshots pass through {@code map} before the proxy sees them: how tests
- * stand in for the pod network, turning the made-up pod IPs of the routes document into the
- * loopback servers that play those pods. Errors and the rest pass through unchanged.
+ * A routes source whose snapshots pass through {@code map} before the proxy sees them: how the tests
+ * and {@code make demo-cluster} stand in for the pod network, turning the made-up pod IPs of KWOK's pods in the
+ * routes document into the loopback servers that play those pods. Errors pass through unchanged.
  */
 public final class MappedRoutesSource implements RoutesSource {
   private final RoutesSource source;

@@ -1,4 +1,4 @@
-package io.stickypool.testing.cluster;
+package io.stickypool.sandbox.controlplane;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,11 +12,11 @@ import java.util.List;
  * (that takes minutes and belongs to {@code make control-plane}); says what to run when they are
  * missing.
  */
-record ControlPlaneBinaries(Path bin, Path stages) {
+public record ControlPlaneBinaries(Path bin, Path stages) {
   private static final List<String> NEEDED =
       List.of("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl", "kwok");
 
-  static ControlPlaneBinaries locate() {
+  public static ControlPlaneBinaries locate() {
     String fromEnv = System.getenv("STICKYPOOL_CONTROL_PLANE_BIN");
     Path bin = fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : askScript();
     for (String name : NEEDED) {
@@ -28,7 +28,7 @@ record ControlPlaneBinaries(Path bin, Path stages) {
     return new ControlPlaneBinaries(bin, bin.getParent().resolve("stages"));
   }
 
-  Path tool(String name) {
+  public Path tool(String name) {
     return bin.resolve(name);
   }
 
