@@ -4,9 +4,10 @@ import io.stickypool.core.snapshot.RoutingSnapshot;
 import java.util.function.UnaryOperator;
 
 /**
- * A routes source whose snapshots pass through {@code map} before the proxy sees them: how the tests
- * and {@code make demo-cluster} stand in for the pod network, turning the made-up pod IPs of KWOK's pods in the
- * routes document into the loopback servers that play those pods. Errors pass through unchanged.
+ * A routes source whose snapshots pass through {@code map} before the proxy sees them: how the
+ * tests and {@code make demo-cluster} stand in for the pod network, turning the made-up IPs of
+ * KWOK's pods in the routes document into the loopback servers that play those pods. Errors pass
+ * through unchanged.
  */
 public final class MappedRoutesSource implements RoutesSource {
   private final RoutesSource source;
