@@ -8,7 +8,7 @@ CHART_CRDS := deploy/helm/stickypool-operator/crds
 GENERATED_CRD := target/classes/META-INF/fabric8/$(CRD)
 ARGS ?=
 
-.PHONY: help tools control-plane build test crds verify-crds diff-crds demo bench bench-proxy image clean
+.PHONY: help tools control-plane build test crds verify-crds diff-crds demo demo-cluster bench bench-proxy image clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -47,6 +47,9 @@ $(JAR): $(shell find src/main pom.xml -type f 2>/dev/null)
 
 demo: $(JAR) ## No-cluster demo: embedded API + real operator + simulated node, web scales 4 -> 2 (ARGS=--short, --keep, --proxy-only, --help)
 	java -jar $(JAR) demo $(ARGS)
+
+demo-cluster: $(JAR) control-plane ## The same story on a real control plane: kube-apiserver, etcd, controllers, KWOK node; kubectl get events -w works (ARGS=--short, --keep)
+	java -jar $(JAR) demo --control-plane --control-plane-bin "$$(bash scripts/build-control-plane.sh --print-dir)" $(ARGS)
 
 bench: tools ## Run the JMH benchmarks and write bench/results/jmh-latest.{txt,json}
 	bash scripts/bench-jmh.sh $(ARGS)

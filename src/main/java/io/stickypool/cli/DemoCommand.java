@@ -6,11 +6,13 @@ import io.stickypool.demo.ClusterDemoSummary;
 import io.stickypool.demo.DemoSummary;
 import io.stickypool.demo.PlacementSimulation;
 import io.stickypool.demo.ProxyDemo;
+import io.stickypool.sandbox.controlplane.ControlPlaneBinaries;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Runs the no-cluster demo. */
+/** Runs the demo: on the embedded API (no cluster) or on a real local control plane. */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
@@ -22,8 +24,10 @@ import picocli.CommandLine.Option;
       "127.0.0.1 (real HTTP backends, the real proxies in this JVM). Simulated",
       "users browse while Deployment web scales 4 -> 2; the pool's Events stream",
       "live and a summary counts failed requests and moved sessions. Exits 0",
-      "only if nothing failed. --proxy-only runs the older proxy-only demo,",
-      "--simulation the placement-only simulation."
+      "only if nothing failed. --control-plane runs the same story on a real",
+      "Kubernetes control plane (make control-plane builds it; KWOK plays the",
+      "node) where kubectl get events -w works. --proxy-only runs the older",
+      "proxy-only demo, --simulation the placement-only simulation."
     })
 public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--users", description = "Simulated users (default 200, 40 with --short).")
@@ -37,6 +41,14 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--verbose", description = "Show the operator's and proxies' INFO logs between the story's lines.")
   boolean verbose;
+
+  @Option(names = "--control-plane", description = "Run on a real control plane (kube-apiserver, etcd, controllers,"
+      + " scheduler, a KWOK node) instead of the embedded API; needs `make control-plane`.")
+  boolean controlPlane;
+
+  @Option(names = "--control-plane-bin", paramLabel = "DIR", description = "--control-plane: where the binaries are"
+      + " (default: $STICKYPOOL_CONTROL_PLANE_BIN, else what scripts/build-control-plane.sh --print-dir says).")
+  Path controlPlaneBin;
 
   @Option(names = "--proxy-only", description = "Run the proxy-only demo (4 backends, one proxy, no Kubernetes).")
   boolean proxyOnly;
@@ -70,8 +82,13 @@ public final class DemoCommand implements Callable<Integer> {
     ClusterDemoOptions options = shortRun
         ? ClusterDemoOptions.shortRun(users == null ? 40 : users, keep)
         : ClusterDemoOptions.full(users == null ? 200 : users, keep);
-    ClusterDemoSummary s = new ClusterDemo(System.out, options).run();
+    ClusterDemo demo = new ClusterDemo(System.out, options);
+    ClusterDemoSummary s = controlPlane ? demo.runOnControlPlane(binaries()) : demo.run();
     return s.ok() ? 0 : 1;
+  }
+
+  private ControlPlaneBinaries binaries() {
+    return controlPlaneBin == null ? ControlPlaneBinaries.locate() : ControlPlaneBinaries.in(controlPlaneBin);
   }
 
   /** Held so the JDK keeps the level: java.util.logging forgets levels of collected loggers. */

@@ -5,10 +5,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.operator.OperatorSettings;
 import io.stickypool.operator.StickyPoolOperator;
-import io.stickypool.sandbox.EmbeddedKubernetesApi;
+import io.stickypool.sandbox.controlplane.ControlPlaneBinaries;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,14 +15,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 
 /**
- * The whole story on one machine, no cluster: an embedded Kubernetes API, the real operator, the
- * samples applied through the API, a {@link SimulatedNode} that makes the Deployments real on
- * loopback, and simulated users browsing through the two proxies. Midway the backend Deployment is
- * scaled 4 -> 2 through the API; the pool drains the leaving pods and its Events stream to the
- * terminal; the summary judges what the users saw.
+ * The whole story on one machine: a Kubernetes API, the real operator, the samples applied through
+ * the API, a node that makes the Deployments real on loopback, and simulated users browsing through
+ * the two proxies. Midway the backend Deployment is scaled 4 -> 2 through the API; the pool drains
+ * the leaving pods and its Events stream to the terminal; the summary judges what the users saw.
+ * Two platforms ({@link DemoPlatform}): the embedded API with a simulated node ({@code make demo},
+ * nothing to build), or a real control plane with KWOK's fake node ({@code make demo-cluster}).
  */
 public final class ClusterDemo {
-  static final String NS = "default";
   static final String APP = "web";
   /** The cookie a pool sets when spec.affinity leaves the name at its default. */
   static final String COOKIE = "stickypool";
@@ -38,54 +36,64 @@ public final class ClusterDemo {
     this.options = options;
   }
 
+  /** {@code make demo}: the embedded API and a simulated node. */
   public ClusterDemoSummary run() throws Exception {
-    try (EmbeddedKubernetesApi api = EmbeddedKubernetesApi.start();
-         SimulatedNode node = new SimulatedNode(api.client(), NS, out)) {
-      KubernetesClient client = api.client();
-      Path kubeconfig = api.writeKubeconfig(Files.createTempFile("stickypool-demo-", ".kubeconfig"));
-      kubeconfig.toFile().deleteOnExit(); // it points at an API that dies with this JVM
-      out.println("== StickyPool demo: embedded Kubernetes API, the real operator, a simulated node ==");
-      out.println("[demo] Kubernetes API on " + api.url() + " (embedded, StickyPool CRD installed); explore it with:");
-      out.println("         kubectl --kubeconfig " + kubeconfig + " get sp,deploy,pods,endpointslices,events");
-      node.start();
-      StickyPoolOperator operator = new StickyPoolOperator();
-      operator.start(client, OperatorSettings.builder("ghcr.io/stickypool/stickypool:0.1.0")
-          .namespaces(Set.of(NS)).sessionRefresh(Duration.ofSeconds(1)).drainRefresh(Duration.ofMillis(500))
-          .adminTargets(node::adminTarget).build());
-      out.println("[demo] operator started against it (the real StickyPoolOperator, this JVM)");
-      try (PoolEventStream events = new PoolEventStream(client, NS, out, started)) {
-        ClusterDemoSummary summary = story(client, node, events);
-        out.print(summary);
-        if (options.keep()) {
-          keepRunning(kubeconfig, node);
-        }
-        return summary;
-      } finally {
-        operator.stop();
-      }
+    try (DemoPlatform platform = EmbeddedPlatform.start(out)) {
+      return run(platform);
     }
   }
 
-  private ClusterDemoSummary story(KubernetesClient client, SimulatedNode node, PoolEventStream events)
-      throws Exception {
-    for (HasMetadata item : DemoManifests.backendApp(client)) {
-      client.resource(item).inNamespace(NS).create();
+  /** {@code make demo-cluster}: a control plane of its own from these binaries, stopped at the end. */
+  public ClusterDemoSummary runOnControlPlane(ControlPlaneBinaries binaries) throws Exception {
+    try (DemoPlatform platform = ControlPlanePlatform.start(binaries, out, false)) {
+      return run(platform);
+    }
+  }
+
+  ClusterDemoSummary run(DemoPlatform platform) throws Exception {
+    KubernetesClient client = platform.client();
+    DemoNode node = platform.node();
+    platform.introduce(out);
+    node.start();
+    StickyPoolOperator operator = new StickyPoolOperator();
+    operator.start(client, OperatorSettings.builder("ghcr.io/stickypool/stickypool:0.1.0")
+        .namespaces(Set.of(platform.namespace())).sessionRefresh(Duration.ofSeconds(1))
+        .drainRefresh(Duration.ofMillis(500)).adminTargets(node::adminTarget).build());
+    out.println("[demo] operator started against it (the real StickyPoolOperator, this JVM)");
+    try (PoolEventStream events = new PoolEventStream(client, platform.namespace(), out, started)) {
+      ClusterDemoSummary summary = story(platform, events);
+      out.print(summary);
+      if (options.keep()) {
+        keepRunning(platform);
+      }
+      return summary;
+    } finally {
+      operator.stop();
+    }
+  }
+
+  private ClusterDemoSummary story(DemoPlatform platform, PoolEventStream events) throws Exception {
+    KubernetesClient client = platform.client();
+    String ns = platform.namespace();
+    DemoNode node = platform.node();
+    for (HasMetadata item : platform.backendApp(options.drainTimeout())) {
+      client.resource(item).inNamespace(ns).create();
     }
     out.println("[demo] applied samples/backend-app.yaml: Deployment web (4 replicas) + Service web");
     StickyPool pool = DemoManifests.demoPool(client, options.drainTimeout(), options.idleThreshold());
-    client.resources(StickyPool.class).inNamespace(NS).resource(pool).create();
+    client.resources(StickyPool.class).inNamespace(ns).resource(pool).create();
     out.printf("[demo] applied samples/pool-cookie.yaml with drainTimeout %ds, idleSessionThreshold %ds,"
         + " podDeletionCost true%n", options.drainTimeout().toSeconds(), options.idleThreshold().toSeconds());
-    until(() -> node.proxyPorts().size() == 2 && node.proxiesServeActive(4), Duration.ofSeconds(60),
+    until(() -> node.proxyPorts().size() == 2 && node.proxiesServeActive(4), Duration.ofSeconds(90),
         "both proxies serving the 4 backends", null);
 
-    DemoTable table = new DemoTable(client, NS, APP, out, started);
+    DemoTable table = new DemoTable(client, ns, APP, out, started);
     try (DemoBrowsers users = new DemoBrowsers(node.proxyPorts(), options.users(), COOKIE, options.pause())) {
       users.start();
       out.printf("[demo] %d simulated users open sessions through the 2 proxies and keep browsing%n", options.users());
       browseFor(options.warmup(), table, users);
       out.println("[demo] scaling Deployment web 4 -> 2 through the API (an edit of spec.replicas, like kubectl scale)");
-      client.apps().deployments().inNamespace(NS).withName(APP).edit(d -> {
+      client.apps().deployments().inNamespace(ns).withName(APP).edit(d -> {
         d.getSpec().setReplicas(2);
         return d;
       });
@@ -125,12 +133,13 @@ public final class ClusterDemo {
   }
 
   /** --keep: everything stays up for kubectl until Ctrl-C ends the JVM. */
-  private void keepRunning(Path kubeconfig, SimulatedNode node) throws InterruptedException {
-    List<Integer> ports = node.proxyPorts();
+  private void keepRunning(DemoPlatform platform) throws InterruptedException {
+    List<Integer> ports = platform.node().proxyPorts();
+    String kubectl = platform.kubectl();
     out.println("[demo] --keep: everything keeps running until Ctrl-C. Try:");
-    out.println("         kubectl --kubeconfig " + kubeconfig + " get sp,deploy,pods,endpointslices,events");
-    out.println("         kubectl --kubeconfig " + kubeconfig + " scale deploy web --replicas=3");
-    out.println("         kubectl --kubeconfig " + kubeconfig + " get events --field-selector involvedObject.kind=StickyPool");
+    out.println("         " + kubectl + " get sp,deploy,pods,endpointslices,events");
+    out.println("         " + kubectl + " scale deploy web --replicas=3");
+    out.println("         " + kubectl + " get events --field-selector involvedObject.kind=StickyPool");
     out.println("         curl -c /tmp/sp.jar -b /tmp/sp.jar http://127.0.0.1:" + ports.get(0) + "/hostname");
     new CountDownLatch(1).await();
   }

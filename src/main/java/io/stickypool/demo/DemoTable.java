@@ -42,10 +42,13 @@ final class DemoTable {
     s.append(String.format("[table %3ds] requests %d, failed %d; sessions reported by %s proxies%n",
         Duration.between(started, Instant.now()).toSeconds(), users.requests(), users.failed(),
         p == null || p.getStatus() == null ? "?" : p.getStatus().getSessionsReportedBy()));
-    s.append(String.format("              %-8s %-12s %-18s %s%n", "backend", "state", "sessions (status)", "users (last answer)"));
+    // Pod names of a real ReplicaSet are long (web-7857f9995b-6spkl), the simulator's short (web-0).
+    int width = Math.max("backend".length(), ids.stream().mapToInt(String::length).max().orElse(0));
+    String row = "              %-" + width + "s %-12s %-18s %s%n";
+    s.append(String.format(row, "backend", "state", "sessions (status)", "users (last answer)"));
     for (String id : ids) {
       BackendStatus b = status.get(id);
-      s.append(String.format("              %-8s %-12s %-18s %d%n", id, b == null ? "(gone)" : b.getState(),
+      s.append(String.format(row, id, b == null ? "(gone)" : b.getState(),
           b == null || b.getSessions() == null ? "-" : b.getSessions(), seen.getOrDefault(id, 0)));
     }
     out.print(s);

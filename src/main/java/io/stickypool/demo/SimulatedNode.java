@@ -1,6 +1,5 @@
 package io.stickypool.demo;
 
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
@@ -8,17 +7,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stickypool.api.v1alpha1.BackendState;
 import io.stickypool.api.v1alpha1.BackendStatus;
 import io.stickypool.api.v1alpha1.StickyPool;
-import io.stickypool.operator.sessions.AdminTarget;
 import java.io.PrintStream;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * SIMULATOR, not StickyPool: a one-machine stand-in for a node and the controllers StickyPool
@@ -29,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * it does goes through the API, so the operator sees only what it would see in a cluster. It
  * prints its actions prefixed {@code [simulator]} so nobody mistakes them for StickyPool's.
  */
-public final class SimulatedNode implements AutoCloseable {
+public final class SimulatedNode implements DemoNode {
   static final String PROXY_APP = "stickypool-proxy";
 
   private final KubernetesClient client;
@@ -37,48 +31,35 @@ public final class SimulatedNode implements AutoCloseable {
   private final PrintStream out;
   private final SimulatedProxyPods proxies;
   private final Map<String, SimulatedBackendPods> apps = new java.util.concurrent.ConcurrentHashMap<>();
-  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "simulated-node");
-    t.setDaemon(true);
-    return t;
-  });
-  private volatile String lastError = "";
-  private volatile boolean closing;
+  private final NodeLoop loop;
 
   public SimulatedNode(KubernetesClient client, String namespace, PrintStream out) {
     this.client = client;
     this.namespace = namespace;
     this.out = out;
     this.proxies = new SimulatedProxyPods(client, namespace, out);
+    this.loop = new NodeLoop("simulator", out);
   }
 
+  @Override
   public void start() {
     out.println("[simulator] node started: it plays kubelet, ReplicaSet and endpoints controller on 127.0.0.1");
-    loop.scheduleWithFixedDelay(this::tick, 0, 200, TimeUnit.MILLISECONDS);
+    loop.start(this::tick);
   }
 
-  private void tick() {
-    try {
-      Set<String> drained = drainedBackends();
-      for (Deployment d : client.apps().deployments().inNamespace(namespace).list().getItems()) {
-        Map<String, String> labels = d.getSpec().getTemplate().getMetadata().getLabels();
-        int ready;
-        if (PROXY_APP.equals(labels.get("app.kubernetes.io/name"))) {
-          ready = proxies.reconcile(d, labels.get("app.kubernetes.io/instance"));
-        } else {
-          String name = d.getMetadata().getName();
-          ready = apps.computeIfAbsent(name, n -> new SimulatedBackendPods(client, namespace, n, out))
-              .reconcile(d, drained, proxies::routes);
-        }
-        writeStatus(d, ready);
+  private void tick() throws Exception {
+    Set<String> drained = drainedBackends();
+    for (Deployment d : client.apps().deployments().inNamespace(namespace).list().getItems()) {
+      Map<String, String> labels = d.getSpec().getTemplate().getMetadata().getLabels();
+      int ready;
+      if (PROXY_APP.equals(labels.get("app.kubernetes.io/name"))) {
+        ready = proxies.reconcile(d, labels.get("app.kubernetes.io/instance"));
+      } else {
+        String name = d.getMetadata().getName();
+        ready = apps.computeIfAbsent(name, n -> new SimulatedBackendPods(client, namespace, n, out))
+            .reconcile(d, drained, proxies.proxies()::routes);
       }
-      lastError = "";
-    } catch (Exception e) {
-      String msg = e.getClass().getSimpleName() + ": " + e.getMessage();
-      if (!closing && !msg.equals(lastError)) { // a retrying loop: say each new problem once
-        out.println("[simulator] will retry: " + msg);
-        lastError = msg;
-      }
+      writeStatus(d, ready);
     }
   }
 
@@ -111,25 +92,18 @@ public final class SimulatedNode implements AutoCloseable {
     }
   }
 
-  /** For OperatorSettings.adminTargets. */
-  public Optional<AdminTarget> adminTarget(Pod pod) {
-    return proxies.adminTarget(pod);
+  @Override
+  public InProcessProxies proxies() {
+    return proxies.proxies();
   }
 
-  public List<Integer> proxyPorts() {
-    return proxies.trafficPorts();
-  }
-
-  public boolean proxiesServeActive(int active) {
-    return proxies.allServeActive(active);
-  }
-
-  /** Backend pods told to terminate, and those fully gone, for one Deployment. */
+  @Override
   public Set<String> terminated(String deployment) {
     SimulatedBackendPods pods = apps.get(deployment);
     return pods == null ? Set.of() : pods.terminated();
   }
 
+  @Override
   public Set<String> gone(String deployment) {
     SimulatedBackendPods pods = apps.get(deployment);
     return pods == null ? Set.of() : pods.gone();
@@ -137,9 +111,7 @@ public final class SimulatedNode implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
-    closing = true; // an interrupted API call on the way out is not news
-    loop.shutdownNow();
-    loop.awaitTermination(5, TimeUnit.SECONDS);
+    loop.close();
     proxies.close();
     apps.values().forEach(SimulatedBackendPods::close);
   }

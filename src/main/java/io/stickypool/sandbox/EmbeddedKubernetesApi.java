@@ -81,7 +81,8 @@ public final class EmbeddedKubernetesApi implements AutoCloseable {
         .withHttp2Disable(true).build();
   }
 
-  static CustomResourceDefinition stickyPoolCrd(KubernetesSerialization json) {
+  /** The StickyPool CRD this jar was built with (generated from the api classes). */
+  public static CustomResourceDefinition stickyPoolCrd(KubernetesSerialization json) {
     try (InputStream in = EmbeddedKubernetesApi.class.getResourceAsStream(CRD_RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException(CRD_RESOURCE + " is not on the classpath");

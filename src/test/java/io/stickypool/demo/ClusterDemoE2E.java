@@ -34,7 +34,7 @@ class ClusterDemoE2E {
   }
 
   /** Keeps the demo's output visible in the test log while capturing it. */
-  private static final class TeeStream extends java.io.OutputStream {
+  static final class TeeStream extends java.io.OutputStream {
     private final java.io.OutputStream a;
     private final java.io.OutputStream b;
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.stickypool.operator.OperatorSettings;
 import io.stickypool.operator.StickyPoolOperator;
+import io.stickypool.testing.Kubectl;
 import io.stickypool.testing.cluster.ControlPlaneNamespace;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.stickypool.sandbox;
 
+import io.stickypool.testing.Kubectl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

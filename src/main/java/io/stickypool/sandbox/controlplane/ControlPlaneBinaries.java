@@ -18,7 +18,12 @@ public record ControlPlaneBinaries(Path bin, Path stages) {
 
   public static ControlPlaneBinaries locate() {
     String fromEnv = System.getenv("STICKYPOOL_CONTROL_PLANE_BIN");
-    Path bin = fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : askScript();
+    return in(fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : askScript());
+  }
+
+  /** The binaries in {@code bin}; KWOK's stage files beside it, in {@code ../stages}. */
+  public static ControlPlaneBinaries in(Path bin) {
+    bin = bin.toAbsolutePath();
     for (String name : NEEDED) {
       if (!Files.isExecutable(bin.resolve(name))) {
         throw new IllegalStateException(bin.resolve(name) + " is missing: run `make control-plane` "

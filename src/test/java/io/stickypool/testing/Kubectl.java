@@ -1,7 +1,7 @@
-package io.stickypool.sandbox;
+package io.stickypool.testing;
 
+import io.stickypool.sandbox.controlplane.ControlPlaneBinaries;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,16 +13,16 @@ import java.util.concurrent.TimeUnit;
  * kubectl built with the test control plane, so these tests never depend on (or skip for) one on
  * PATH.
  */
-final class Kubectl {
+public final class Kubectl {
   private static final long TIMEOUT_SECONDS = 60;
 
-  record Result(int exit, String output) {}
+  public record Result(int exit, String output) {}
 
   private final Path binary;
   private final Path kubeconfig;
   private final Path scratch;
 
-  Kubectl(Path binary, Path kubeconfig, Path scratch) {
+  public Kubectl(Path binary, Path kubeconfig, Path scratch) {
     this.binary = binary;
     this.kubeconfig = kubeconfig;
     this.scratch = scratch;
@@ -33,30 +33,12 @@ final class Kubectl {
    * STICKYPOOL_CONTROL_PLANE_BIN}, or the directory the script prints. Fails (never skips) when
    * it is not built, saying how to build it.
    */
-  static Path built() throws IOException, InterruptedException {
-    String fromEnv = System.getenv("STICKYPOOL_CONTROL_PLANE_BIN");
-    Path bin;
-    if (fromEnv != null && !fromEnv.isBlank()) {
-      bin = Path.of(fromEnv);
-    } else {
-      Process p = new ProcessBuilder("bash", "scripts/build-control-plane.sh", "--print-dir")
-          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0 || out.isEmpty()) {
-        throw new IllegalStateException("kubectl is not built: run `make control-plane` (builds the "
-            + "Kubernetes control plane and kubectl from the Go module proxy; needs Go >= 1.26)");
-      }
-      bin = Path.of(out.substring(out.lastIndexOf('\n') + 1).trim());
-    }
-    Path kubectl = bin.resolve("kubectl");
-    if (!Files.isExecutable(kubectl)) {
-      throw new IllegalStateException(kubectl + " is missing: run `make control-plane`");
-    }
-    return kubectl;
+  public static Path built() {
+    return ControlPlaneBinaries.locate().tool("kubectl");
   }
 
   /** Runs kubectl and returns its exit code and merged stdout/stderr; kills it after 60 s. */
-  Result run(String... args) throws IOException, InterruptedException {
+  public Result run(String... args) throws IOException, InterruptedException {
     List<String> cmd = command(args);
     System.out.println("$ " + String.join(" ", cmd));
     Path out = Files.createTempFile(scratch, "kubectl", ".out");
@@ -71,7 +53,7 @@ final class Kubectl {
   }
 
   /** Runs kubectl and fails unless it exits 0; returns its output. */
-  String ok(String... args) throws IOException, InterruptedException {
+  public String ok(String... args) throws IOException, InterruptedException {
     Result r = run(args);
     if (r.exit() != 0) {
       throw new AssertionError("kubectl " + String.join(" ", args) + " exited " + r.exit()
@@ -84,7 +66,7 @@ final class Kubectl {
    * Starts kubectl in the background (a watch), its merged output going to a file; bound it with
    * {@code --request-timeout} and close it when done.
    */
-  Background start(String... args) throws IOException {
+  public Background start(String... args) throws IOException {
     List<String> cmd = command(args);
     System.out.println("$ " + String.join(" ", cmd) + " &");
     Path out = Files.createTempFile(scratch, "kubectl-bg", ".out");
@@ -99,7 +81,7 @@ final class Kubectl {
   }
 
   /** A kubectl left running; {@link #close} stops it (SIGTERM, then SIGKILL after 5 s). */
-  static final class Background implements AutoCloseable {
+  public static final class Background implements AutoCloseable {
     private final Process process;
     private final Path out;
 
@@ -109,11 +91,11 @@ final class Kubectl {
     }
 
     /** What it printed so far. */
-    String output() throws IOException {
+    public String output() throws IOException {
       return Files.readString(out);
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
       return process.isAlive();
     }
 
