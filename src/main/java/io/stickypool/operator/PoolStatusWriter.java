@@ -59,6 +59,12 @@ final class PoolStatusWriter {
     status.setConditions(c);
   }
 
+  /** Ready=False, InvalidSpec: the other conditions keep what they last said of the pool's objects. */
+  static void invalidSpec(StickyPoolStatus status, String message, Instant now) {
+    status.setConditions(Conditions.set(status.getConditions(), ConditionTypes.READY, "False",
+        ConditionReasons.INVALID_SPEC, message, now));
+  }
+
   /** Ready (and, unless the problem is elsewhere, BackendsResolved) False for {@code reason}. */
   static void notReady(StickyPoolStatus status, String reason, String message, Instant now) {
     status.setConditions(Conditions.set(status.getConditions(), ConditionTypes.READY, "False", reason, message, now));

@@ -24,10 +24,12 @@ import io.stickypool.operator.drain.PodDeletionCostWriter;
 import io.stickypool.operator.endpoints.BackendResolver;
 import io.stickypool.operator.endpoints.ObservedEndpoints;
 import io.stickypool.operator.endpoints.EndpointSync;
+import io.stickypool.operator.model.InvalidSpec;
 import io.stickypool.operator.model.KeySchedule;
 import io.stickypool.operator.model.PoolIdentity;
 import io.stickypool.operator.model.PoolModel;
 import io.stickypool.operator.model.PoolSettings;
+import io.stickypool.operator.model.PoolSpecCheck;
 import io.stickypool.operator.model.EffectiveProxy;
 import io.stickypool.operator.model.SidecarModel;
 import io.stickypool.operator.model.RoutesConfigMapModel;
@@ -110,7 +112,12 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     StickyPoolStatus status = statusOf(pool);
     String readyBefore = PoolStatusWriter.readyReason(status);
     status.setObservedGeneration(pool.getMetadata().getGeneration());
-    Optional<Instant> nextDue = sync(pool, status, ctx, now);
+    Optional<InvalidSpec> invalid = PoolSpecCheck.problem(pool.getSpec());
+    // An invalid spec writes nothing: the proxies keep their last good routes and keys until it is
+    // fixed, and the fix (a spec change) starts the next reconcile.
+    invalid.ifPresent(e -> PoolStatusWriter.invalidSpec(status, e.getMessage()
+        + "; nothing was changed, the proxies keep their last good routes", now));
+    Optional<Instant> nextDue = invalid.isPresent() ? Optional.empty() : sync(pool, status, ctx, now);
     PoolStatusWriter.newProblem(readyBefore, status)
         .ifPresent(c -> events.emit(pool, c.getReason(), c.getMessage(), "Warning"));
     Duration wakeUp = nextDue.map(due -> Duration.between(now, due))
@@ -253,9 +260,12 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
   public ErrorStatusUpdateControl<StickyPool> updateErrorStatus(
       StickyPool pool, Context<StickyPool> ctx, Exception e) {
     StickyPoolStatus status = statusOf(pool);
+    String readyBefore = PoolStatusWriter.readyReason(status);
     status.setConditions(Conditions.set(status.getConditions(), ConditionTypes.READY, "False",
-        ConditionReasons.RECONCILE_ERROR, e.getClass().getSimpleName() + ": " + e.getMessage(),
+        ConditionReasons.RECONCILE_ERROR, "reconcile failed, retrying: " + ReconcileFailure.describe(e),
         Instant.now()));
+    PoolStatusWriter.newProblem(readyBefore, status)
+        .ifPresent(c -> events.emit(pool, c.getReason(), c.getMessage(), "Warning"));
     return ErrorStatusUpdateControl.patchStatus(pool);
   }
 

@@ -1,5 +1,6 @@
 package io.stickypool.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -28,6 +29,7 @@ public class Affinity {
   @Default("Cookie")
   @JsonPropertyDescription("Which client attribute binds a session: Cookie, Header, ClientIP or"
       + " AppCookie. Only the matching block below may be set.")
+  @JsonFormat(with = JsonFormat.Feature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE)
   private AffinityType type;
 
   @JsonPropertyDescription("Settings of the proxy-issued cookie; for type Cookie.")

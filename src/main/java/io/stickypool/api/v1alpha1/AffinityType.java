@@ -1,5 +1,8 @@
 package io.stickypool.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonEnumDefaultValue;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /** The discriminator of {@link Affinity}. Constants are spelled as on the wire. */
 public enum AffinityType {
   /** The proxy inserts and signs its own cookie. */
@@ -9,5 +12,12 @@ public enum AffinityType {
   /** Clients are bound by source address (after trusted proxies). */
   ClientIP,
   /** The application's own cookie (e.g. JSESSIONID) is the session key; the proxy learns it. */
-  AppCookie
+  AppCookie,
+  /**
+   * Not a value: what a value this operator does not know reads as (a CRD newer than the
+   * operator), so that one such pool does not stop the informer; the pool is reported invalid.
+   */
+  @JsonIgnore
+  @JsonEnumDefaultValue
+  Unrecognized
 }

@@ -17,6 +17,8 @@ public final class ConditionReasons {
   public static final String PROXY_UNAVAILABLE = "ProxyUnavailable";
   public static final String PROXY_PROGRESSING = "ProxyProgressing";
   public static final String RECONCILE_ERROR = "ReconcileError";
+  /** The spec holds something the operator cannot act on (past the CRD's validation). */
+  public static final String INVALID_SPEC = "InvalidSpec";
   public static final String GRACE_PERIOD_SUFFICIENT = "GracePeriodSufficient";
   public static final String TERMINATION_GRACE_TOO_SHORT = "TerminationGraceTooShort";
   public static final String BACKEND_PODS_UNREAD = "BackendPodsUnread";

@@ -1,5 +1,6 @@
 package io.stickypool.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
@@ -38,13 +39,16 @@ public class CookieAffinity {
   @Default("Session")
   @JsonPropertyDescription("Session (no Max-Age, gone when the browser closes) or Permanent"
       + " (Max-Age = absoluteTimeout).")
+  @JsonFormat(with = JsonFormat.Feature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE)
   private CookieLifetimeType lifetimeType;
 
+  @ValidationRule(value = Durations.POSITIVE, message = "absoluteTimeout must be longer than 0s")
   @Pattern(Durations.PATTERN)
   @JsonPropertyDescription("Longest life of a session from its first request, as a duration"
       + " such as 8h; enforced by the proxy from the signed cookie, required for Permanent.")
   private String absoluteTimeout;
 
+  @ValidationRule(value = Durations.POSITIVE, message = "idleTimeout must be longer than 0s")
   @Pattern(Durations.PATTERN)
   @JsonPropertyDescription("A session idle longer than this, as a duration such as 30m, is"
       + " placed again; unset means no idle limit.")
@@ -59,6 +63,7 @@ public class CookieAffinity {
 
   @Default("Lax")
   @JsonPropertyDescription("SameSite attribute: Strict, Lax or None (None needs secure).")
+  @JsonFormat(with = JsonFormat.Feature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE)
   private SameSite sameSite;
 
   public String getName() { return name; }

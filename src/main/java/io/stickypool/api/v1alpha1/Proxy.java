@@ -1,5 +1,6 @@
 package io.stickypool.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -19,6 +20,7 @@ public class Proxy {
   @Default("Deployment")
   @JsonPropertyDescription("Deployment (a proxy Deployment and Service) or Sidecar (injected"
       + " into targetRef).")
+  @JsonFormat(with = JsonFormat.Feature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE)
   private ProxyMode mode;
 
   @Min(0)
@@ -36,6 +38,7 @@ public class Proxy {
 
   @Default("ClusterIP")
   @JsonPropertyDescription("Type of the proxy's Service: ClusterIP, NodePort or LoadBalancer.")
+  @JsonFormat(with = JsonFormat.Feature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE)
   private ServiceType serviceType;
 
   @JsonPropertyDescription("Proxy image; unset means the image the operator was released with.")

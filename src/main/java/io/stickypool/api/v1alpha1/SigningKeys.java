@@ -3,6 +3,7 @@ package io.stickypool.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /**
  * Rotation of the keys that sign the proxy's affinity cookies. A rotation never moves a session:
@@ -11,6 +12,7 @@ import io.fabric8.generator.annotation.Pattern;
  * {@code stickypool.io/rotate-keys}.
  */
 public class SigningKeys {
+  @ValidationRule(value = Durations.POSITIVE, message = "rotationInterval must be longer than 0s")
   @Pattern(Durations.PATTERN)
   @JsonPropertyDescription("Rotate the signing key this often, e.g. 720h. Unset: only on request"
       + " (annotation stickypool.io/rotate-keys).")
@@ -23,6 +25,7 @@ public class SigningKeys {
       + " volume sync delay.")
   private String propagationDelay;
 
+  @ValidationRule(value = Durations.POSITIVE, message = "retireAfter must be longer than 0s")
   @Pattern(Durations.PATTERN)
   @JsonPropertyDescription("How long replaced keys keep verifying old cookies. Defaults to the"
       + " cookie's absoluteTimeout, else its idleTimeout, else 24h.")

@@ -1,7 +1,17 @@
 package io.stickypool.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonEnumDefaultValue;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /** Workload kinds that can take the proxy as a sidecar. */
 public enum TargetKind {
   Deployment,
-  StatefulSet
+  StatefulSet,
+  /**
+   * Not a value: what a value this operator does not know reads as (a CRD newer than the
+   * operator), so that one such pool does not stop the informer; the pool is reported invalid.
+   */
+  @JsonIgnore
+  @JsonEnumDefaultValue
+  Unrecognized
 }

@@ -1,5 +1,6 @@
 package io.stickypool.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -9,6 +10,7 @@ import io.fabric8.generator.annotation.Size;
 public class TargetRef {
   @Required
   @JsonPropertyDescription("Kind of the workload: Deployment or StatefulSet.")
+  @JsonFormat(with = JsonFormat.Feature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE)
   private TargetKind kind;
 
   @Required

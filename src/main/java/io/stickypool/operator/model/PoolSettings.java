@@ -38,6 +38,7 @@ public record PoolSettings(AffinitySettings affinity, PlacementSettings placemen
       case Header -> AffinityType.HEADER;
       case ClientIP -> AffinityType.CLIENT_IP;
       case AppCookie -> AffinityType.APP_COOKIE;
+      case Unrecognized -> throw new InvalidSpec("spec.affinity.type", "holds a value this operator does not know");
     };
     String keyName =
         type == AffinityType.HEADER && a.getHeader() != null ? a.getHeader().getName()
@@ -61,8 +62,8 @@ public record PoolSettings(AffinitySettings affinity, PlacementSettings placemen
         c.getDomain(),
         c.getLifetimeType() == io.stickypool.api.v1alpha1.CookieLifetimeType.Permanent
             ? CookieLifetime.PERMANENT : CookieLifetime.SESSION,
-        duration(c.getAbsoluteTimeout(), d.absoluteTimeout()),
-        duration(c.getIdleTimeout(), d.idleTimeout()),
+        positive("spec.affinity.cookie.absoluteTimeout", c.getAbsoluteTimeout(), d.absoluteTimeout()),
+        positive("spec.affinity.cookie.idleTimeout", c.getIdleTimeout(), d.idleTimeout()),
         Boolean.TRUE.equals(c.getSecure()),
         c.getHttpOnly() == null || c.getHttpOnly(),
         c.getSameSite() == null ? SameSite.LAX : SameSite.valueOf(c.getSameSite().name().toUpperCase(java.util.Locale.ROOT)));
@@ -84,9 +85,9 @@ public record PoolSettings(AffinitySettings affinity, PlacementSettings placemen
     Duration cookieLifetime = affinity.cookie() != null
         ? affinity.cookie().absoluteTimeout() : Duration.ofHours(24);
     return new KeySchedule(
-        duration(k.getRotationInterval(), null),
-        duration(k.getPropagationDelay(), Duration.ofMinutes(2)),
-        duration(k.getRetireAfter(), cookieLifetime));
+        positive("spec.signingKeys.rotationInterval", k.getRotationInterval(), null),
+        duration("spec.signingKeys.propagationDelay", k.getPropagationDelay(), Duration.ofMinutes(2)),
+        positive("spec.signingKeys.retireAfter", k.getRetireAfter(), cookieLifetime));
   }
 
   static DrainPolicy drain(Drain d) {
@@ -95,11 +96,26 @@ public record PoolSettings(AffinitySettings affinity, PlacementSettings placemen
       return defaults;
     }
     return new DrainPolicy(
-        duration(d.getDrainTimeout(), defaults.drainTimeout()),
-        duration(d.getIdleSessionThreshold(), defaults.idleSessionThreshold()));
+        positive("spec.drain.drainTimeout", d.getDrainTimeout(), defaults.drainTimeout()),
+        positive("spec.drain.idleSessionThreshold", d.getIdleSessionThreshold(), defaults.idleSessionThreshold()));
   }
 
-  private static Duration duration(String text, Duration absent) {
-    return text == null ? absent : GoDurations.parse(text);
+  private static Duration duration(String field, String text, Duration absent) {
+    if (text == null) {
+      return absent;
+    }
+    try {
+      return GoDurations.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSpec(field, "\"" + text + "\" is not a duration such as 30s, 5m or 1h30m");
+    }
+  }
+
+  private static Duration positive(String field, String text, Duration absent) {
+    Duration d = duration(field, text, absent);
+    if (d != null && (d.isZero() || d.isNegative())) {
+      throw new InvalidSpec(field, "must be longer than 0s, such as 30s or 5m (got \"" + text + "\")");
+    }
+    return d;
   }
 }
