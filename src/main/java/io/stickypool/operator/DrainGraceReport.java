@@ -48,7 +48,7 @@ final class DrainGraceReport {
     status.setConditions(Conditions.set(status.getConditions(),
         ConditionTypes.DRAIN_FITS_GRACE_PERIOD, value, reason, r.message(), now));
     if (!wasFalse && r.fit() == GracePeriodCheck.Fit.TOO_SHORT) {
-      events.emit(pool, reason, r.message(), "Warning");
+      events.emit(pool, io.stickypool.operator.events.EventReason.TERMINATION_GRACE_TOO_SHORT, r.message());
     }
   }
 

@@ -1,46 +1,47 @@
 package io.stickypool.operator;
 
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.EventBuilder;
-import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.core.drain.DrainTransition;
 import io.stickypool.operator.endpoints.BackendTransition;
 import io.stickypool.operator.endpoints.EndpointSync;
-import java.time.Instant;
-import java.util.UUID;
+import io.stickypool.operator.events.EventReason;
+import io.stickypool.operator.events.EventRecorder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** core/v1 Events on the pool; best effort, an Event failure must never fail a reconcile. */
+/** The pool's Events, by what happened; written by an {@link EventRecorder}, never blocking a reconcile. */
 public final class PoolEvents {
-  private final KubernetesClient client;
+  private static final Logger LOG = LoggerFactory.getLogger(PoolEvents.class);
 
-  public PoolEvents(KubernetesClient client) {
-    this.client = client;
+  private final EventRecorder recorder;
+
+  public PoolEvents(EventRecorder recorder) {
+    this.recorder = recorder;
   }
 
   /** @param message what happened, e.g. from {@link DrainEventText} */
   public void transition(StickyPool pool, BackendTransition t, String message) {
-    String reason = reasonFor(t.transition());
+    EventReason reason = reasonFor(t.transition());
     if (reason != null) {
-      emit(pool, reason, message, "Normal");
+      emit(pool, reason, message);
     }
   }
 
   /** Where the sessions of a backend that left went, e.g. {@code 12 sessions moved from web-1 to web-0 (+7)}. */
   public void sessionsRebalanced(StickyPool pool, String message) {
-    emit(pool, "SessionsRebalanced", message, "Normal");
+    emit(pool, EventReason.SESSIONS_REBALANCED, message);
   }
 
   /** The Event reason of a drain transition, or null for NONE. */
-  static String reasonFor(DrainTransition transition) {
+  static EventReason reasonFor(DrainTransition transition) {
     return switch (transition) {
-      case BECAME_ACTIVE, DRAIN_CANCELLED -> "BackendAdded";
-      case STARTED_DRAINING -> "BackendDraining";
+      case BECAME_ACTIVE, DRAIN_CANCELLED -> EventReason.BACKEND_ADDED;
+      case STARTED_DRAINING -> EventReason.BACKEND_DRAINING;
       case DRAIN_COMPLETED_NO_SESSIONS, DRAIN_COMPLETED_SESSIONS_IDLE, DRAIN_TIMED_OUT,
-          STOPPED_SERVING -> "BackendDrained";
-      case BECAME_UNAVAILABLE -> "BackendUnavailable";
-      case REMOVED -> "BackendRemoved";
+          STOPPED_SERVING -> EventReason.BACKEND_DRAINED;
+      case BECAME_UNAVAILABLE -> EventReason.BACKEND_UNAVAILABLE;
+      case REMOVED -> EventReason.BACKEND_REMOVED;
       case NONE -> null;
     };
   }
@@ -50,25 +51,16 @@ public final class PoolEvents {
    * once with what moved, e.g. {@code Routes v3 -> v4: draining web-1; 2 active, 1 draining}.
    */
   public void routesUpdated(StickyPool pool, EndpointSync sync) {
-    emit(pool, "RoutesUpdated", RoutesChange.describe(sync), "Normal");
+    emit(pool, EventReason.ROUTES_UPDATED, RoutesChange.describe(sync));
   }
 
-  public void emit(StickyPool pool, String reason, String message, String type) {
-    String now = Instant.now().toString();
-    Event e = new EventBuilder()
-        .withNewMetadata().withNamespace(pool.getMetadata().getNamespace())
-        .withName(pool.getMetadata().getName() + "." + UUID.randomUUID()).endMetadata()
-        .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(pool.getApiVersion())
-            .withKind(pool.getKind()).withName(pool.getMetadata().getName())
-            .withNamespace(pool.getMetadata().getNamespace()).withUid(pool.getMetadata().getUid()).build())
-        .withReason(reason).withMessage(message).withType(type)
-        .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-        .withNewSource().withComponent("stickypool-operator").endSource()
-        .build();
-    try {
-      client.v1().events().inNamespace(pool.getMetadata().getNamespace()).resource(e).create();
-    } catch (RuntimeException ignored) {
-      // Events are advisory; status and the routes ConfigMap are the source of truth.
-    }
+  /** A condition turned False with a new reason: one Warning of that reason. */
+  public void problem(StickyPool pool, Condition condition) {
+    EventReason.of(condition.getReason()).ifPresentOrElse(r -> emit(pool, r, condition.getMessage()),
+        () -> LOG.error("no Event reason for condition reason {}; add it to EventReason", condition.getReason()));
+  }
+
+  public void emit(StickyPool pool, EventReason reason, String message) {
+    recorder.record(pool, reason, message);
   }
 }

@@ -34,10 +34,10 @@ final class PoolKeys {
     KeyRing ring = SigningSecretModel.keyRing(existing).orElseGet(() -> KeyRing.generate(random));
     KeySchedule.Plan plan = PoolSettings.keySchedule(pool.getSpec())
         .plan(ring, annotations(existing), annotation(pool), random, now);
-    plan.step().ifPresent(step -> events.emit(pool, "SigningKeysRotated",
+    plan.step().ifPresent(step -> events.emit(pool, io.stickypool.operator.events.EventReason.SIGNING_KEYS_ROTATED,
         "Signing keys " + step.name().toLowerCase(Locale.ROOT) + "; key "
             + plan.ring().signingKey().id() + " signs, " + plan.ring().keys().size()
-            + " key(s) verify", "Normal"));
+            + " key(s) verify"));
     return plan;
   }
 

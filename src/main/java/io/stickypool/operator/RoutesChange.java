@@ -29,9 +29,9 @@ final class RoutesChange {
   static String describe(EndpointSync sync) {
     Map<String, TreeSet<String>> idsByReason = new LinkedHashMap<>();
     for (BackendTransition t : sync.transitions()) {
-      String reason = PoolEvents.reasonFor(t.transition());
+      var reason = PoolEvents.reasonFor(t.transition());
       if (reason != null) {
-        idsByReason.computeIfAbsent(reason, r -> new TreeSet<>()).add(t.id().value());
+        idsByReason.computeIfAbsent(reason.wire(), r -> new TreeSet<>()).add(t.id().value());
       }
     }
     List<String> parts = new ArrayList<>();

@@ -4,17 +4,15 @@ import io.stickypool.api.v1alpha1.BackendStatus;
 import io.stickypool.api.v1alpha1.StickyPoolStatus;
 import io.stickypool.core.backend.BackendId;
 import io.stickypool.operator.sessions.PoolSessions;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * Pure: the session figures in a pool's status. {@code sessionsObservedAt} moves only when a
- * figure changed or a refresh period passed, so reconciles caused by other events do not patch the
- * status just for a newer timestamp.
+ * Pure: the session figures in a pool's status. {@code sessionsObservedAt} says since when the
+ * figures are as shown: it moves only when one of them changes, so an idle pool's status is never
+ * written again just for a newer timestamp (every such write is an etcd write and a MODIFIED event
+ * to every StickyPool watcher).
  */
 final class SessionStatus {
   /** What the status shows, to compare before and after a round. */
@@ -37,25 +35,13 @@ final class SessionStatus {
   }
 
   /** Call after the backends were written; {@code before} is what the status showed before them. */
-  static void write(StickyPoolStatus status, Shown before, PoolSessions sessions, Duration refresh) {
+  static void write(StickyPoolStatus status, Shown before, PoolSessions sessions) {
     for (BackendStatus b : status.getBackends()) {
       b.setSessions(sessions.sessions(BackendId.of(b.getId())).stream().boxed().findFirst().orElse(null));
     }
     status.setSessions(sessions.total().stream().boxed().findFirst().orElse(null));
     status.setSessionsReportedBy(sessions.reportedBy());
-    boolean fresh = shown(status).sameFigures(before) && recent(before.observedAt(), sessions.at(), refresh);
-    status.setSessionsObservedAt(fresh ? before.observedAt() : sessions.at().toString());
-  }
-
-  /** Within 90% of a refresh: the scheduled round itself, arriving a little early, still updates. */
-  private static boolean recent(String observedAt, Instant now, Duration refresh) {
-    if (observedAt == null) {
-      return false;
-    }
-    try {
-      return now.isBefore(Instant.parse(observedAt).plus(refresh.multipliedBy(9).dividedBy(10)));
-    } catch (DateTimeParseException e) {
-      return false;
-    }
+    boolean unchanged = shown(status).sameFigures(before) && before.observedAt() != null;
+    status.setSessionsObservedAt(unchanged ? before.observedAt() : sessions.at().toString());
   }
 }

@@ -27,6 +27,7 @@ public final class StickyPoolOperator {
   private static final Logger LOG = LoggerFactory.getLogger(StickyPoolOperator.class);
 
   private Operator operator;
+  private StickyPoolReconciler reconciler;
   private AdminServer admin;
   private Leadership leadership;
   private KubernetesClient client;
@@ -46,7 +47,8 @@ public final class StickyPoolOperator {
     new ProcessorMetrics().bindTo(settings.metrics());
     leadership = settings.leaderElection().map(l -> new Leadership(l.identity())).orElse(null);
     operator = new Operator(o -> configure(o, client, settings));
-    operator.register(new StickyPoolReconciler(client, settings), c -> {
+    reconciler = new StickyPoolReconciler(client, settings);
+    operator.register(reconciler, c -> {
       if (!settings.namespaces().isEmpty()) {
         c.settingNamespaces(settings.namespaces());
       }
@@ -152,6 +154,10 @@ public final class StickyPoolOperator {
     if (operator != null) {
       operator.stop();
       operator = null;
+    }
+    if (reconciler != null) {
+      reconciler.close(); // the Events of the last reconciles go out
+      reconciler = null;
     }
     if (held) {
       lease.ifPresent(l -> LeaseRelease.release(client, l));

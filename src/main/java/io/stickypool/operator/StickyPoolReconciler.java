@@ -24,6 +24,8 @@ import io.stickypool.operator.drain.PodDeletionCostWriter;
 import io.stickypool.operator.endpoints.BackendResolver;
 import io.stickypool.operator.endpoints.ObservedEndpoints;
 import io.stickypool.operator.endpoints.EndpointSync;
+import io.stickypool.operator.events.EventReason;
+import io.stickypool.operator.events.EventRecorder;
 import io.stickypool.operator.model.InvalidSpec;
 import io.stickypool.operator.model.KeySchedule;
 import io.stickypool.operator.model.PoolIdentity;
@@ -56,13 +58,17 @@ import org.slf4j.LoggerFactory;
     name = "stickypool",
     generationAwareEventProcessing = false,
     informer = @Informer(onUpdateFilter = PoolUpdateFilter.class))
-public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<StickyPool> {
+public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<StickyPool>, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StickyPoolReconciler.class);
   /** A safety net only: Service, slice and Deployment changes each trigger a reconcile at once. */
   private static final Duration RESYNC = Duration.ofMinutes(5);
 
   private final KubernetesClient client;
   private final String defaultImage;
+  /** Events wait here when the API server is slow, rather than in a reconcile. */
+  private static final int EVENT_QUEUE = 10_000;
+
+  private final EventRecorder recorder;
   private final PoolEvents events;
   private final PoolKeys keys;
   private final PoolMemory memory = new PoolMemory();
@@ -82,7 +88,8 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
   public StickyPoolReconciler(KubernetesClient client, OperatorSettings settings) {
     this.client = client;
     this.defaultImage = settings.defaultImage();
-    this.events = new PoolEvents(client);
+    this.recorder = new EventRecorder(client, Clock.systemUTC(), EVENT_QUEUE);
+    this.events = new PoolEvents(recorder);
     this.keys = new PoolKeys(client, events);
     // One HTTP client for every pool; each round is bounded, so a dead proxy delays only its pool.
     this.sessionRounds = new PoolSessionRounds(new SessionCollector(new HttpReportFetcher(),
@@ -109,6 +116,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
   @Override
   public UpdateControl<StickyPool> reconcile(StickyPool pool, Context<StickyPool> ctx) {
     Instant now = Instant.now();
+    String statusBefore = client.getKubernetesSerialization().asJson(pool.getStatus());
     StickyPoolStatus status = statusOf(pool);
     String readyBefore = PoolStatusWriter.readyReason(status);
     status.setObservedGeneration(pool.getMetadata().getGeneration());
@@ -119,11 +127,15 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
         + "; nothing was changed, the proxies keep their last good routes", now));
     Optional<Instant> nextDue = invalid.isPresent() ? Optional.empty() : sync(pool, status, ctx, now);
     PoolStatusWriter.newProblem(readyBefore, status)
-        .ifPresent(c -> events.emit(pool, c.getReason(), c.getMessage(), "Warning"));
+        .ifPresent(c -> events.problem(pool, c));
     Duration wakeUp = nextDue.map(due -> Duration.between(now, due))
         .map(d -> d.isNegative() ? Duration.ZERO : d)
         .filter(d -> d.compareTo(RESYNC) < 0).orElse(RESYNC);
-    return UpdateControl.patchStatus(pool).rescheduleAfter(wakeUp);
+    // An idle pool's reconcile changes nothing a user reads: sending the same status again would
+    // still cost a request, and every pool does it each refresh.
+    boolean changed = !client.getKubernetesSerialization().asJson(status).equals(statusBefore);
+    UpdateControl<StickyPool> control = changed ? UpdateControl.patchStatus(pool) : UpdateControl.noUpdate();
+    return control.rescheduleAfter(wakeUp);
   }
 
   /** @return when the next session round or key rotation step is due, whichever comes first */
@@ -169,7 +181,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     PoolStatusWriter.write(status, sync, backend.portProblem(), proxy, now);
     grace.report(pool, status, backend.endpoints(), PoolEventSources.targetSlices(ctx, pool), now);
     podCosts.update(pool, completeCounts(sessions, backend.endpoints()), now);
-    SessionStatus.write(status, shownBefore, sessions, sessionRefresh);
+    SessionStatus.write(status, shownBefore, sessions);
     // Quick rounds while draining, and while a leave's moves are still showing up.
     boolean quick = draining(sync) || sessionRounds.settling(pool);
     Instant nextRound = now.plus(quick ? drainRefresh : sessionRefresh);
@@ -185,7 +197,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
             PoolIdentity.of(pool), EffectiveProxy.of(pool, defaultImage), nativeSidecar)))
         .orElseGet(() -> SidecarTargets.missing(pool));
     if (outcome.result() == SidecarTargets.Result.INJECTED) {
-      events.emit(pool, "SidecarInjected", outcome.message() + "; its pods roll out", "Normal");
+      events.emit(pool, EventReason.SIDECAR_INJECTED, outcome.message() + "; its pods roll out");
     }
     PoolStatusWriter.sidecar(status, pool, outcome, nativeSidecar, now);
     return outcome.injected() ? ProxyHealth.ofTarget(outcome.target())
@@ -214,7 +226,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
         .anyMatch(w -> target.map(t -> !SidecarTargets.kindName(t).equals(SidecarTargets.kindName(w))).orElse(true));
     if (stale) {
       targets.removeAll(id, sidecar ? target : Optional.empty()).forEach(w -> events.emit(pool,
-          "SidecarRemoved", "removed the proxy sidecar from " + w, "Normal"));
+          EventReason.SIDECAR_REMOVED, "removed the proxy sidecar from " + w));
     }
   }
 
@@ -255,6 +267,12 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     return DeleteControl.defaultDelete();
   }
 
+  /** Writes the Events still queued (a few seconds at most), then stops their writer. */
+  @Override
+  public void close() {
+    recorder.close();
+  }
+
   /** A failed reconcile shows on the pool; JOSDK retries with backoff meanwhile. */
   @Override
   public ErrorStatusUpdateControl<StickyPool> updateErrorStatus(
@@ -265,7 +283,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
         ConditionReasons.RECONCILE_ERROR, "reconcile failed, retrying: " + ReconcileFailure.describe(e),
         Instant.now()));
     PoolStatusWriter.newProblem(readyBefore, status)
-        .ifPresent(c -> events.emit(pool, c.getReason(), c.getMessage(), "Warning"));
+        .ifPresent(c -> events.problem(pool, c));
     return ErrorStatusUpdateControl.patchStatus(pool);
   }
 

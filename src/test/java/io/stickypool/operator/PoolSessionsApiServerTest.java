@@ -16,6 +16,7 @@ import io.stickypool.operator.sessions.ReportServer;
 import io.stickypool.testing.cluster.ControlPlaneNamespace;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -79,6 +80,29 @@ class PoolSessionsApiServerTest {
       assertThat(status.getSessionsReportedBy()).isEqualTo("2/2");
       assertThat(status.getSessionsObservedAt()).isNotNull();
     });
+  }
+
+  @Test
+  void anIdlePoolWritesNothingWhileItsRoundsGoOn() {
+    AtomicInteger asked = new AtomicInteger();
+    proxyA.serve(() -> {
+      asked.incrementAndGet();
+      return CannedReport.of("web-proxy-a").backend("web-0", seen, keys(0, 5)).json();
+    });
+    proxyB.serve(CannedReport.of("web-proxy-b").backend("web-1", seen, keys(0, 2)).json());
+    startPool("5m", "1h");
+    await().atMost(WAIT).until(() -> cluster.pool("web").getStatus() != null
+        && Long.valueOf(7).equals(cluster.pool("web").getStatus().getSessions()));
+    AuditTrail audit = new AuditTrail(K8S.controlPlane().auditLog(), cluster.namespace());
+    // Let the first rounds' writes (owned objects, status, Events) finish, then watch several rounds.
+    int settled = asked.get() + 2;
+    await().atMost(WAIT).until(() -> asked.get() >= settled);
+    audit.mark();
+    int from = asked.get();
+    await().atMost(WAIT).until(() -> asked.get() >= from + 5);
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(audit.since()).filteredOn(AuditTrail.Request::fromThisJvm)
+        .filteredOn(r -> !r.isRead()).as("writes by an operator whose pool did not change").isEmpty());
   }
 
   @Test

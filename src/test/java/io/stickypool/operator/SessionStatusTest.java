@@ -7,7 +7,6 @@ import io.stickypool.api.v1alpha1.StickyPoolStatus;
 import io.stickypool.core.backend.BackendId;
 import io.stickypool.operator.endpoints.SessionStats;
 import io.stickypool.operator.sessions.PoolSessions;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.Test;
 
 class SessionStatusTest {
   private static final Instant T = Instant.parse("2026-11-28T12:00:00Z");
-  private static final Duration REFRESH = Duration.ofSeconds(10);
 
   private static PoolSessions round(Instant at, int web0, int answered) {
     return new PoolSessions(Map.of(BackendId.of("web-0"), SessionStats.of(web0, T)), 2, answered, List.of(), at);
@@ -33,7 +31,7 @@ class SessionStatusTest {
     BackendStatus b1 = new BackendStatus();
     b1.setId("web-1");
     status.setBackends(List.of(b0, b1));
-    SessionStatus.write(status, before, sessions, REFRESH);
+    SessionStatus.write(status, before, sessions);
     return status;
   }
 
@@ -47,15 +45,17 @@ class SessionStatusTest {
   }
 
   @Test
-  void keepsTheTimestampWhileNothingChangedWithinARefresh() {
+  void movesTheTimestampOnlyWhenAFigureChanges() {
     StickyPoolStatus first = next(new StickyPoolStatus(), round(T, 5, 2));
     StickyPoolStatus sameSoon = next(first, round(T.plusSeconds(3), 5, 2));
     assertThat(sameSoon.getSessionsObservedAt()).as("no patch for a timestamp").isEqualTo(T.toString());
 
     assertThat(next(first, round(T.plusSeconds(3), 6, 2)).getSessionsObservedAt())
         .as("a changed figure is shown at once").isEqualTo(T.plusSeconds(3).toString());
-    assertThat(next(first, round(T.plusSeconds(10), 5, 2)).getSessionsObservedAt())
-        .as("the refresh round moves it").isEqualTo(T.plusSeconds(10).toString());
+    assertThat(next(first, round(T.plusSeconds(600), 5, 2)).getSessionsObservedAt())
+        .as("an idle pool's status is not rewritten for a timestamp").isEqualTo(T.toString());
+    assertThat(next(first, round(T.plusSeconds(600), 5, 1)).getSessionsObservedAt())
+        .as("fewer proxies answering is a change").isEqualTo(T.plusSeconds(600).toString());
   }
 
   @Test

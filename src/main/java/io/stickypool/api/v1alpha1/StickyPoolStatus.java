@@ -36,7 +36,8 @@ public class StickyPoolStatus {
       + " 0/0 means no proxy was ready to ask and the figures are unknown.")
   private String sessionsReportedBy;
 
-  @JsonPropertyDescription("RFC 3339 time the session figures were collected from the proxies.")
+  @JsonPropertyDescription("RFC 3339 time since which the session figures are as shown: the"
+      + " proxies are asked every session refresh, and this moves when a figure changes.")
   private String sessionsObservedAt;
 
   @JsonPropertyDescription("Ready and desired proxy replicas.")
