@@ -39,7 +39,10 @@ final class SessionStatus {
     for (BackendStatus b : status.getBackends()) {
       b.setSessions(sessions.sessions(BackendId.of(b.getId())).stream().boxed().findFirst().orElse(null));
     }
-    status.setSessions(sessions.total().stream().boxed().findFirst().orElse(null));
+    // The sum of what the backends show, so the figures add up: a backend that left the routes may
+    // still be in a proxy's report for a while, and counting it would show sessions nobody can see.
+    status.setSessions(sessions.known() ? status.getBackends().stream().map(BackendStatus::getSessions)
+        .filter(java.util.Objects::nonNull).mapToLong(Long::longValue).sum() : null);
     status.setSessionsReportedBy(sessions.reportedBy());
     boolean unchanged = shown(status).sameFigures(before) && before.observedAt() != null;
     status.setSessionsObservedAt(unchanged ? before.observedAt() : sessions.at().toString());

@@ -63,15 +63,6 @@ public record PoolSessions(
     return OptionalLong.of(s == null || s.liveSessions() == null ? 0 : s.liveSessions());
   }
 
-  /** Sum over backends of the merged distinct counts; empty when unknown. */
-  public OptionalLong total() {
-    if (!known()) {
-      return OptionalLong.empty();
-    }
-    return OptionalLong.of(perBackend.values().stream()
-        .mapToLong(s -> s.liveSessions() == null ? 0 : s.liveSessions()).sum());
-  }
-
   /**
    * What the drain state machine may act on: everything only when the round is complete (a
    * backend no proxy listed then holds no session), otherwise nothing, so that drains wait for

@@ -43,7 +43,6 @@ class SessionCollectorTest {
     assertThat(s.complete()).isTrue();
     assertThat(s.reportedBy()).isEqualTo("2/2");
     assertThat(s.perBackend().get(WEB_0)).isEqualTo(SessionStats.of(8, T.plusSeconds(3)));
-    assertThat(s.total()).hasValue(8);
     assertThat(s.forDrain(List.of(WEB_0, WEB_1, WEB_2)))
         .as("a complete round knows that an unlisted backend holds nothing")
         .containsEntry(WEB_1, SessionStats.of(0, null)).containsEntry(WEB_2, SessionStats.of(0, null));
@@ -72,7 +71,6 @@ class SessionCollectorTest {
     PoolSessions s = canned(Map.of()).collect(List.of());
     assertThat(s.known()).isFalse();
     assertThat(s.reportedBy()).isEqualTo("0/0");
-    assertThat(s.total()).isEmpty();
     assertThat(s.sessions(WEB_0)).isEmpty();
     assertThat(s.forDrain(List.of(WEB_0))).isEmpty();
   }
