@@ -75,10 +75,6 @@ final class InProcessProxies implements AutoCloseable {
     return byPod.containsKey(pod);
   }
 
-  int count() {
-    return inStartOrder.size();
-  }
-
   /** For OperatorSettings.adminTargets: the pod IP is made up, its proxy's admin port is on loopback. */
   Optional<AdminTarget> adminTarget(Pod pod) {
     String name = pod.getMetadata().getName();

@@ -31,14 +31,20 @@ final class SimulatedProxyPods implements AutoCloseable {
   /** Starts replicas up to spec.replicas once the pool's routes and keys exist; returns the running count. */
   int reconcile(Deployment d, String pool) throws Exception {
     int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-    while (proxies.count() < desired && start(d, pool)) {
+    while (running(d) < desired && start(d, pool)) {
       // one more replica started
     }
-    return proxies.count();
+    return running(d);
+  }
+
+  /** This Deployment's replicas only: with two pools, each proxy Deployment reports its own pods. */
+  private int running(Deployment d) {
+    String ownPods = java.util.regex.Pattern.quote(d.getMetadata().getName() + "-") + "\\d+";
+    return (int) proxies.podNames().stream().filter(n -> n.matches(ownPods)).count();
   }
 
   private boolean start(Deployment d, String pool) throws Exception {
-    String name = d.getMetadata().getName() + "-" + proxies.count();
+    String name = d.getMetadata().getName() + "-" + running(d);
     Optional<ProxyRuntime> started = proxies.start(name, pool, UnaryOperator.identity());
     if (started.isEmpty()) {
       return false;
