@@ -17,8 +17,11 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.operator.AuditTrail.Request;
+import io.stickypool.testing.AuditLog;
 import io.stickypool.testing.cluster.ControlPlaneNamespace;
 import java.io.FileInputStream;
 import java.time.Duration;
@@ -54,10 +57,11 @@ class OwnedObjectsApiServerTest {
   private final String ns = K8S.namespace();
   private final AuditTrail audit = new AuditTrail(K8S.controlPlane().auditLog(), ns);
   private final StickyPoolOperator operator = new StickyPoolOperator();
+  private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
   @BeforeEach
   void start() {
-    operator.start(client, new TestCluster(client, ns).operatorSettings().build());
+    operator.start(client, new TestCluster(client, ns).operatorSettings().metrics(metrics).build());
   }
 
   @AfterEach
@@ -91,7 +95,7 @@ class OwnedObjectsApiServerTest {
 
     List<Request> scaling = ownedWritesOfReconcileAfter(
         () -> patchPool("{\"spec\": {\"proxy\": {\"replicas\": 3}}}"),
-        seen -> reconciledAfter(seen, OwnedObjectsApiServerTest::deploymentUpdated));
+        seen -> seen.stream().anyMatch(OwnedObjectsApiServerTest::deploymentUpdated));
     assertThat(scaling).as("a real change is one write, and the audit trail sees it")
         .filteredOn(Request::succeeded).extracting(Request::toString)
         .containsExactly("update deployments/web-proxy 200");
@@ -184,24 +188,37 @@ class OwnedObjectsApiServerTest {
   }
 
   /**
-   * Runs {@code trigger}, waits for the reconcile it causes to finish (its last step patches the
-   * pool status) and returns the writes that reached the owned objects meanwhile, as logged by
-   * the API server (a no-op write would count: it is still a write).
+   * Runs {@code trigger}, waits for the reconcile it causes to finish (JOSDK's counters: one
+   * started since, none running) and returns the writes that reached the owned objects meanwhile,
+   * as logged by the API server (a no-op write would count: it is still a write).
    */
   private List<Request> ownedWritesOfReconcileAfter(Runnable trigger) {
-    return ownedWritesOfReconcileAfter(trigger, seen -> reconciledAfter(seen, OwnedObjectsApiServerTest::routesRead));
+    return ownedWritesOfReconcileAfter(trigger, seen -> seen.stream().anyMatch(OwnedObjectsApiServerTest::routesRead));
   }
 
   /**
-   * The same, until {@code done}; only this JVM's requests count (the controller-manager, when
-   * one runs, writes Deployment status and Endpoints under the same user).
+   * The same, until {@code done} also holds; only this JVM's requests count (the
+   * controller-manager, when one runs, writes Deployment status and Endpoints under the same user).
    */
   private List<Request> ownedWritesOfReconcileAfter(Runnable trigger, Predicate<List<Request>> done) {
     audit.mark();
+    double startedBefore = reconciles("started");
     trigger.run();
-    List<Request> seen = await().atMost(WAIT).until(
-        () -> audit.since().stream().filter(Request::fromThisJvm).toList(), done);
-    return seen.stream().filter(r -> !r.isRead()).filter(r -> OWNED_NAMES.contains(r.name())).toList();
+    await().atMost(WAIT).until(() -> reconciles("started") > startedBefore && running() == 0
+        && done.test(audit.since().stream().filter(Request::fromThisJvm).toList()));
+    new AuditLog(K8S.controlPlane().auditLog()).catchUp(client, ns);
+    return audit.since().stream().filter(Request::fromThisJvm)
+        .filter(r -> !r.isRead()).filter(r -> OWNED_NAMES.contains(r.name())).toList();
+  }
+
+  private double reconciles(String outcome) {
+    return metrics.find("operator.sdk.reconciliations." + outcome).counters().stream()
+        .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+  }
+
+  private double running() {
+    return metrics.find("operator.sdk.reconciliations.executions.stickypool").gauges().stream()
+        .mapToDouble(io.micrometer.core.instrument.Gauge::value).sum();
   }
 
   private static boolean routesRead(Request r) {
@@ -211,23 +228,6 @@ class OwnedObjectsApiServerTest {
   private static boolean deploymentUpdated(Request r) {
     return r.verb().equals("update") && r.resource().equals("deployments") && r.name().equals("web-proxy")
         && r.subresource().isEmpty() && r.succeeded();
-  }
-
-  /**
-   * A reconcile reads the routes ConfigMap back early (Service and slices come from informer
-   * caches) and ends by patching the pool status: true once {@code start} is followed by that.
-   */
-  private static boolean reconciledAfter(List<Request> seen, Predicate<Request> start) {
-    boolean started = false;
-    for (Request r : seen) {
-      if (start.test(r)) {
-        started = true;
-      } else if (started && r.resource().equals("stickypools") && r.name().equals("web")
-          && r.subresource().equals("status") && !r.isRead()) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private Map<String, String> versions() {
