@@ -85,7 +85,6 @@ final class ScaleRun {
 
     void measure(OperatorProcess operator, PoolObserver observer, BenchPools pools)
         throws IOException, InterruptedException {
-      long startOffset = 0; // the operator's first request comes after its start; the log is fresh
       StartupWait startup = new StartupWait(operator, observer, pools.count());
       Instant allReady = startup.awaitAllReady(deadline - settings.reserve().toNanos());
       figures.startupCpuSeconds = operator.cpuSeconds();
@@ -96,7 +95,7 @@ final class ScaleRun {
         figures.problems.add(startup.shortfall());
       }
       OperatorRequests.catchUp(harness, BenchPools.NAMESPACE, audit);
-      figures.startupRequests = OperatorRequests.count(audit, startOffset, user, operator.started(),
+      figures.startupRequests = OperatorRequests.count(audit, user, operator.started(),
           allReady != null ? allReady : Instant.now());
       if (!operator.isAlive()) {
         figures.problems.add("operator exited; see its log " + operator.log());
@@ -126,7 +125,6 @@ final class ScaleRun {
       System.out.printf("  settling %d s, then an idle window of %d s%n", settings.settle().toSeconds(),
           settings.idle().toSeconds());
       Thread.sleep(settings.settle().toMillis()); // a fixed settling time, not a wait for a condition
-      long offset = audit.toFile().length();
       String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
       Instant from = Instant.now();
       long t0 = System.nanoTime();
@@ -138,7 +136,7 @@ final class ScaleRun {
       figures.loadAverageIdle = loadBefore + " -> " + Files.readString(Path.of("/proc/loadavg")).trim();
       OperatorRequests.catchUp(harness, BenchPools.NAMESPACE, audit);
       figures.idleWindowSeconds = seconds(window.toNanos());
-      figures.idlePerMinute = OperatorRequests.count(audit, offset, user, from, to).perMinute(window);
+      figures.idlePerMinute = OperatorRequests.count(audit, user, from, to).perMinute(window);
       figures.idleCpuSecondsPerMinute = Math.round((cpu1 - cpu0) * 60_000.0 / window.toMillis() * 100) / 100.0;
       System.out.printf("  idle: %d reads + %d writes per minute, %.2f CPU s per minute%n",
           figures.idlePerMinute.reads(), figures.idlePerMinute.writes(), figures.idleCpuSecondsPerMinute);
