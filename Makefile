@@ -8,7 +8,7 @@ CHART_CRDS := deploy/helm/stickypool-operator/crds
 GENERATED_CRD := target/classes/META-INF/fabric8/$(CRD)
 ARGS ?=
 
-.PHONY: help tools control-plane build test crds verify-crds diff-crds demo demo-cluster bench bench-proxy image clean
+.PHONY: help tools control-plane build test crds verify-crds diff-crds demo demo-cluster bench bench-proxy bench-operator image clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -56,6 +56,9 @@ bench: tools ## Run the JMH benchmarks and write bench/results/jmh-latest.{txt,j
 
 bench-proxy: $(JAR) ## Run the proxy side by side with HAProxy and nginx (../shared/bench; ARGS=--quick)
 	bash scripts/bench-proxy.sh $(ARGS)
+
+bench-operator: $(JAR) control-plane ## Operator at 1/10/100/1000 pools on a real API server: requests, CPU, heap, latency (ARGS="--pools 1,10")
+	bash scripts/bench-operator.sh $(ARGS)
 
 image: ## Build the container image (needs docker or podman and a reachable registry)
 	bash scripts/build-image.sh

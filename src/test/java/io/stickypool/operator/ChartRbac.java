@@ -15,9 +15,10 @@ import java.util.Set;
 /**
  * The operator's identity as the Helm chart installs it: the chart rendered by Helm (helm-java)
  * with two replicas (so it also renders the Lease Role), and its ServiceAccount, ClusterRole,
- * Roles and bindings exactly as rendered, ready to apply to a real API server.
+ * Roles and bindings exactly as rendered, ready to apply to a real API server. Public for the
+ * operator-at-scale benchmark, which runs the operator under this identity.
  */
-final class ChartRbac {
+public final class ChartRbac {
   static final Path CHART = Path.of("deploy/helm/stickypool-operator");
   private static final Set<String> RBAC_KINDS =
       Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding");
@@ -31,7 +32,7 @@ final class ChartRbac {
   }
 
   /** The chart as {@code helm template RELEASE --namespace NAMESPACE --set replicaCount=2}. */
-  static ChartRbac render(String release, String namespace, String kubeVersion) {
+  public static ChartRbac render(String release, String namespace, String kubeVersion) {
     String yaml = new Helm(CHART).template().withName(release).withNamespace(namespace)
         .withKubeVersion(kubeVersion).set("replicaCount", 2).call();
     Object parsed = new KubernetesSerialization().unmarshal(
@@ -46,12 +47,12 @@ final class ChartRbac {
     return objects.stream().filter(o -> RBAC_KINDS.contains(o.getKind())).toList();
   }
 
-  String serviceAccountName() {
+  public String serviceAccountName() {
     return single(ServiceAccount.class).getMetadata().getName();
   }
 
   /** The user name the API server gives a pod running as the chart's ServiceAccount. */
-  String operatorUser() {
+  public String operatorUser() {
     return "system:serviceaccount:" + namespace + ":" + serviceAccountName();
   }
 
@@ -61,7 +62,7 @@ final class ChartRbac {
     return args.subList(1, args.size());
   }
 
-  void apply(KubernetesClient admin) {
+  public void apply(KubernetesClient admin) {
     rbacObjects().forEach(o -> admin.resource(o).forceConflicts().serverSideApply());
   }
 

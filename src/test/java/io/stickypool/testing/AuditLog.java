@@ -115,6 +115,11 @@ public final class AuditLog {
     return out;
   }
 
+  /** One event as a request, attributed to its effective user. */
+  public static Request request(JsonNode event) {
+    return request(event, effectiveUser(event));
+  }
+
   private static String effectiveUser(JsonNode e) {
     JsonNode impersonated = e.path("impersonatedUser").path("username");
     return impersonated.isMissingNode() ? e.path("user").path("username").asText() : impersonated.asText();

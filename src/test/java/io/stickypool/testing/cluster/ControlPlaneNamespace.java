@@ -85,6 +85,12 @@ public final class ControlPlaneNamespace implements BeforeAllCallback, AfterAllC
     if (crdInstalled) {
       return;
     }
+    installCrd(admin);
+    crdInstalled = true;
+  }
+
+  /** Applies the StickyPool CRD from {@code crds/} and waits until the API server serves it. */
+  public static void installCrd(KubernetesClient admin) {
     CustomResourceDefinition crd;
     try (InputStream in = Files.newInputStream(CRD)) {
       crd = admin.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
@@ -98,6 +104,5 @@ public final class ControlPlaneNamespace implements BeforeAllCallback, AfterAllC
       return current.getStatus() != null && current.getStatus().getConditions().stream()
           .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
     });
-    crdInstalled = true;
   }
 }
