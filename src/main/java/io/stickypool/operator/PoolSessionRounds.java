@@ -11,6 +11,7 @@ import io.stickypool.operator.sessions.AdminTargetResolver;
 import io.stickypool.operator.sessions.PoolSessions;
 import io.stickypool.operator.sessions.SessionCollector;
 import io.stickypool.operator.sessions.SessionMoves;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +31,10 @@ import org.slf4j.LoggerFactory;
  */
 final class PoolSessionRounds {
   private static final Logger LOG = LoggerFactory.getLogger(PoolSessionRounds.class);
-  /** Rounds to wait for a complete report after a leave before telling what is known. */
-  private static final int PATIENCE = 3;
+  /** How long a leave's moves may stop growing before they are told: users come back at their own pace. */
+  private static final Duration QUIET = Duration.ofSeconds(5);
+  /** How long after a leave what is known is told at the latest, complete or not. */
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
   /** Ways a backend lets go of its pinned sessions, so that proxies re-pin them elsewhere. */
   private static final Set<DrainTransition> LEAVES = EnumSet.of(DrainTransition.DRAIN_TIMED_OUT,
       DrainTransition.DRAIN_COMPLETED_SESSIONS_IDLE, DrainTransition.STOPPED_SERVING, DrainTransition.REMOVED);
@@ -71,7 +74,7 @@ final class PoolSessionRounds {
         left.put(t.id(), pastDeadline ? t.drainDeadline() : sessions.at());
       }
     }
-    return moves.computeIfAbsent(pool.getMetadata().getUid(), uid -> new SessionMoves(PATIENCE))
+    return moves.computeIfAbsent(pool.getMetadata().getUid(), uid -> new SessionMoves(QUIET, PATIENCE))
         .round(sessions, left);
   }
 

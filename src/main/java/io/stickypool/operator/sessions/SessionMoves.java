@@ -1,6 +1,7 @@
 package io.stickypool.operator.sessions;
 
 import io.stickypool.core.backend.BackendId;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,24 +20,30 @@ import java.util.stream.Collectors;
  *
  * <p>Proxies re-pin a session only when its user comes back, so the first round after a leave may
  * see only part of the moves. A leave is therefore told once the survivors' gains cover what it
- * held, or stopped growing from one complete round to the next, or after {@code patience} rounds;
+ * held, or have not grown for {@code quiet} (a time, not a number of rounds: rounds come every
+ * 250 ms while a drain settles, faster than users come back), or {@code patience} after the leave;
  * without a complete round by then, it says what is known and that the figure is partial. One
  * message per leave. One instance per pool; synchronized, though a pool reconciles on one thread
  * at a time.
  */
 public final class SessionMoves {
-  /** @param seen the moves the last complete round after the leave showed; -1 before one came */
-  private record Leave(BackendId id, long held, Map<BackendId, Long> before, int waited, long seen) {
-    Leave next(long seenNow) {
-      return new Leave(id, held, before, waited + 1, seenNow);
+  /**
+   * @param seen the most moves a complete round after the leave showed; -1 before one came
+   * @param grewAt when {@code seen} last grew (or was reset)
+   */
+  private record Leave(BackendId id, long held, Map<BackendId, Long> before, Instant leftAt, long seen,
+      Instant grewAt) {
+    Leave next(long movedNow, Instant at) {
+      return movedNow > seen ? new Leave(id, held, before, leftAt, movedNow, at) : this;
     }
 
-    Leave unseen() {
-      return new Leave(id, held, before, waited, -1);
+    Leave unseen(Instant at) {
+      return new Leave(id, held, before, leftAt, -1, at);
     }
   }
 
-  private final int patience;
+  private final Duration quiet;
+  private final Duration patience;
   private static final int HISTORY = 32;
   private record Round(Instant at, Map<BackendId, Long> counts) {}
   /** A leave already told: what each survivor was credited with, against which baseline, measured when. */
@@ -45,7 +52,8 @@ public final class SessionMoves {
   private final java.util.ArrayDeque<Told> told = new java.util.ArrayDeque<>();
   private final List<Leave> pending = new ArrayList<>();
 
-  public SessionMoves(int patience) {
+  public SessionMoves(Duration quiet, Duration patience) {
+    this.quiet = quiet;
     this.patience = patience;
   }
 
@@ -74,9 +82,10 @@ public final class SessionMoves {
     for (ListIterator<Leave> it = pending.listIterator(); it.hasNext(); ) {
       Leave leave = it.next();
       double share = leave.held() / heldTogether;
-      long moved = now.complete() ? moved(leave, now, share) : leave.seen();
-      boolean settled = now.complete() && (moved >= leave.held() || (leave.seen() >= 0 && moved <= leave.seen()));
-      if (settled || leave.waited() + 1 >= patience) {
+      Leave grown = now.complete() ? leave.next(moved(leave, now, share), now.at()) : leave;
+      boolean settled = now.complete() && (grown.seen() >= leave.held()
+          || (grown.seen() >= 0 && !now.at().isBefore(grown.grewAt().plus(quiet))));
+      if (settled || !now.at().isBefore(leave.leftAt().plus(patience))) {
         Map<BackendId, Long> credited = now.known() ? credited(leave, now, share) : Map.of();
         out.add(describe(leave, now, credited));
         told.addLast(new Told(now.at(), leave.before(), credited));
@@ -85,7 +94,7 @@ public final class SessionMoves {
         }
         it.remove();
       } else {
-        it.set(leave.next(moved));
+        it.set(grown);
       }
     }
     if (now.complete()) {
@@ -102,14 +111,14 @@ public final class SessionMoves {
       if (held > 0) {
         Map<BackendId, Long> before = new TreeMap<>(baseline.counts());
         before.remove(id);
-        pending.add(new Leave(id, held, withToldMovesSince(baseline.at(), id, before), 0, -1));
+        pending.add(new Leave(id, held, withToldMovesSince(baseline.at(), id, before), now.at(), -1, now.at()));
       }
     }
     if (pending.size() > following) {
       // A leave that joins takes a share of the gains the earlier ones were measured against, so
       // their next figure drops without any session moving back: "stopped growing" must compare
       // two rounds measured with the same sharing.
-      pending.replaceAll(Leave::unseen);
+      pending.replaceAll(l -> l.unseen(now.at()));
     }
     return out;
   }
@@ -150,8 +159,11 @@ public final class SessionMoves {
     return !pending.isEmpty();
   }
 
+  /** The survivors' total gain times this leave's share, rounded once (not per survivor). */
   private static long moved(Leave leave, PoolSessions now, double share) {
-    return Math.min(leave.held(), gains(leave, now, share).stream().mapToLong(Map.Entry::getValue).sum());
+    long gained = counts(now).entrySet().stream().filter(e -> !e.getKey().equals(leave.id()))
+        .mapToLong(e -> Math.max(0, e.getValue() - leave.before().getOrDefault(e.getKey(), 0L))).sum();
+    return Math.min(leave.held(), Math.round(gained * share));
   }
 
   /** Each survivor's count increase since the leave, times this leave's share of it. */
@@ -184,7 +196,7 @@ public final class SessionMoves {
     String from = leave.id().value();
     if (!now.known()) {
       return leave.held() + " sessions left " + from + "; where they went is unknown (no proxy answered"
-          + " in " + (leave.waited() + 1) + " rounds)";
+          + " in " + Duration.between(leave.leftAt(), now.at()).toSeconds() + "s)";
     }
     List<String> parts = new ArrayList<>();
     credited.forEach((to, n) -> parts.add(to.value() + " (+" + n + ")"));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stickypool.core.backend.BackendId;
 import io.stickypool.operator.endpoints.SessionStats;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -15,17 +16,26 @@ class SessionMovesTest {
   private static final Instant T = Instant.parse("2026-11-28T12:00:00Z");
   private static final BackendId WEB_1 = BackendId.of("web-1");
 
+  private static final Duration QUIET = Duration.ofSeconds(5);
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+  /** Rounds of {@link #round} come one second apart. */
+  private static int clock;
+
   private static PoolSessions round(int asked, int answered, int... perBackend) {
     Map<BackendId, SessionStats> m = new TreeMap<>();
     for (int i = 0; i < perBackend.length; i++) {
       m.put(BackendId.of("web-" + i), SessionStats.of(perBackend[i], T));
     }
-    return new PoolSessions(m, asked, answered, List.of(), T);
+    return new PoolSessions(m, asked, answered, List.of(), T.plusSeconds(clock++));
+  }
+
+  private static SessionMoves moves() {
+    return new SessionMoves(QUIET, PATIENCE);
   }
 
   @Test
   void reportsTheSurvivorsGainsOnTheFirstCompleteRoundAfterTheLeave() {
-    SessionMoves moves = new SessionMoves(3);
+    SessionMoves moves = moves();
     assertThat(moves.round(round(2, 2, 10, 12, 4), Set.of(WEB_1))).isEmpty();
     assertThat(moves.round(round(2, 1, 10, 0, 4), Set.of())).as("partial: wait").isEmpty();
 
@@ -36,7 +46,7 @@ class SessionMovesTest {
 
   @Test
   void gainsAreCappedAtWhatTheBackendHeld() {
-    SessionMoves moves = new SessionMoves(3);
+    SessionMoves moves = moves();
     moves.round(round(1, 1, 10, 4, 4), Set.of(WEB_1));
     assertThat(moves.round(round(1, 1, 20, 0, 5), Set.of()))
         .containsExactly("4 sessions moved from web-1 to web-0 (+4)");
@@ -44,27 +54,27 @@ class SessionMovesTest {
 
   @Test
   void saysWhatIsKnownWhenNoCompleteRoundCameInTime() {
-    SessionMoves moves = new SessionMoves(3);
-    moves.round(round(2, 2, 1, 6, 1), Set.of(WEB_1));
-    assertThat(moves.round(round(2, 1, 3, 0, 1), Set.of())).isEmpty();
-    assertThat(moves.round(round(2, 1, 3, 0, 1), Set.of())).isEmpty();
-    assertThat(moves.round(round(2, 1, 3, 0, 1), Set.of()))
+    SessionMoves moves = moves();
+    moves.round(partialAt(0, 2, 1, 6, 1), Set.of(WEB_1));
+    assertThat(moves.round(partialAt(10, 1, 3, 0, 1), Set.of())).isEmpty();
+    assertThat(moves.round(partialAt(20, 1, 3, 0, 1), Set.of())).isEmpty();
+    assertThat(moves.round(partialAt(30, 1, 3, 0, 1), Set.of()))
         .containsExactly("2 sessions moved from web-1 to web-0 (+2) (of 6 it held); partial figure, 1/2 proxies answered");
   }
 
   @Test
   void aBackendThatLeftEmptyOrUnknownIsNotFollowed() {
-    SessionMoves moves = new SessionMoves(1);
+    SessionMoves moves = moves();
     assertThat(moves.round(round(1, 1, 5, 0), Set.of(WEB_1))).isEmpty();
     assertThat(moves.round(round(1, 1, 5, 0), Set.of())).isEmpty();
-    SessionMoves unknown = new SessionMoves(1);
+    SessionMoves unknown = moves();
     unknown.round(PoolSessions.none(T), Set.of(WEB_1));
     assertThat(unknown.round(round(1, 1, 5, 0), Set.of())).isEmpty();
   }
 
   @Test
   void waitsWhileTheMovesStillGrowAsUsersComeBack() {
-    SessionMoves moves = new SessionMoves(5);
+    SessionMoves moves = moves();
     moves.round(round(1, 1, 10, 12, 4), Set.of(WEB_1));
     assertThat(moves.round(round(1, 1, 13, 0, 5), Set.of())).as("4 of 12 so far").isEmpty();
     assertThat(moves.settling()).isTrue();
@@ -74,18 +84,20 @@ class SessionMovesTest {
   }
 
   @Test
-  void tellsWhatMovedOnceTheGainsStopGrowing() {
-    SessionMoves moves = new SessionMoves(5);
-    moves.round(round(1, 1, 10, 12, 4), Set.of(WEB_1));
-    assertThat(moves.round(round(1, 1, 13, 0, 5), Set.of())).isEmpty();
-    assertThat(moves.round(round(1, 1, 13, 0, 5), Set.of()))
-        .as("the other 8 users did not come back: their sessions will idle out")
+  void tellsWhatMovedOnceTheGainsStopGrowingForAWhile() {
+    SessionMoves moves = moves();
+    moves.round(at(0, 10, 12, 4), Set.of(WEB_1));
+    assertThat(moves.round(at(1, 13, 0, 5), Set.of())).isEmpty();
+    assertThat(moves.round(at(3, 13, 0, 5), Set.of()))
+        .as("rounds come faster than users: a short pause is no sign that the moves stopped").isEmpty();
+    assertThat(moves.round(at(6, 13, 0, 5), Set.of()))
+        .as("the other 8 users did not come back for 5s: their sessions will idle out")
         .containsExactly("4 sessions moved from web-1 to web-0 (+3), web-2 (+1) (of 12 it held)");
   }
 
   @Test
   void backendsLeavingTogetherShareTheGainsInsteadOfCountingThemTwice() {
-    SessionMoves moves = new SessionMoves(5);
+    SessionMoves moves = moves();
     moves.round(round(1, 1, 10, 10, 10, 10), Set.of(BackendId.of("web-2"), BackendId.of("web-3")));
     // 20 sessions left; web-0 gained 9 and web-1 11: half of each is told for each leaver.
     assertThat(moves.round(round(1, 1, 19, 21, 0, 0), Set.of())).containsExactly(
@@ -97,7 +109,7 @@ class SessionMovesTest {
   void aLeaveFollowedFromAnOlderRoundDoesNotClaimTheMovesOfOneAlreadyTold() {
     // Two drains time out half a second apart, as in a real scale-down: the second is followed from
     // the round before its deadline, which predates the first's moves, told one round earlier.
-    SessionMoves moves = new SessionMoves(5);
+    SessionMoves moves = moves();
     BackendId web2 = BackendId.of("web-2");
     BackendId web3 = BackendId.of("web-3");
     moves.round(at(0, 50, 50, 50, 50), Map.of());
@@ -113,7 +125,7 @@ class SessionMovesTest {
   void aLeaveThatJoinsLaterDoesNotEndTheEarlierOneAsStoppedGrowing() {
     // The two drains of one scale-down are seen leaving in successive rounds; the second takes half
     // of the gains the first was measured against, which is no sign that the moves stopped.
-    SessionMoves moves = new SessionMoves(5);
+    SessionMoves moves = moves();
     BackendId web2 = BackendId.of("web-2");
     BackendId web3 = BackendId.of("web-3");
     moves.round(at(0, 50, 50, 50, 50), Map.of());
@@ -127,6 +139,15 @@ class SessionMovesTest {
   }
 
   /** A complete round of one proxy, {@code seconds} after T. */
+  /** A round of two proxies of which {@code answered} answered, {@code seconds} after T. */
+  private static PoolSessions partialAt(int seconds, int answered, int... perBackend) {
+    Map<BackendId, SessionStats> m = new TreeMap<>();
+    for (int i = 0; i < perBackend.length; i++) {
+      m.put(BackendId.of("web-" + i), SessionStats.of(perBackend[i], T));
+    }
+    return new PoolSessions(m, 2, answered, List.of(), T.plusSeconds(seconds));
+  }
+
   private static PoolSessions at(int seconds, int... perBackend) {
     Map<BackendId, SessionStats> m = new TreeMap<>();
     for (int i = 0; i < perBackend.length; i++) {
