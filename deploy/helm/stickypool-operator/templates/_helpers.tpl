@@ -79,5 +79,5 @@ What the operator does in the watched namespaces: io.stickypool.operator.Operato
   verbs: ["get", "create", "update", "delete"]
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create"]
+  verbs: ["create", "get", "patch"]
 {{- end -}}

@@ -66,7 +66,9 @@ public final class OperatorPermissions {
       rule("", "serviceaccounts", OWN, "the proxy Deployment's ServiceAccount"),
       rule(RBAC, "roles", OWN, "the proxy's (or sidecar target's) read access to its routes and keys"),
       rule(RBAC, "rolebindings", OWN, "binds that Role to the proxy's (or target's) ServiceAccount"),
-      rule("", "events", Set.of("create"), "BackendDraining, RoutesUpdated, ... on the pool"),
+      rule("", "events", Set.of("create", "get", "patch"),
+          "BackendDraining, RoutesUpdated, ... on the pool; a repeat is counted on the Event already"
+              + " written (fabric8's patch reads it first)"),
       new Rule(Scope.LEASE, "coordination.k8s.io", "leases", Set.of("get", "create", "update", "patch"),
           "leader election (--leader-election), in the Lease namespace only; fabric8 renews with patch, "
               + "JOSDK checks get/create/update at start"));

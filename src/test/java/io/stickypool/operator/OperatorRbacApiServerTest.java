@@ -99,6 +99,7 @@ class OperatorRbacApiServerTest {
   void operatorAndProxiesNeedNoPermissionTheChartAndTheOperatorDoNotGrant() throws Exception {
     startOperatorAsTheChartsServiceAccount();
     createPoolWithRealBackends();
+    flapTwice("web-2");
     startProxyAsItsServiceAccount();
     StickySession session = new StickySession(http, proxy.trafficPort(), COOKIE);
     String home = placeSession(session);
@@ -161,6 +162,22 @@ class OperatorRbacApiServerTest {
       assertThat(cluster.backendStates("web")).containsExactly("web-0=Active", "web-1=Active", "web-2=Active");
       assertThat(cluster.owned("web")).doesNotContainNull();
     });
+  }
+
+  /**
+   * A backend whose readiness probe fails and recovers, twice: the second BackendUnavailable and
+   * BackendAdded repeat the first ones, so the operator counts them on the Events already written.
+   */
+  private void flapTwice(String id) {
+    for (int i = 0; i < 2; i++) {
+      writeSlice(id, false, false);
+      await().atMost(WAIT).until(() -> cluster.backendStates("web").contains(id + "=Unavailable"));
+      writeSlice(id, false);
+      await().atMost(WAIT).until(() -> cluster.backendStates("web").contains(id + "=Active"));
+    }
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.events()).filteredOn(e -> e.getMessage()
+        .startsWith("Backend " + id + ": ACTIVE -> UNAVAILABLE")).singleElement()
+        .satisfies(e -> assertThat(e.getCount()).isEqualTo(2)));
   }
 
   /** A proxy replica as its pod runs it: routes watched and keys read as the pool's proxy account. */
@@ -346,7 +363,7 @@ class OperatorRbacApiServerTest {
         "patch stickypool.io/stickypools/status", "patch stickypool.io/stickypools",
         "create apps/deployments", "update apps/deployments", "watch apps/statefulsets",
         "watch discovery.k8s.io/endpointslices", "create rbac.authorization.k8s.io/roles",
-        "delete rbac.authorization.k8s.io/roles", "get core/pods", "patch core/pods", "create core/events",
+        "delete rbac.authorization.k8s.io/roles", "get core/pods", "patch core/pods", "create core/events", "get core/events", "patch core/events",
         "update core/secrets");
 
     Map<String, Long> ofProxy = AuditLog.table(requests.stream().filter(r -> r.user().equals(proxyUser)).toList());
@@ -397,11 +414,16 @@ class OperatorRbacApiServerTest {
    * server refuses loopback addresses in EndpointSlices, so {@link InProcessProxy} plays the network.
    */
   private void writeSlice(String id, boolean terminating) {
+    writeSlice(id, terminating, true);
+  }
+
+  private void writeSlice(String id, boolean terminating, boolean serving) {
     admin.discovery().v1().endpointSlices().inNamespace(ns).resource(new EndpointSliceBuilder()
         .withNewMetadata().withName(id).addToLabels("kubernetes.io/service-name", "web").endMetadata()
         .withAddressType("IPv4")
         .addNewEndpoint().withAddresses(POD_IP_PREFIX + (1 + Integer.parseInt(id.substring(id.indexOf('-') + 1))))
-            .withNewConditions().withReady(!terminating).withServing(true).withTerminating(terminating).endConditions()
+            .withNewConditions().withReady(!terminating && serving).withServing(serving).withTerminating(terminating)
+            .endConditions()
             .withTargetRef(new ObjectReferenceBuilder().withKind("Pod").withName(id).withNamespace(ns).build())
         .endEndpoint()
         .addNewPort().withName("http").withPort(8080).withProtocol("TCP").endPort()

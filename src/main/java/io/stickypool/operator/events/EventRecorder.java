@@ -42,6 +42,8 @@ public final class EventRecorder implements AutoCloseable {
   private final Clock clock;
   private final ThreadPoolExecutor writer;
   private final AtomicLong dropped = new AtomicLong();
+  /** Set on the writer thread once the API server refused a patch (403). */
+  private boolean patchRefused;
   private final Map<Key, Written> written = new LinkedHashMap<>(64, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<Key, Written> eldest) {
@@ -110,13 +112,27 @@ public final class EventRecorder implements AutoCloseable {
     }
   }
 
-  /** Counts one more of an Event already written; false when it is gone (Events expire after an hour). */
+  /**
+   * Counts one more of an Event already written; false when it is gone (Events expire after an
+   * hour), or when this operator may not patch Events (an older ClusterRole: then every repeat is
+   * a new Event, as before, and that is said once).
+   */
   private boolean bump(Written w, String now) {
+    if (patchRefused) {
+      return false;
+    }
     try {
       client.v1().events().inNamespace(w.namespace()).withName(w.name()).patch(PatchContext.of(PatchType.JSON_MERGE),
           "{\"count\":" + (w.count() + 1) + ",\"lastTimestamp\":\"" + now + "\"}");
       return true;
     } catch (KubernetesClientException e) {
+      if (e.getCode() == 403) {
+        patchRefused = true;
+        LOG.warn("may not patch Events ({}): repeated Events are written as new ones; grant patch on"
+            + " events to the operator (the chart's ClusterRole does)", e.getStatus() == null ? e.getMessage()
+            : e.getStatus().getMessage());
+        return false;
+      }
       if (e.getCode() == 404) {
         return false;
       }
