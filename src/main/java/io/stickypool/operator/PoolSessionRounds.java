@@ -74,8 +74,14 @@ final class PoolSessionRounds {
         left.put(t.id(), pastDeadline ? t.drainDeadline() : sessions.at());
       }
     }
+    // Drains that end within QUIET will join: told together, they share the survivors' gains.
+    Set<BackendId> leavingSoon = new TreeSet<>();
+    sync.snapshot().backends().stream()
+        .filter(b -> b.state() == io.stickypool.core.backend.BackendState.DRAINING && b.drainDeadline() != null
+            && b.drainDeadline().isBefore(sessions.at().plus(QUIET)))
+        .forEach(b -> leavingSoon.add(b.id()));
     return moves.computeIfAbsent(pool.getMetadata().getUid(), uid -> new SessionMoves(QUIET, PATIENCE))
-        .round(sessions, left);
+        .round(sessions, left, leavingSoon);
   }
 
   /** True while a backend's leave waits for its moves to show in the survivors' counts. */

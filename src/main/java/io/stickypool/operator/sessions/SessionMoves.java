@@ -31,14 +31,14 @@ public final class SessionMoves {
    * @param seen the most moves a complete round after the leave showed; -1 before one came
    * @param grewAt when {@code seen} last grew (or was reset)
    */
-  private record Leave(BackendId id, long held, Map<BackendId, Long> before, Instant leftAt, long seen,
-      Instant grewAt) {
+  private record Leave(BackendId id, long held, Map<BackendId, Long> before, Instant baselineAt, Instant leftAt,
+      long seen, Instant grewAt) {
     Leave next(long movedNow, Instant at) {
-      return movedNow > seen ? new Leave(id, held, before, leftAt, movedNow, at) : this;
+      return movedNow > seen ? new Leave(id, held, before, baselineAt, leftAt, movedNow, at) : this;
     }
 
     Leave unseen(Instant at) {
-      return new Leave(id, held, before, leftAt, -1, at);
+      return new Leave(id, held, before, baselineAt, leftAt, -1, at);
     }
   }
 
@@ -75,17 +75,32 @@ public final class SessionMoves {
    * held is read from the last complete round taken at or before that time.
    */
   public synchronized List<String> round(PoolSessions now, Map<BackendId, Instant> left) {
+    return round(now, left, Set.of());
+  }
+
+  /**
+   * As {@link #round(PoolSessions, Map)}, knowing which backends are about to leave too (draining,
+   * with a deadline within {@code quiet}): a leave is not told while one of them may still join,
+   * since the survivors' gains from both cannot be told apart and the first told would claim the
+   * second's moves. Scale-downs drain their pods together, a fraction of a second apart.
+   */
+  public synchronized List<String> round(PoolSessions now, Map<BackendId, Instant> left, Set<BackendId> leavingSoon) {
     List<String> out = new ArrayList<>();
-    // Backends that leave together share the survivors' gains, in proportion to what each held:
-    // the counts cannot tell whose users went where, and giving each all of them would count twice.
-    double heldTogether = pending.stream().mapToLong(Leave::held).sum();
+    // Backends that leave together share the survivors' gains (see allocate): the counts cannot
+    // tell whose users went where, and giving each all of them would count twice.
+    Map<BackendId, Long> allocated = now.known() ? allocate(now) : Map.of();
+    // A backend leaving in this very round shares what the survivors gained: tell nothing before it joins.
+    boolean joining = left.keySet().stream().anyMatch(id -> pending.stream().noneMatch(l -> l.id().equals(id)));
     for (ListIterator<Leave> it = pending.listIterator(); it.hasNext(); ) {
       Leave leave = it.next();
-      double share = leave.held() / heldTogether;
-      Leave grown = now.complete() ? leave.next(moved(leave, now, share), now.at()) : leave;
+      long moved = allocated.getOrDefault(leave.id(), 0L);
+      long gained = gained(leave, now);
+      double share = gained == 0 ? 0 : (double) moved / gained;
+      Leave grown = now.complete() ? leave.next(moved, now.at()) : leave;
       boolean settled = now.complete() && (grown.seen() >= leave.held()
           || (grown.seen() >= 0 && !now.at().isBefore(grown.grewAt().plus(quiet))));
-      if (settled || !now.at().isBefore(leave.leftAt().plus(patience))) {
+      boolean othersFollow = joining || leavingSoon.stream().anyMatch(id -> !id.equals(leave.id()));
+      if ((settled && !othersFollow) || !now.at().isBefore(leave.leftAt().plus(patience))) {
         Map<BackendId, Long> credited = now.known() ? credited(leave, now, share) : Map.of();
         out.add(describe(leave, now, credited));
         told.addLast(new Told(now.at(), leave.before(), credited));
@@ -111,7 +126,8 @@ public final class SessionMoves {
       if (held > 0) {
         Map<BackendId, Long> before = new TreeMap<>(baseline.counts());
         before.remove(id);
-        pending.add(new Leave(id, held, withToldMovesSince(baseline.at(), id, before), now.at(), -1, now.at()));
+        pending.add(new Leave(id, held, withToldMovesSince(baseline.at(), id, before), baseline.at(), now.at(), -1,
+            now.at()));
       }
     }
     if (pending.size() > following) {
@@ -159,11 +175,38 @@ public final class SessionMoves {
     return !pending.isEmpty();
   }
 
-  /** The survivors' total gain times this leave's share, rounded once (not per survivor). */
-  private static long moved(Leave leave, PoolSessions now, double share) {
-    long gained = counts(now).entrySet().stream().filter(e -> !e.getKey().equals(leave.id()))
+  /** The survivors' total count increase since this leave's baseline. */
+  private static long gained(Leave leave, PoolSessions now) {
+    return counts(now).entrySet().stream().filter(e -> !e.getKey().equals(leave.id()))
         .mapToLong(e -> Math.max(0, e.getValue() - leave.before().getOrDefault(e.getKey(), 0L))).sum();
-    return Math.min(leave.held(), Math.round(gained * share));
+  }
+
+  /**
+   * Splits the survivors' gains among the pending leaves, oldest baseline first: what they gained
+   * before a later leave's baseline belongs to the leaves followed by then; what came after is
+   * shared by all of them, in proportion to what each still has to account for. Each is capped at
+   * what it held.
+   */
+  private Map<BackendId, Long> allocate(PoolSessions now) {
+    List<Leave> order = pending.stream()
+        .sorted(Comparator.comparing(Leave::baselineAt).thenComparing(Leave::id)).toList();
+    int k = order.size();
+    long[] gained = order.stream().mapToLong(l -> gained(l, now)).toArray();
+    long[] remaining = order.stream().mapToLong(Leave::held).toArray();
+    Map<BackendId, Long> out = new TreeMap<>();
+    for (int j = 0; j < k; j++) {
+      long segment = Math.max(0, gained[j] - (j + 1 < k ? gained[j + 1] : 0));
+      long owed = 0;
+      for (int i = 0; i <= j; i++) {
+        owed += remaining[i];
+      }
+      for (int i = 0; i <= j && segment > 0 && owed > 0; i++) {
+        long take = Math.min(remaining[i], Math.round((double) segment * remaining[i] / owed));
+        out.merge(order.get(i).id(), take, Long::sum);
+        remaining[i] -= take;
+      }
+    }
+    return out;
   }
 
   /** Each survivor's count increase since the leave, times this leave's share of it. */

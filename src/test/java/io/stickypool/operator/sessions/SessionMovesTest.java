@@ -107,18 +107,36 @@ class SessionMovesTest {
 
   @Test
   void aLeaveFollowedFromAnOlderRoundDoesNotClaimTheMovesOfOneAlreadyTold() {
-    // Two drains time out half a second apart, as in a real scale-down: the second is followed from
-    // the round before its deadline, which predates the first's moves, told one round earlier.
+    // The second drain is noticed two rounds after the first was told, but is followed from the
+    // round before its deadline, which predates the first's moves.
     SessionMoves moves = moves();
     BackendId web2 = BackendId.of("web-2");
     BackendId web3 = BackendId.of("web-3");
     moves.round(at(0, 50, 50, 50, 50), Map.of());
     assertThat(moves.round(at(1, 50, 50, 50, 50), Map.of(web2, T.plusMillis(500)))).isEmpty();
-    assertThat(moves.round(at(2, 100, 50, 0, 50), Map.of(web3, T.plusMillis(1500))))
+    assertThat(moves.round(at(2, 100, 50, 0, 50), Map.of()))
         .containsExactly("50 sessions moved from web-2 to web-0 (+50)");
+    assertThat(moves.round(at(3, 100, 100, 0, 0), Map.of(web3, T.plusMillis(1500)))).isEmpty();
 
-    assertThat(moves.round(at(3, 100, 100, 0, 0), Map.of()))
+    assertThat(moves.round(at(4, 100, 100, 0, 0), Map.of()))
         .containsExactly("50 sessions moved from web-3 to web-1 (+50)");
+  }
+
+  @Test
+  void drainsEndingTogetherAreToldTogetherSharingTheGains() {
+    // A scale-down's two drains time out a quarter of a second apart: the first is not told while
+    // the second is about to leave, or the first would claim the second's moves.
+    SessionMoves moves = moves();
+    BackendId web2 = BackendId.of("web-2");
+    BackendId web3 = BackendId.of("web-3");
+    moves.round(at(0, 50, 50, 50, 50), Map.of());
+    assertThat(moves.round(at(1, 75, 75, 0, 50), Map.of(web2, T.plusMillis(500)), Set.of(web3)))
+        .as("web-3 is draining with its deadline close: wait for it").isEmpty();
+    assertThat(moves.round(at(2, 100, 100, 0, 0), Map.of(web3, T.plusMillis(1250)), Set.of())).isEmpty();
+
+    assertThat(moves.round(at(3, 100, 100, 0, 0), Map.of())).containsExactly(
+        "50 sessions moved from web-2 to web-0 (+25), web-1 (+25)",
+        "50 sessions moved from web-3 to web-0 (+25), web-1 (+25)");
   }
 
   @Test
