@@ -2,7 +2,6 @@ package io.stickypool.demo;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stickypool.sandbox.EmbeddedKubernetesApi;
@@ -76,22 +75,8 @@ final class ControlPlanePlatform implements DemoPlatform {
     return new ControlPlanePlatform(plane, false, namespace, out);
   }
 
-  private static void installCrd(KubernetesClient admin) throws InterruptedException {
-    CustomResourceDefinition crd = EmbeddedKubernetesApi.stickyPoolCrd(admin.getKubernetesSerialization());
-    admin.apiextensions().v1().customResourceDefinitions().resource(crd).forceConflicts().serverSideApply();
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!established(admin, crd.getMetadata().getName())) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("CRD " + crd.getMetadata().getName() + " not Established within 30s");
-      }
-      Thread.sleep(100);
-    }
-  }
-
-  private static boolean established(KubernetesClient admin, String name) {
-    CustomResourceDefinition c = admin.apiextensions().v1().customResourceDefinitions().withName(name).get();
-    return c != null && c.getStatus() != null && c.getStatus().getConditions() != null && c.getStatus().getConditions()
-        .stream().anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus()));
+  private static void installCrd(KubernetesClient admin) {
+    LocalControlPlane.installCrd(admin, EmbeddedKubernetesApi.stickyPoolCrd(admin.getKubernetesSerialization()));
   }
 
   @Override

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.stickypool.api.v1alpha1.ConditionReasons;
+import io.stickypool.sandbox.controlplane.LocalControlPlane;
 import io.stickypool.testing.cluster.ControlPlaneNamespace;
 import java.io.IOException;
 import java.io.InputStream;
@@ -141,13 +142,6 @@ class InvalidPoolApiServerTest {
   }
 
   private static void apply(CustomResourceDefinition crd) {
-    crd.getMetadata().setResourceVersion(null);
-    K8S.client().apiextensions().v1().customResourceDefinitions().resource(crd).forceConflicts().serverSideApply();
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
-      var current = K8S.client().apiextensions().v1().customResourceDefinitions()
-          .withName(crd.getMetadata().getName()).get();
-      return current.getStatus().getConditions().stream()
-          .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
-    });
+    LocalControlPlane.installCrd(K8S.client(), crd);
   }
 }

@@ -1,6 +1,7 @@
 package io.stickypool.sandbox.controlplane;
 
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -84,6 +85,27 @@ public final class LocalControlPlane implements AutoCloseable {
   public static LocalControlPlane start(ControlPlaneBinaries binaries, Path dir) throws IOException, InterruptedException {
     Files.createDirectories(dir);
     return new LocalControlPlane(binaries, dir);
+  }
+
+  /**
+   * Applies {@code crd} (server-side, taking the fields over) and waits until the API server says
+   * it is Established. Shared by the tests, the demo and the benchmark.
+   */
+  public static void installCrd(KubernetesClient client, CustomResourceDefinition crd) {
+    crd.getMetadata().setResourceVersion(null);
+    client.apiextensions().v1().customResourceDefinitions().resource(crd).forceConflicts().serverSideApply();
+    String name = crd.getMetadata().getName();
+    try {
+      poll("CRD " + name + " Established", Duration.ofSeconds(30), Duration.ofMillis(100), () -> {
+        CustomResourceDefinition c = client.apiextensions().v1().customResourceDefinitions().withName(name).get();
+        return c != null && c.getStatus() != null && c.getStatus().getConditions() != null
+            && c.getStatus().getConditions().stream()
+                .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus()));
+      });
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for CRD " + name, e);
+    }
   }
 
   /** A client with the admin's rights (group system:masters). Shared: do not close it. */

@@ -1,6 +1,5 @@
 package io.stickypool.testing.cluster;
 
-import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -11,7 +10,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -97,12 +95,6 @@ public final class ControlPlaneNamespace implements BeforeAllCallback, AfterAllC
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    admin.apiextensions().v1().customResourceDefinitions().resource(crd).forceConflicts().serverSideApply();
-    String name = crd.getMetadata().getName();
-    await("CRD " + name + " established").atMost(Duration.ofSeconds(30)).until(() -> {
-      CustomResourceDefinition current = admin.apiextensions().v1().customResourceDefinitions().withName(name).get();
-      return current.getStatus() != null && current.getStatus().getConditions().stream()
-          .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
-    });
+    LocalControlPlane.installCrd(admin, crd);
   }
 }
