@@ -58,7 +58,8 @@ public final class ClusterDemo {
     StickyPoolOperator operator = new StickyPoolOperator();
     operator.start(client, OperatorSettings.builder("ghcr.io/stickypool/stickypool:0.1.0")
         .namespaces(Set.of(platform.namespace())).sessionRefresh(Duration.ofSeconds(1))
-        .drainRefresh(Duration.ofMillis(500)).adminTargets(node::adminTarget).build());
+        .drainRefresh(Duration.ofMillis(500)).adminTargets(node::adminTarget)
+        .writeMethod(platform.writeMethod()).build());
     out.println("[demo] operator started against it (the real StickyPoolOperator, this JVM)");
     try (PoolEventStream events = new PoolEventStream(client, platform.namespace(), out, started)) {
       ClusterDemoSummary summary = story(platform, events);

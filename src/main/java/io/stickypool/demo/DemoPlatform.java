@@ -1,5 +1,6 @@
 package io.stickypool.demo;
 
+import io.stickypool.operator.apply.OwnedObjectWriter;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintStream;
@@ -25,6 +26,11 @@ interface DemoPlatform extends AutoCloseable {
 
   /** samples/backend-app.yaml, as this platform needs it to run the story in a minute. */
   List<HasMetadata> backendApp(Duration drainTimeout);
+
+  /** How the operator writes here: the embedded API has no server-side apply. */
+  default OwnedObjectWriter.Method writeMethod() {
+    return OwnedObjectWriter.Method.SERVER_SIDE_APPLY;
+  }
 
   @Override
   void close() throws Exception;

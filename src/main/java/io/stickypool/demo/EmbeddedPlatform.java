@@ -1,5 +1,6 @@
 package io.stickypool.demo;
 
+import io.stickypool.operator.apply.OwnedObjectWriter;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stickypool.sandbox.EmbeddedKubernetesApi;
@@ -70,5 +71,10 @@ final class EmbeddedPlatform implements DemoPlatform {
     } finally {
       api.close();
     }
+  }
+
+  @Override
+  public OwnedObjectWriter.Method writeMethod() {
+    return OwnedObjectWriter.Method.MERGE_PATCH;
   }
 }

@@ -38,8 +38,12 @@ public final class OperatorPermissions {
   private static final String POOLS = "stickypool.io";
   private static final String APPS = "apps";
   private static final String RBAC = "rbac.authorization.k8s.io";
-  private static final Set<String> OWN = Set.of("get", "create", "update", "delete");
-  private static final Set<String> OWN_AND_WATCH = Set.of("get", "list", "watch", "create", "update", "delete");
+  /**
+   * Owned objects: watched (the caches the reconciler reads), written by server-side apply (patch;
+   * create where the API server has no apply, such as the embedded demo API) and deleted on a
+   * mode switch. get: cleanup reads before it deletes.
+   */
+  private static final Set<String> OWN_AND_WATCH = Set.of("get", "list", "watch", "create", "patch", "delete");
 
   public static final List<Rule> RULES = List.of(
       rule(POOLS, "stickypools", Set.of("get", "list", "watch", "patch"),
@@ -55,17 +59,17 @@ public final class OperatorPermissions {
       rule("", "pods", Set.of("get", "list", "watch", "patch"),
           "proxy pods informer (session reports); sidecar targets' pods (list); backend pods' grace "
               + "period (get) and pod-deletion cost (patch)"),
-      rule(APPS, "deployments", OWN_AND_WATCH,
-          "the proxy Deployment; sidecar targets (read, inject, remove)"),
+      rule(APPS, "deployments", Set.of("get", "list", "watch", "create", "patch", "update", "delete"),
+          "the proxy Deployment; sidecar targets (read, inject and remove by update)"),
       rule(APPS, "statefulsets", Set.of("get", "list", "watch", "update"),
           "sidecar targets of kind StatefulSet (read, inject, remove)"),
       rule("", "configmaps", OWN_AND_WATCH,
-          "the routes ConfigMap; list/watch only because the proxy Role grants them (no escalation)"),
+          "the routes ConfigMap (watched by the operator's label)"),
       rule("", "secrets", OWN_AND_WATCH,
-          "the signing-key Secret; list/watch only because the proxy Role grants them (no escalation)"),
-      rule("", "serviceaccounts", OWN, "the proxy Deployment's ServiceAccount"),
-      rule(RBAC, "roles", OWN, "the proxy's (or sidecar target's) read access to its routes and keys"),
-      rule(RBAC, "rolebindings", OWN, "binds that Role to the proxy's (or target's) ServiceAccount"),
+          "the signing-key Secret (watched by the operator's label)"),
+      rule("", "serviceaccounts", OWN_AND_WATCH, "the proxy Deployment's ServiceAccount"),
+      rule(RBAC, "roles", OWN_AND_WATCH, "the proxy's (or sidecar target's) read access to its routes and keys"),
+      rule(RBAC, "rolebindings", OWN_AND_WATCH, "binds that Role to the proxy's (or target's) ServiceAccount"),
       rule("", "events", Set.of("create", "get", "patch"),
           "BackendDraining, RoutesUpdated, ... on the pool; a repeat is counted on the Event already"
               + " written (fabric8's patch reads it first)"),

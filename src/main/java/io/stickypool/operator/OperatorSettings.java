@@ -1,5 +1,6 @@
 package io.stickypool.operator;
 
+import io.stickypool.operator.apply.OwnedObjectWriter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stickypool.operator.sessions.AdminTargetResolver;
@@ -30,7 +31,8 @@ public record OperatorSettings(
     Duration sessionRefresh,
     Duration drainRefresh,
     AdminTargetResolver adminTargets,
-    Boolean nativeSidecars) {
+    Boolean nativeSidecars,
+    OwnedObjectWriter.Method writeMethod) {
   public static final Duration DEFAULT_SESSION_REFRESH = Duration.ofSeconds(10);
   public static final Duration DEFAULT_DRAIN_REFRESH = Duration.ofSeconds(2);
 
@@ -43,6 +45,7 @@ public record OperatorSettings(
     positive(sessionRefresh, "sessionRefresh");
     positive(drainRefresh, "drainRefresh");
     Objects.requireNonNull(adminTargets, "adminTargets");
+    Objects.requireNonNull(writeMethod, "writeMethod");
   }
 
   private static void positive(Duration d, String name) {
@@ -70,6 +73,7 @@ public record OperatorSettings(
     private Duration drainRefresh = DEFAULT_DRAIN_REFRESH;
     private AdminTargetResolver adminTargets = AdminTargetResolver.podIp();
     private Boolean nativeSidecars;
+    private OwnedObjectWriter.Method writeMethod = OwnedObjectWriter.Method.SERVER_SIDE_APPLY;
 
     private Builder(String defaultImage) {
       this.defaultImage = defaultImage;
@@ -116,11 +120,20 @@ public record OperatorSettings(
       return this;
     }
 
+    /**
+     * Server-side apply (the default); {@code MERGE_PATCH} for an API server without it, such as
+     * the embedded demo API.
+     */
+    public Builder writeMethod(OwnedObjectWriter.Method writeMethod) {
+      this.writeMethod = writeMethod;
+      return this;
+    }
+
     public OperatorSettings build() {
       return new OperatorSettings(defaultImage, namespaces, Optional.ofNullable(leaderElection),
           Optional.ofNullable(admin),
           metrics != null ? metrics : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-          sessionRefresh, drainRefresh, adminTargets, nativeSidecars);
+          sessionRefresh, drainRefresh, adminTargets, nativeSidecars, writeMethod);
     }
   }
 }

@@ -1,11 +1,9 @@
 package io.stickypool.operator;
 
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.core.cookie.KeyRing;
 import io.stickypool.operator.model.KeySchedule;
-import io.stickypool.operator.model.PoolIdentity;
 import io.stickypool.operator.model.PoolSettings;
 import io.stickypool.operator.model.SigningSecretModel;
 import java.security.SecureRandom;
@@ -19,18 +17,18 @@ import java.util.Map;
  * would invalidate every live cookie. Key material never reaches a log or an Event.
  */
 final class PoolKeys {
-  private final KubernetesClient client;
   private final PoolEvents events;
   private final SecureRandom random = new SecureRandom();
 
-  PoolKeys(KubernetesClient client, PoolEvents events) {
-    this.client = client;
+  PoolKeys(PoolEvents events) {
     this.events = events;
   }
 
-  KeySchedule.Plan plan(StickyPool pool, Instant now) {
-    PoolIdentity id = PoolIdentity.of(pool);
-    Secret existing = client.secrets().inNamespace(id.namespace()).withName(id.keysName()).get();
+  /**
+   * @param existing the pool's Secret as the cache holds it (the informer is synced before any
+   *     reconcile, and the operator's own writes reach the cache at once), null when there is none
+   */
+  KeySchedule.Plan plan(StickyPool pool, Secret existing, Instant now) {
     KeyRing ring = SigningSecretModel.keyRing(existing).orElseGet(() -> KeyRing.generate(random));
     KeySchedule.Plan plan = PoolSettings.keySchedule(pool.getSpec())
         .plan(ring, annotations(existing), annotation(pool), random, now);

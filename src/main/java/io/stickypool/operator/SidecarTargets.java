@@ -12,6 +12,10 @@ import io.stickypool.api.v1alpha1.ConditionReasons;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.api.v1alpha1.TargetKind;
 import io.stickypool.api.v1alpha1.TargetRef;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.stickypool.operator.apply.TreeSubset;
+import io.stickypool.operator.caches.CachePruning;
+import io.stickypool.operator.caches.PoolEventSources;
 import io.stickypool.operator.model.PoolIdentity;
 import io.stickypool.operator.model.PoolModel;
 import io.stickypool.operator.model.SidecarInjection;
@@ -23,15 +27,15 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The reconciler's hands on sidecar targets: reads a target fresh from the API server, injects or
- * removes the sidecar with a plain update (no server-side apply, as everywhere in the operator),
- * and finds the target's proxy pods. The decisions are {@link SidecarInjection}'s; this class only
- * adds "is it already so?" so that an unchanged pool writes nothing and rolls nothing.
+ * The reconciler's hands on sidecar targets: reads a target from the cache, injects or removes the
+ * sidecar with a plain update, and finds the target's proxy pods. The decisions are
+ * {@link SidecarInjection}'s; this class only adds "is it already so?" so that an unchanged pool
+ * writes nothing and rolls nothing.
  *
- * <p>Reads are fresh GETs rather than cache lookups: a cache that has not yet seen the operator's
- * own last write would make it write again with a stale resourceVersion, fail with 409 and retry.
- * The update carries the resourceVersion of the GET, so a user's edit in between fails the write
- * instead of being overwritten, and the next reconcile starts from the edit.
+ * <p>The update carries the resourceVersion of what was read, so a user's edit in between fails the
+ * write (409, retried by JOSDK from the edit) instead of being overwritten. It stays an update
+ * rather than a server-side apply: injection rewrites the workload's pod spec as a whole (ports,
+ * volumes, an earlier injection taken out), which apply could only express by owning those fields.
  */
 final class SidecarTargets {
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
@@ -51,12 +55,20 @@ final class SidecarTargets {
     this.client = client;
   }
 
-  Optional<HasMetadata> get(StickyPool pool) {
+  /**
+   * The target from the cache. The cache keeps a workload's pod template only once it carries a
+   * sidecar ({@link CachePruning#workload}): a target still to be injected is read fresh, which a
+   * reconcile about to write it can afford.
+   */
+  Optional<HasMetadata> get(StickyPool pool, Context<StickyPool> ctx) {
     TargetRef ref = pool.getSpec().getProxy().getTargetRef();
     String ns = pool.getMetadata().getNamespace();
-    return Optional.ofNullable(ref.getKind() == TargetKind.StatefulSet
-        ? client.apps().statefulSets().inNamespace(ns).withName(ref.getName()).get()
-        : client.apps().deployments().inNamespace(ns).withName(ref.getName()).get());
+    Class<? extends HasMetadata> type = ref.getKind() == TargetKind.StatefulSet ? StatefulSet.class : Deployment.class;
+    Optional<? extends HasMetadata> cached = PoolEventSources.workload(ctx, type, ns, ref.getName());
+    if (cached.isPresent() && CachePruning.templatePruned(cached.get())) {
+      return Optional.ofNullable(client.resources(type).inNamespace(ns).withName(ref.getName()).get());
+    }
+    return cached.map(HasMetadata.class::cast);
   }
 
   /** The account and pod selector the pool's RBAC and admin Service are built from. */

@@ -2,6 +2,8 @@ package io.stickypool.operator;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -20,6 +22,10 @@ import io.stickypool.api.v1alpha1.ProxyMode;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.api.v1alpha1.StickyPoolStatus;
 import io.stickypool.core.backend.BackendId;
+import io.stickypool.operator.apply.InitialReplicas;
+import io.stickypool.operator.apply.OwnedObjectWriter;
+import io.stickypool.operator.apply.OwnedObjects;
+import io.stickypool.operator.caches.PoolEventSources;
 import io.stickypool.operator.drain.PodDeletionCostWriter;
 import io.stickypool.operator.endpoints.BackendResolver;
 import io.stickypool.operator.endpoints.ObservedEndpoints;
@@ -49,7 +55,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Thin glue: reads the caches and the pool's own objects, delegates every decision to the pure
+ * Thin glue: reads the informer caches (the pool's own objects included), delegates every decision to the pure
  * {@code model} and {@code endpoints} packages, writes the result, and reports it as status and
  * Events. One reconcile per pool at a time (JOSDK); pools reconcile concurrently, so this class
  * keeps no per-reconcile state in fields.
@@ -71,6 +77,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
   private final EventRecorder recorder;
   private final PoolEvents events;
   private final PoolKeys keys;
+  private final OwnedObjectWriter writer;
   private final PoolMemory memory = new PoolMemory();
   private final PoolSessionRounds sessionRounds;
   private final Duration sessionRefresh;
@@ -90,7 +97,8 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     this.defaultImage = settings.defaultImage();
     this.recorder = new EventRecorder(client, Clock.systemUTC(), EVENT_QUEUE);
     this.events = new PoolEvents(recorder);
-    this.keys = new PoolKeys(client, events);
+    this.keys = new PoolKeys(events);
+    this.writer = new OwnedObjectWriter(client, settings.writeMethod());
     // One HTTP client for every pool; each round is bounded, so a dead proxy delays only its pool.
     this.sessionRounds = new PoolSessionRounds(new SessionCollector(new HttpReportFetcher(),
         SessionCollector.DEFAULT_DEADLINE, Clock.systemUTC()), settings.adminTargets());
@@ -150,14 +158,16 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
       return Optional.empty();
     }
     boolean sidecar = isSidecar(pool);
-    Optional<HasMetadata> target = sidecar ? targets.get(pool) : Optional.empty();
+    Optional<HasMetadata> target = sidecar ? targets.get(pool, ctx) : Optional.empty();
     BackendResolver.Resolved backend = BackendResolver.resolve(service.get(),
         PoolEventSources.targetSlices(ctx, pool), pool.getSpec().getBackend().getPort());
     PoolSessions sessions = sessionRounds.collect(pool, sidecar
         ? target.map(targets::proxyPods).orElse(List.of()) : PoolEventSources.proxyPods(ctx, pool));
-    EndpointSync sync = memory.sync(pool, readRoutes(pool), backend.endpoints(),
+    EndpointSync sync = memory.sync(pool, cachedRoutes(pool, ctx), backend.endpoints(),
         sessions.forDrain(backend.endpoints().byId().keySet()), now);
-    KeySchedule.Plan ring = keys.plan(pool, now);
+    PoolIdentity id = PoolIdentity.of(pool);
+    KeySchedule.Plan ring = keys.plan(pool,
+        PoolEventSources.cached(ctx, Secret.class, id.namespace(), id.keysName()).orElse(null), now);
     PoolModel.Owned desired = sidecar
         ? PoolModel.sidecar(pool, sync.snapshot(), ring.ring(), ring.secretAnnotations(),
             target.map(SidecarTargets::describe).orElse(null))
@@ -165,7 +175,11 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
             PoolEventSources.proxyDeployment(ctx, pool).isPresent());
     for (HasMetadata obj : desired.all()) {
       OwnedObjects.own(obj, pool);
-      OwnedObjects.apply(client, obj);
+      if (obj instanceof Deployment proxy && !poolSetsReplicas(pool)) {
+        writer.write(proxy, InitialReplicas.split(proxy), PoolEventSources.cacheFor(ctx, proxy));
+      } else {
+        writer.write(obj, PoolEventSources.cacheFor(ctx, obj));
+      }
     }
     memory.commit(pool, sync);
     ProxyHealth proxy = sidecar ? placeSidecar(pool, status, target, now)
@@ -228,6 +242,10 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
       targets.removeAll(id, sidecar ? target : Optional.empty()).forEach(w -> events.emit(pool,
           EventReason.SIDECAR_REMOVED, "removed the proxy sidecar from " + w));
     }
+  }
+
+  private static boolean poolSetsReplicas(StickyPool pool) {
+    return pool.getSpec().getProxy() != null && pool.getSpec().getProxy().getReplicas() != null;
   }
 
   private static boolean isSidecar(StickyPool pool) {
@@ -294,9 +312,9 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     return pool.getStatus();
   }
 
-  private ConfigMap readRoutes(StickyPool pool) {
+  private static ConfigMap cachedRoutes(StickyPool pool, Context<StickyPool> ctx) {
     PoolIdentity id = PoolIdentity.of(pool);
-    return client.configMaps().inNamespace(id.namespace()).withName(id.routesName()).get();
+    return PoolEventSources.cached(ctx, ConfigMap.class, id.namespace(), id.routesName()).orElse(null);
   }
 
   static long annotatedVersion(ConfigMap routes) {

@@ -361,10 +361,12 @@ class OperatorRbacApiServerTest {
     assertThat(table.keySet()).as("the run covered every part, so the checks above are not vacuous").contains(
         "create coordination.k8s.io/leases", "get coordination.k8s.io/leases", "patch coordination.k8s.io/leases",
         "patch stickypool.io/stickypools/status", "patch stickypool.io/stickypools",
-        "create apps/deployments", "update apps/deployments", "watch apps/statefulsets",
-        "watch discovery.k8s.io/endpointslices", "create rbac.authorization.k8s.io/roles",
-        "delete rbac.authorization.k8s.io/roles", "get core/pods", "patch core/pods", "create core/events", "get core/events", "patch core/events",
-        "update core/secrets");
+        // Owned objects by server-side apply (a patch, creation included); sidecars by update.
+        "patch apps/deployments", "update apps/deployments", "watch apps/statefulsets",
+        "watch discovery.k8s.io/endpointslices", "patch rbac.authorization.k8s.io/roles",
+        "watch rbac.authorization.k8s.io/roles", "delete rbac.authorization.k8s.io/roles", "get core/pods",
+        "patch core/pods", "create core/events", "get core/events", "patch core/events",
+        "patch core/secrets", "watch core/secrets");
 
     Map<String, Long> ofProxy = AuditLog.table(requests.stream().filter(r -> r.user().equals(proxyUser)).toList());
     System.out.println("Requests of " + proxyUser + ": " + ofProxy);

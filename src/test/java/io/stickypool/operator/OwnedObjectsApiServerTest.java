@@ -3,6 +3,7 @@ package io.stickypool.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -11,12 +12,8 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.http.BasicBuilder;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.Interceptor;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stickypool.api.v1alpha1.StickyPool;
@@ -28,7 +25,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -41,6 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Deployment is a rollout on a real cluster, and every write bumps a resourceVersion that other
  * controllers and watches react to. On a real API server a write that changes nothing leaves the
  * resourceVersion as it was, so the writes themselves are counted, from the API server's audit log.
+ * Writes are server-side applies that leave other managers' fields alone; reads come from caches.
  */
 class OwnedObjectsApiServerTest {
   @RegisterExtension
@@ -64,18 +61,19 @@ class OwnedObjectsApiServerTest {
     operator.start(client, new TestCluster(client, ns).operatorSettings().metrics(metrics).build());
   }
 
+  /** The tests share a namespace: each leaves it as it found it (the operator cleans up the pool). */
   @AfterEach
   void stop() {
+    client.resources(StickyPool.class).inNamespace(ns).withName("web").delete();
+    await().atMost(WAIT).until(() -> client.resources(StickyPool.class).inNamespace(ns).withName("web").get() == null);
+    client.services().inNamespace(ns).withName("web").delete();
+    client.discovery().v1().endpointSlices().inNamespace(ns).withName("web-abc").delete();
     operator.stop();
   }
 
   @Test
   void writesOwnedObjectsOnlyWhenTheyDiffer() throws Exception {
-    client.services().inNamespace(ns).resource(new ServiceBuilder().withNewMetadata().withName("web")
-        .endMetadata().withNewSpec().addNewPort().withName("http").withPort(80).endPort().endSpec()
-        .build()).create();
-    client.discovery().v1().endpointSlices().inNamespace(ns).resource(slice("1")).create();
-    client.resources(StickyPool.class).inNamespace(ns).resource(loadPool()).create();
+    createPoolOverService();
     Map<String, String> settled = awaitReadyAndSettled();
 
     List<Request> writes = ownedWritesOfReconcileAfter(() -> {
@@ -95,15 +93,9 @@ class OwnedObjectsApiServerTest {
 
     List<Request> scaling = ownedWritesOfReconcileAfter(
         () -> patchPool("{\"spec\": {\"proxy\": {\"replicas\": 3}}}"),
-        seen -> seen.stream().anyMatch(OwnedObjectsApiServerTest::deploymentUpdated));
-    assertThat(scaling).as("a real change is one write, and the audit trail sees it")
-        .filteredOn(Request::succeeded).extracting(Request::toString)
-        .containsExactly("update deployments/web-proxy 200");
-    // Where the JVM's control plane runs a Deployment controller (a *ClusterTest started it), its
-    // status writes can make the operator's update conflict; apply reads it again and retries, and
-    // a 409 wrote nothing.
-    assertThat(scaling).filteredOn(r -> !r.succeeded()).extracting(Request::toString)
-        .allMatch(r -> r.equals("update deployments/web-proxy 409"));
+        seen -> seen.stream().anyMatch(r -> applied(r, "deployments", "web-proxy")));
+    assertThat(scaling).as("a real change is one apply (no read first), and the audit trail sees it")
+        .extracting(Request::toString).containsExactly("patch deployments/web-proxy 200");
     assertThat(deployment().getSpec().getReplicas()).isEqualTo(3);
     Map<String, String> scaled = versions();
     assertThat(scaled.get("Deployment web-proxy")).isNotEqualTo(userEdited.get("Deployment web-proxy"));
@@ -114,51 +106,71 @@ class OwnedObjectsApiServerTest {
     assertThat(deployment().getMetadata().getAnnotations()).containsEntry("owner", "checkout-team");
   }
 
+  /**
+   * Server-side apply shares the objects: what a user, an HPA and a mesh set on the proxy
+   * Deployment stays through the operator's next apply, which still takes back the fields the
+   * operator sets.
+   */
   @Test
-  void updateThatLosesARaceReadsTheObjectAgainAndWrites() {
-    Deployment desired = new DeploymentBuilder().withNewMetadata().withName("raced").withNamespace(ns).endMetadata()
-        .withNewSpec().withReplicas(0).withNewSelector().addToMatchLabels("app", "raced").endSelector()
-        .withNewTemplate().withNewMetadata().addToLabels("app", "raced").endMetadata()
-        .withNewSpec().addNewContainer().withName("app").withImage("raced:1").endContainer().endSpec()
-        .endTemplate().endSpec().build();
-    assertThat(OwnedObjects.apply(client, desired)).isEqualTo(OwnedObjects.Write.CREATED);
-    // No replicas: where a Deployment controller runs, it has written its status once this settles,
-    // and cannot win the race below too often.
-    AtomicReference<String> version = new AtomicReference<>("");
-    await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> version.getAndSet(client.apps()
-        .deployments().inNamespace(ns).withName("raced").get().getMetadata().getResourceVersion()).equals(version.get()));
-    // Between the operator's read and its PUT, another writer changes the object (the Deployment
-    // controller does so with the status throughout a rollout; here a label, which always counts).
-    AtomicBoolean raced = new AtomicBoolean();
-    Interceptor otherWriter = new Interceptor() {
-      @Override
-      public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
-        if ("PUT".equals(request.method()) && request.uri().getPath().endsWith("/deployments/raced")
-            && raced.compareAndSet(false, true)) {
-          client.apps().deployments().inNamespace(ns).withName("raced").patch(PatchContext.of(PatchType.JSON_MERGE),
-              "{\"metadata\": {\"labels\": {\"other-writer\": \"was-here\"}}}");
-        }
-      }
-    };
-    desired.getSpec().setReplicas(1);
-    audit.mark();
-    try (KubernetesClient racing = new KubernetesClientBuilder().withConfig(client.getConfiguration())
-        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("other-writer", otherWriter)).build()) {
-      assertThat(OwnedObjects.apply(racing, desired)).isEqualTo(OwnedObjects.Write.UPDATED);
-    }
+  void othersFieldsSurviveTheOperatorsApply() throws Exception {
+    createPoolOverService();
+    awaitReadyAndSettled();
 
-    assertThat(raced).as("the other writer got in between").isTrue();
-    Deployment after = client.apps().deployments().inNamespace(ns).withName("raced").get();
-    assertThat(after.getSpec().getReplicas()).isEqualTo(1);
-    assertThat(after.getMetadata().getLabels()).as("the other writer's change survives")
-        .containsEntry("other-writer", "was-here");
-    await().atMost(WAIT).untilAsserted(() -> assertThat(audit.since()).filteredOn(Request::fromThisJvm)
-        .filteredOn(r -> r.name().equals("raced") && r.verb().equals("update") && r.subresource().isEmpty())
-        .extracting(Request::toString)
-        .as("the stale PUT fails, the one after a fresh read succeeds")
-        .startsWith("update deployments/raced 409").endsWith("update deployments/raced 200")
-        .hasSizeLessThanOrEqualTo(OwnedObjects.CONFLICT_ATTEMPTS)
-        .satisfies(puts -> assertThat(puts.subList(0, puts.size() - 1)).allMatch(p -> p.endsWith(" 409"))));
+    // kubectl label / annotate, an HPA through the scale subresource, a mesh's injector by apply.
+    client.apps().deployments().inNamespace(ns).withName("web-proxy").patch(PatchContext.of(PatchType.JSON_MERGE),
+        "{\"metadata\": {\"labels\": {\"team\": \"checkout\"}, \"annotations\": {\"owner\": \"checkout-team\"}}}");
+    client.apps().deployments().inNamespace(ns).withName("web-proxy").scale(5);
+    client.resource(new DeploymentBuilder().withNewMetadata().withName("web-proxy").withNamespace(ns)
+        .endMetadata().withNewSpec().withNewTemplate().withNewSpec().addNewContainer().withName("mesh-proxy")
+        .withImage("mesh/proxy:1").endContainer().endSpec().endTemplate().endSpec().build())
+        .fieldManager("mesh-injector").serverSideApply();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(deployment().getSpec().getReplicas()).isEqualTo(5));
+
+    List<Request> writes = ownedWritesOfReconcileAfter(
+        () -> patchPool("{\"spec\": {\"proxy\": {\"image\": \"example.com/stickypool:2\"}}}"),
+        seen -> seen.stream().anyMatch(r -> applied(r, "deployments", "web-proxy")));
+
+    assertThat(writes).extracting(Request::toString).as("one apply, no read first")
+        .containsExactly("patch deployments/web-proxy 200");
+    Deployment after = deployment();
+    var containers = after.getSpec().getTemplate().getSpec().getContainers();
+    assertThat(containers).extracting(c -> c.getName() + " " + c.getImage())
+        .containsExactlyInAnyOrder("proxy example.com/stickypool:2", "mesh-proxy mesh/proxy:1");
+    assertThat(after.getSpec().getReplicas()).as("the HPA's count").isEqualTo(5);
+    assertThat(after.getMetadata().getLabels()).containsEntry("team", "checkout");
+    assertThat(after.getMetadata().getAnnotations()).containsEntry("owner", "checkout-team");
+    assertThat(after.getMetadata().getManagedFields()).extracting(m -> m.getManager() + " " + m.getOperation())
+        .contains("stickypool Apply", "mesh-injector Apply");
+
+    // Someone edits a field the operator sets: the watch on the operator's objects puts it back,
+    // and only that field.
+    client.configMaps().inNamespace(ns).withName("web-routes").patch(PatchContext.of(PatchType.JSON_MERGE),
+        "{\"metadata\": {\"labels\": {\"team\": \"checkout\"}}, \"data\": {\"proxy.json\": \"edited by hand\"}}");
+    await().atMost(WAIT).untilAsserted(() -> {
+      ConfigMap routes = client.configMaps().inNamespace(ns).withName("web-routes").get();
+      assertThat(routes.getData().get("proxy.json")).as("the operator's field").contains("backends");
+      assertThat(routes.getMetadata().getLabels()).containsEntry("team", "checkout");
+    });
+  }
+
+  /**
+   * The reconciler reads from caches: with the pool settled, its reconciles (every session refresh)
+   * send the API server nothing at all.
+   */
+  @Test
+  void anIdlePoolsReconcilesSendNoRequest() throws Exception {
+    createPoolOverService();
+    awaitReadyAndSettled();
+    await().atMost(WAIT).until(() -> running() == 0);
+
+    audit.mark();
+    double startedBefore = reconciles("started");
+    await().atMost(WAIT).until(() -> reconciles("started") >= startedBefore + 3 && running() == 0);
+    new AuditLog(K8S.controlPlane().auditLog()).catchUp(client, ns);
+
+    assertThat(audit.since()).filteredOn(Request::fromThisJvm)
+        .filteredOn(r -> !r.verb().equals("watch") && !r.name().startsWith("audit-marker"))
+        .extracting(Request::toString).as("requests of three idle reconciles").isEmpty();
   }
 
   /**
@@ -169,6 +181,14 @@ class OwnedObjectsApiServerTest {
   private void patchPool(String mergePatch) {
     client.resources(StickyPool.class).inNamespace(ns).withName("web")
         .patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
+  }
+
+  private void createPoolOverService() throws Exception {
+    client.services().inNamespace(ns).resource(new ServiceBuilder().withNewMetadata().withName("web")
+        .endMetadata().withNewSpec().addNewPort().withName("http").withPort(80).endPort().endSpec()
+        .build()).create();
+    client.discovery().v1().endpointSlices().inNamespace(ns).resource(slice("1")).create();
+    client.resources(StickyPool.class).inNamespace(ns).resource(loadPool()).create();
   }
 
   /** Ready, and two polls in a row see the same resourceVersions: creation traffic is over. */
@@ -193,7 +213,7 @@ class OwnedObjectsApiServerTest {
    * as logged by the API server (a no-op write would count: it is still a write).
    */
   private List<Request> ownedWritesOfReconcileAfter(Runnable trigger) {
-    return ownedWritesOfReconcileAfter(trigger, seen -> seen.stream().anyMatch(OwnedObjectsApiServerTest::routesRead));
+    return ownedWritesOfReconcileAfter(trigger, seen -> true);
   }
 
   /**
@@ -221,12 +241,8 @@ class OwnedObjectsApiServerTest {
         .mapToDouble(io.micrometer.core.instrument.Gauge::value).sum();
   }
 
-  private static boolean routesRead(Request r) {
-    return r.verb().equals("get") && r.resource().equals("configmaps") && r.name().equals("web-routes");
-  }
-
-  private static boolean deploymentUpdated(Request r) {
-    return r.verb().equals("update") && r.resource().equals("deployments") && r.name().equals("web-proxy")
+  private static boolean applied(Request r, String resource, String name) {
+    return r.verb().equals("patch") && r.resource().equals(resource) && r.name().equals(name)
         && r.subresource().isEmpty() && r.succeeded();
   }
 

@@ -1,5 +1,7 @@
 package io.stickypool.sandbox;
 
+import io.stickypool.operator.OperatorSettings;
+import io.stickypool.operator.apply.OwnedObjectWriter;
 import io.stickypool.testing.Kubectl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -41,7 +43,9 @@ class KubectlOnEmbeddedApiTest {
   @BeforeEach
   void start() {
     api = EmbeddedKubernetesApi.start();
-    operator.start(api.client(), "ghcr.io/stickypool/stickypool:0.1.0");
+    // The embedded API has no server-side apply.
+    operator.start(api.client(), OperatorSettings.builder("ghcr.io/stickypool/stickypool:0.1.0")
+        .writeMethod(OwnedObjectWriter.Method.MERGE_PATCH).build());
   }
 
   @AfterEach

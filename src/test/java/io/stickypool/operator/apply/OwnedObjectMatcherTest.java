@@ -1,4 +1,4 @@
-package io.stickypool.operator;
+package io.stickypool.operator.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,14 +61,14 @@ class OwnedObjectMatcherTest {
     assertThat(container(server).getResources().getLimits()).containsEntry("cpu", new Quantity("1000m"));
     container(server).getResources().getRequests().put("memory", new Quantity("268435456"));
     assertThat(difference(desired.deployment(), server))
-        .hasValue("spec.template.spec.containers[0].resources.requests.memory");
+        .hasValue("spec.template.spec.containers[proxy].resources.requests.memory");
   }
 
   @Test
   void changedImageDiffers() {
     Deployment server = served(desired.deployment());
     container(server).setImage("img:2");
-    assertThat(difference(desired.deployment(), server)).hasValue("spec.template.spec.containers[0].image");
+    assertThat(difference(desired.deployment(), server)).hasValue("spec.template.spec.containers[proxy].image");
   }
 
   @Test
@@ -118,24 +118,46 @@ class OwnedObjectMatcherTest {
     assertThat(OwnedObjectMatcher.firstDifference(want, server)).hasValue("data");
   }
 
+
   @Test
-  void updateKeepsWhatOthersOwnAndTakesOurSpec() {
+  void aContainerAnotherManagerAddedIsTheirsButOursMustStillMatch() {
     Deployment server = served(desired.deployment());
-    server.getSpec().setReplicas(5);
-    server.getMetadata().getOwnerReferences().clear();
+    server.getSpec().getTemplate().getSpec().getContainers().add(0, new io.fabric8.kubernetes.api.model
+        .ContainerBuilder().withName("mesh-proxy").withImage("mesh:1").build());
+    assertThat(difference(desired.deployment(), server)).isEmpty();
 
-    Deployment update = OwnedObjectUpdate.mergedOnto(server, desired.deployment());
+    server.getSpec().getTemplate().getSpec().getContainers().get(1).setImage("other:2");
+    assertThat(difference(desired.deployment(), server))
+        .hasValue("spec.template.spec.containers[proxy].image");
+  }
 
-    assertThat(update.getSpec().getReplicas()).isEqualTo(desired.deployment().getSpec().getReplicas());
-    assertThat(update.getMetadata().getOwnerReferences())
-        .isEqualTo(desired.deployment().getMetadata().getOwnerReferences());
-    assertThat(update.getMetadata().getLabels()).containsEntry("team", "checkout")
-        .containsAllEntriesOf(desired.deployment().getMetadata().getLabels());
-    assertThat(update.getMetadata().getAnnotations()).containsEntry(REVISION, "4");
-    assertThat(update.getMetadata().getResourceVersion()).isEqualTo("812");
-    assertThat(update.getMetadata().getUid()).isEqualTo("d-uid");
-    assertThat(update.getStatus()).isEqualTo(server.getStatus());
-    assertThat(OwnedObjectMatcher.firstDifference(desired.deployment(), update)).isEmpty();
+  @Test
+  void aRuleListIsComparedWhole() {
+    io.fabric8.kubernetes.api.model.rbac.Role role = desired.role();
+    io.fabric8.kubernetes.api.model.rbac.Role server = served(role);
+    server.getRules().add(new io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder()
+        .withApiGroups("").withResources("secrets").withVerbs("list").build());
+    assertThat(difference(role, server)).hasValue("rules");
+  }
+
+  @Test
+  void theShapeDigestChangesWhenAFieldIsDroppedAndIgnoresMapOrder() {
+    Deployment withVolume = SERIALIZATION.clone(desired.deployment());
+    Deployment without = SERIALIZATION.clone(desired.deployment());
+    without.getSpec().getTemplate().getSpec().getVolumes().remove(0);
+    AppliedShape.stamp(withVolume);
+    AppliedShape.stamp(without);
+    String before = withVolume.getMetadata().getAnnotations().get(AppliedShape.ANNOTATION);
+    assertThat(without.getMetadata().getAnnotations().get(AppliedShape.ANNOTATION)).isNotEqualTo(before);
+    // The server still has the volume the operator no longer wants: only the digest tells.
+    assertThat(difference(without, served(withVolume))).hasValue("metadata.annotations." + AppliedShape.ANNOTATION);
+
+    Deployment reordered = SERIALIZATION.clone(desired.deployment());
+    Map<String, String> labels = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+    labels.putAll(reordered.getMetadata().getLabels());
+    reordered.getMetadata().setLabels(labels);
+    assertThat(AppliedShape.stamp(reordered).getMetadata().getAnnotations().get(AppliedShape.ANNOTATION))
+        .isEqualTo(before);
   }
 
   private static java.util.Optional<String> difference(HasMetadata want, HasMetadata server) {

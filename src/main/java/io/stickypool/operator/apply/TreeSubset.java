@@ -1,4 +1,4 @@
-package io.stickypool.operator;
+package io.stickypool.operator.apply;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -10,17 +10,19 @@ import java.util.Optional;
 /**
  * "Desired is a subset of actual" over Jackson trees: every field desired sets must be equal in
  * actual, and fields only actual has (server defaults, other actors' additions) are ignored.
- * Arrays must have the same length and match element by element, because a longer container or
- * port list on the server is a real difference, not a default.
+ * Arrays must have the same length and match element by element (a longer port list or rule list
+ * on the server is a real difference), except the lists the API server merges by name (containers,
+ * volumes, env, volume mounts): there every element desired names must match the one of that name,
+ * and elements others added (a mesh's injected container) are theirs.
  *
  * <p>Resource quantities compare by value: the API server canonicalises {@code 1000m} to
  * {@code 1} and {@code 128Mi} may come back in another unit, which must not look like a change.
  */
-final class TreeSubset {
+public final class TreeSubset {
   private TreeSubset() {}
 
   /** The dotted path of the first field desired sets that actual lacks or holds differently. */
-  static Optional<String> firstDifference(JsonNode desired, JsonNode actual, String path) {
+  public static Optional<String> firstDifference(JsonNode desired, JsonNode actual, String path) {
     // An empty struct the operator sets may be dropped by the server; it carries no value.
     if (desired == null || desired.isNull() || (desired.isContainerNode() && desired.isEmpty()
         && (actual == null || actual.isNull()))) {
@@ -52,11 +54,47 @@ final class TreeSubset {
   }
 
   private static Optional<String> arrayDifference(JsonNode desired, JsonNode actual, String path) {
+    if (mergedByName(path, desired)) {
+      return namedElementsDifference(desired, actual, path);
+    }
     if (desired.size() != actual.size()) {
       return Optional.of(path);
     }
     for (int i = 0; i < desired.size(); i++) {
       Optional<String> diff = firstDifference(desired.get(i), actual.get(i), path + "[" + i + "]");
+      if (diff.isPresent()) {
+        return diff;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static final java.util.Set<String> MERGED_BY_NAME =
+      java.util.Set.of("containers", "initContainers", "volumes", "env", "volumeMounts");
+
+  private static boolean mergedByName(String path, JsonNode desired) {
+    String field = path.substring(path.lastIndexOf('.') + 1);
+    if (!MERGED_BY_NAME.contains(field)) {
+      return false;
+    }
+    for (JsonNode element : desired) {
+      if (!element.path("name").isTextual()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Optional<String> namedElementsDifference(JsonNode desired, JsonNode actual, String path) {
+    for (JsonNode want : desired) {
+      String name = want.get("name").asText();
+      JsonNode have = null;
+      for (JsonNode candidate : actual) {
+        if (name.equals(candidate.path("name").asText(null))) {
+          have = candidate;
+        }
+      }
+      Optional<String> diff = firstDifference(want, have, path + "[" + name + "]");
       if (diff.isPresent()) {
         return diff;
       }

@@ -1,6 +1,13 @@
-package io.stickypool.operator;
+package io.stickypool.operator.caches;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import java.util.function.UnaryOperator;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -28,7 +35,7 @@ import java.util.stream.Collectors;
  * controller's watched namespaces. Reads come from the caches, so a reconcile costs no GET for
  * them and sees the same state the triggering event came from.
  */
-final class PoolEventSources {
+public final class PoolEventSources {
   private static final String POOLS_BY_SERVICE = "pools-by-service";
   private static final String SLICES_BY_SERVICE = "slices-by-service";
   private static final String SLICES = "endpointslices";
@@ -43,13 +50,14 @@ final class PoolEventSources {
 
   private PoolEventSources() {}
 
-  static List<EventSource<?, StickyPool>> create(EventSourceContext<StickyPool> ctx) {
+  public static List<EventSource<?, StickyPool>> create(EventSourceContext<StickyPool> ctx) {
     ctx.getPrimaryCache().addIndexer(POOLS_BY_SERVICE, p -> List.of(serviceKey(p)));
     var sliceConfig = InformerEventSourceConfiguration.from(EndpointSlice.class, StickyPool.class)
         .withName(SLICES)
         .withNamespacesInheritedFromController()
         .withLabelSelector(EndpointSliceMapper.SERVICE_NAME_LABEL)
         .withSecondaryToPrimaryMapper(s -> poolsOf(ctx, sliceKey(s)))
+        .withItemStore(pruned(ctx, CachePruning::bookkeeping))
         .build();
     var slices = new InformerEventSource<>(sliceConfig, ctx);
     // Our own index: JOSDK's primary->secondary index misses slices that predate the pool.
@@ -59,11 +67,84 @@ final class PoolEventSources {
         .withName(SERVICES)
         .withNamespacesInheritedFromController()
         .withSecondaryToPrimaryMapper(s -> poolsOf(ctx, key(s)))
+        .withItemStore(pruned(ctx, CachePruning::bookkeeping))
         .build();
     ctx.getPrimaryCache().addIndexer(POOLS_BY_TARGET, p -> targetKey(p).map(List::of).orElse(List.of()));
-    return List.of(slices, new InformerEventSource<>(serviceConfig, ctx),
-        workloads(ctx, Deployment.class, DEPLOYMENTS), workloads(ctx, StatefulSet.class, STATEFUL_SETS),
-        proxyPods(ctx));
+    List<EventSource<?, StickyPool>> sources = new java.util.ArrayList<>(List.of(slices,
+        new InformerEventSource<>(serviceConfig, ctx), workloads(ctx, Deployment.class, DEPLOYMENTS),
+        workloads(ctx, StatefulSet.class, STATEFUL_SETS), proxyPods(ctx)));
+    OWNED_ONLY.forEach((type, name) -> sources.add(owned(ctx, type, name)));
+    return sources;
+  }
+
+  /**
+   * A pruning store, where the informer is the only one over its resource: JOSDK gives one store to
+   * the informer of each watched namespace, and an informer's relist drops from its store what it
+   * did not list, the other namespaces' objects included. Over several namespaces the objects are
+   * kept whole (the operator is then also bounded by those namespaces).
+   */
+  private static <R extends HasMetadata> ItemStore<R> pruned(
+      EventSourceContext<StickyPool> ctx, UnaryOperator<R> prune) {
+    Set<String> namespaces = ctx.getControllerConfiguration().getInformerConfig().getNamespaces();
+    return namespaces.size() == 1 ? new PrunedItemStore<>(prune) : null;
+  }
+
+  /**
+   * The kinds of owned object that only the operator creates, watched by the operator's label: the
+   * routes ConfigMap, the signing Secret and the proxies' RBAC. (The owned Services and Deployment
+   * come from the Services and Deployments informers, which also hold the targets.) A change by
+   * someone else, a deletion included, reconciles the owning pool.
+   */
+  private static final Map<Class<? extends HasMetadata>, String> OWNED_ONLY = Map.of(
+      ConfigMap.class, "owned-configmaps", Secret.class, "owned-secrets",
+      ServiceAccount.class, "owned-serviceaccounts", Role.class, "owned-roles",
+      RoleBinding.class, "owned-rolebindings");
+
+  private static <R extends HasMetadata> InformerEventSource<R, StickyPool> owned(
+      EventSourceContext<StickyPool> ctx, Class<R> type, String name) {
+    var config = InformerEventSourceConfiguration.from(type, StickyPool.class)
+        .withName(name)
+        .withNamespacesInheritedFromController()
+        .withLabelSelector(MANAGED_BY)
+        .withSecondaryToPrimaryMapper(o -> ownerPool(o).map(Set::of).orElse(Set.of()))
+        .build();
+    return new InformerEventSource<>(config, ctx);
+  }
+
+  private static Optional<ResourceID> ownerPool(HasMetadata o) {
+    return Optional.ofNullable(o.getMetadata().getOwnerReferences()).orElse(List.of()).stream()
+        .filter(r -> Boolean.TRUE.equals(r.getController()) && PoolIdentity.KIND.equals(r.getKind()))
+        .findFirst().map(r -> new ResourceID(r.getName(), o.getMetadata().getNamespace()));
+  }
+
+  /**
+   * The cache that holds objects of {@code desired}'s kind, where the pool's own objects of that
+   * kind are: what a write compares with and records its result in.
+   */
+  @SuppressWarnings("unchecked")
+  public static <R extends HasMetadata> InformerEventSource<R, StickyPool> cacheFor(
+      Context<StickyPool> ctx, R desired) {
+    Class<R> type = (Class<R>) desired.getClass();
+    String name = desired instanceof Service ? SERVICES : desired instanceof Deployment ? DEPLOYMENTS
+        : desired instanceof StatefulSet ? STATEFUL_SETS : OWNED_ONLY.get(type);
+    if (name == null) {
+      throw new IllegalArgumentException("no cache holds " + desired.getKind());
+    }
+    return source(ctx, type, name);
+  }
+
+  /** A Deployment or StatefulSet as the cache holds it (pruned unless it is a proxy or carries one). */
+  public static <W extends HasMetadata> Optional<W> workload(
+      Context<StickyPool> ctx, Class<W> type, String namespace, String name) {
+    return source(ctx, type, type == StatefulSet.class ? STATEFUL_SETS : DEPLOYMENTS)
+        .get(new ResourceID(name, namespace));
+  }
+
+  /** The pool's object of this kind and name, as the cache holds it. */
+  public static <R extends HasMetadata> Optional<R> cached(
+      Context<StickyPool> ctx, Class<R> type, String namespace, String name) {
+    String source = OWNED_ONLY.get(type);
+    return source(ctx, type, source).get(new ResourceID(name, namespace));
   }
 
   /**
@@ -78,6 +159,7 @@ final class PoolEventSources {
         .withName(name)
         .withNamespacesInheritedFromController()
         .withSecondaryToPrimaryMapper(w -> poolsOfWorkload(ctx, w))
+        .withItemStore(pruned(ctx, CachePruning::workload))
         .build();
     var informer = new InformerEventSource<>(config, ctx);
     informer.addIndexers(Map.of(WORKLOADS_BY_INJECTED_POOL, w -> SidecarInjection.record(w)
@@ -91,9 +173,7 @@ final class PoolEventSources {
         .byIndex(POOLS_BY_TARGET, w.getKind() + "/" + ns + "/" + w.getMetadata().getName()).stream()
         .map(ResourceID::fromResource).collect(Collectors.toCollection(java.util.HashSet::new));
     SidecarInjection.record(w).ifPresent(r -> pools.add(new ResourceID(r.pool(), ns)));
-    Optional.ofNullable(w.getMetadata().getOwnerReferences()).orElse(List.of()).stream()
-        .filter(o -> Boolean.TRUE.equals(o.getController()) && PoolIdentity.KIND.equals(o.getKind()))
-        .forEach(o -> pools.add(new ResourceID(o.getName(), ns)));
+    ownerPool(w).ifPresent(pools::add);
     return pools;
   }
 
@@ -107,7 +187,7 @@ final class PoolEventSources {
   }
 
   /** Workloads the cache shows carrying this pool's sidecar. */
-  static List<HasMetadata> injectedWorkloads(Context<StickyPool> ctx, StickyPool pool) {
+  public static List<HasMetadata> injectedWorkloads(Context<StickyPool> ctx, StickyPool pool) {
     List<HasMetadata> all = new java.util.ArrayList<>();
     all.addAll(source(ctx, Deployment.class, DEPLOYMENTS).byIndex(WORKLOADS_BY_INJECTED_POOL, key(pool)));
     all.addAll(source(ctx, StatefulSet.class, STATEFUL_SETS).byIndex(WORKLOADS_BY_INJECTED_POOL, key(pool)));
@@ -132,7 +212,7 @@ final class PoolEventSources {
     return pods;
   }
 
-  static List<Pod> proxyPods(Context<StickyPool> ctx, StickyPool pool) {
+  public static List<Pod> proxyPods(Context<StickyPool> ctx, StickyPool pool) {
     return source(ctx, Pod.class, PODS).byIndex(PODS_BY_POOL, key(pool));
   }
 
@@ -141,16 +221,16 @@ final class PoolEventSources {
     return Optional.ofNullable(labels == null ? null : labels.get(PoolIdentity.POOL_LABEL));
   }
 
-  static Optional<Service> targetService(Context<StickyPool> ctx, StickyPool pool) {
+  public static Optional<Service> targetService(Context<StickyPool> ctx, StickyPool pool) {
     return source(ctx, Service.class, SERVICES).get(
         new ResourceID(pool.getSpec().getBackend().getService(), pool.getMetadata().getNamespace()));
   }
 
-  static List<EndpointSlice> targetSlices(Context<StickyPool> ctx, StickyPool pool) {
+  public static List<EndpointSlice> targetSlices(Context<StickyPool> ctx, StickyPool pool) {
     return source(ctx, EndpointSlice.class, SLICES).byIndex(SLICES_BY_SERVICE, serviceKey(pool));
   }
 
-  static Optional<Deployment> proxyDeployment(Context<StickyPool> ctx, StickyPool pool) {
+  public static Optional<Deployment> proxyDeployment(Context<StickyPool> ctx, StickyPool pool) {
     PoolIdentity id = PoolIdentity.of(pool);
     return source(ctx, Deployment.class, DEPLOYMENTS).get(new ResourceID(id.proxyName(), id.namespace()));
   }

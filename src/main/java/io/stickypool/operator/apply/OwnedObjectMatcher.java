@@ -1,4 +1,4 @@
-package io.stickypool.operator;
+package io.stickypool.operator.apply;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
