@@ -32,8 +32,9 @@ import java.util.stream.Stream;
  * {@link SidecarInjection}'s; this class only adds "is it already so?" so that an unchanged pool
  * writes nothing and rolls nothing.
  *
- * <p>The update carries the resourceVersion of what was read, so a user's edit in between fails the
- * write (409, retried by JOSDK from the edit) instead of being overwritten. It stays an update
+ * <p>Deciding reads the cache; writing reads the target fresh first (the cache keeps a pruned copy),
+ * and the update carries that resourceVersion, so a user's edit in between fails the write (409,
+ * retried by JOSDK from the edit) instead of being overwritten. It stays an update
  * rather than a server-side apply: injection rewrites the workload's pod spec as a whole (ports,
  * volumes, an earlier injection taken out), which apply could only express by owning those fields.
  */
@@ -96,7 +97,13 @@ final class SidecarTargets {
     if (inPlace(target, id, sidecar)) {
       return new Outcome(Result.UNCHANGED, target, kindName + " carries the current sidecar");
     }
-    HasMetadata updated = client.resource(SidecarInjection.inject(target, id, sidecar)).update();
+    // Written from a fresh read, never from the cache's copy: that one is pruned (no
+    // last-applied-configuration, which an update would strip from the user's workload).
+    HasMetadata fresh = client.resource(target).get();
+    if (fresh == null) {
+      return missing(pool);
+    }
+    HasMetadata updated = client.resource(SidecarInjection.inject(fresh, id, sidecar)).update();
     return new Outcome(Result.INJECTED, updated, "injected the proxy sidecar into " + kindName
         + (sidecar.nativeSidecar() ? " as a native sidecar" : " as a container"));
   }

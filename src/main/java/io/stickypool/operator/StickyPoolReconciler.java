@@ -44,6 +44,8 @@ import io.stickypool.operator.model.RoutesConfigMapModel;
 import io.stickypool.operator.sessions.HttpReportFetcher;
 import io.stickypool.operator.sessions.PoolSessions;
 import io.stickypool.operator.sessions.SessionCollector;
+import io.stickypool.operator.sessions.SessionRoundSchedule;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,7 +82,6 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
   private final OwnedObjectWriter writer;
   private final PoolMemory memory = new PoolMemory();
   private final PoolSessionRounds sessionRounds;
-  private final Duration sessionRefresh;
   private final Duration drainRefresh;
   private final DrainGraceReport grace;
   private final PodDeletionCostWriter podCosts;
@@ -100,9 +101,9 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     this.keys = new PoolKeys(events);
     this.writer = new OwnedObjectWriter(client, settings.writeMethod());
     // One HTTP client for every pool; each round is bounded, so a dead proxy delays only its pool.
-    this.sessionRounds = new PoolSessionRounds(new SessionCollector(new HttpReportFetcher(),
-        SessionCollector.DEFAULT_DEADLINE, Clock.systemUTC()), settings.adminTargets());
-    this.sessionRefresh = settings.sessionRefresh();
+    this.sessionRounds = new PoolSessionRounds(new SessionRoundSchedule<>(new SessionCollector(
+        new HttpReportFetcher(), SessionCollector.DEFAULT_DEADLINE, Clock.systemUTC()),
+        settings.sessionRefresh(), settings.drainRefresh()), settings.adminTargets());
     this.drainRefresh = settings.drainRefresh();
     this.grace = new DrainGraceReport(client, events);
     this.podCosts = new PodDeletionCostWriter(client);
@@ -118,7 +119,12 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
 
   @Override
   public List<EventSource<?, StickyPool>> prepareEventSources(EventSourceContext<StickyPool> ctx) {
-    return PoolEventSources.create(ctx);
+    List<EventSource<?, StickyPool>> sources = new java.util.ArrayList<>(PoolEventSources.create(ctx));
+    // A session round whose figures changed wakes its pool; idle pools' rounds wake nothing.
+    SimpleInboundEventSource<StickyPool> rounds = new SimpleInboundEventSource<>("session-rounds");
+    sessionRounds.wakeWith(rounds::propagateEvent);
+    sources.add(rounds);
+    return sources;
   }
 
   @Override
@@ -161,8 +167,9 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     Optional<HasMetadata> target = sidecar ? targets.get(pool, ctx) : Optional.empty();
     BackendResolver.Resolved backend = BackendResolver.resolve(service.get(),
         PoolEventSources.targetSlices(ctx, pool), pool.getSpec().getBackend().getPort());
-    PoolSessions sessions = sessionRounds.collect(pool, sidecar
-        ? target.map(targets::proxyPods).orElse(List.of()) : PoolEventSources.proxyPods(ctx, pool));
+    List<io.fabric8.kubernetes.api.model.Pod> proxyPods = sidecar
+        ? target.map(targets::proxyPods).orElse(List.of()) : PoolEventSources.proxyPods(ctx, pool);
+    PoolSessions sessions = sessionRounds.latest(pool, now);
     EndpointSync sync = memory.sync(pool, cachedRoutes(pool, ctx), backend.endpoints(),
         sessions.forDrain(backend.endpoints().byId().keySet()), now);
     PoolIdentity id = PoolIdentity.of(pool);
@@ -196,10 +203,13 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     grace.report(pool, status, backend.endpoints(), PoolEventSources.targetSlices(ctx, pool), now);
     podCosts.update(pool, completeCounts(sessions, backend.endpoints()), now);
     SessionStatus.write(status, shownBefore, sessions);
-    // Quick rounds while draining, and while a leave's moves are still showing up.
+    // Quick rounds while draining, and while a leave's moves are still showing up; then the
+    // reconcile also comes back at that pace, for drain deadlines and idle sessions. Otherwise only
+    // a change (a round's figures included) or a key rotation step brings it back.
     boolean quick = draining(sync) || sessionRounds.settling(pool);
-    Instant nextRound = now.plus(quick ? drainRefresh : sessionRefresh);
-    return Optional.of(ring.nextDue().filter(due -> due.isBefore(nextRound)).orElse(nextRound));
+    sessionRounds.follow(pool, proxyPods, quick);
+    Optional<Instant> quickly = quick ? Optional.of(now.plus(drainRefresh)) : Optional.empty();
+    return java.util.stream.Stream.of(ring.nextDue(), quickly).flatMap(Optional::stream).min(Instant::compareTo);
   }
 
   /** Sidecar mode: puts the sidecar into the target (or says why not) and reports the rollout. */
@@ -288,6 +298,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
   /** Writes the Events still queued (a few seconds at most), then stops their writer. */
   @Override
   public void close() {
+    sessionRounds.close();
     recorder.close();
   }
 

@@ -154,23 +154,28 @@ class OwnedObjectsApiServerTest {
   }
 
   /**
-   * The reconciler reads from caches: with the pool settled, its reconciles (every session refresh)
-   * send the API server nothing at all.
+   * The reconciler reads from caches: with the pool settled, reconciles that change nothing (here
+   * three, each started by an unrelated edit of the target Service) send the API server nothing.
    */
   @Test
-  void anIdlePoolsReconcilesSendNoRequest() throws Exception {
+  void reconcilesThatChangeNothingSendNoRequest() throws Exception {
     createPoolOverService();
     awaitReadyAndSettled();
     await().atMost(WAIT).until(() -> running() == 0);
 
     audit.mark();
-    double startedBefore = reconciles("started");
-    await().atMost(WAIT).until(() -> reconciles("started") >= startedBefore + 3 && running() == 0);
+    for (int i = 1; i <= 3; i++) {
+      double startedBefore = reconciles("started");
+      client.services().inNamespace(ns).withName("web").patch(PatchContext.of(PatchType.JSON_MERGE),
+          "{\"metadata\": {\"labels\": {\"example.com/touched\": \"" + i + "\"}}}");
+      await().atMost(WAIT).until(() -> reconciles("started") > startedBefore && running() == 0);
+    }
     new AuditLog(K8S.controlPlane().auditLog()).catchUp(client, ns);
 
     assertThat(audit.since()).filteredOn(Request::fromThisJvm)
         .filteredOn(r -> !r.verb().equals("watch") && !r.name().startsWith("audit-marker"))
-        .extracting(Request::toString).as("requests of three idle reconciles").isEmpty();
+        .filteredOn(r -> !(r.resource().equals("services") && r.name().equals("web")))
+        .extracting(Request::toString).as("requests of three reconciles that changed nothing").isEmpty();
   }
 
   /**
