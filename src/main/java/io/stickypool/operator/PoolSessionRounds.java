@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.time.Instant;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,14 +73,8 @@ final class PoolSessionRounds {
         left.put(t.id(), pastDeadline ? t.drainDeadline() : sessions.at());
       }
     }
-    // Drains that end within QUIET will join: told together, they share the survivors' gains.
-    Set<BackendId> leavingSoon = new TreeSet<>();
-    sync.snapshot().backends().stream()
-        .filter(b -> b.state() == io.stickypool.core.backend.BackendState.DRAINING && b.drainDeadline() != null
-            && b.drainDeadline().isBefore(sessions.at().plus(QUIET)))
-        .forEach(b -> leavingSoon.add(b.id()));
     return moves.computeIfAbsent(pool.getMetadata().getUid(), uid -> new SessionMoves(QUIET, PATIENCE))
-        .round(sessions, left, leavingSoon);
+        .round(sessions, left);
   }
 
   /** True while a backend's leave waits for its moves to show in the survivors' counts. */

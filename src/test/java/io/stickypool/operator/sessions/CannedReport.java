@@ -28,7 +28,7 @@ public final class CannedReport {
     for (long k : keys) {
       sketch.add(k);
     }
-    backends.add(new SessionReport.Backend(BackendId.of(id), keys.length, last, sketch));
+    backends.add(SessionReport.Backend.of(BackendId.of(id), keys.length, last, sketch));
     return this;
   }
 
