@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The session side of a reconcile: asks the pool's proxies, and follows backends that left holding
- * sessions until the survivors' reports show where those went. Per-pool memory by uid; pools
+ * sessions until the proxies' re-pins account for them. Per-pool memory by uid; pools
  * reconcile concurrently, each on one thread at a time.
  */
 final class PoolSessionRounds {
@@ -77,7 +77,7 @@ final class PoolSessionRounds {
         .round(sessions, left);
   }
 
-  /** True while a backend's leave waits for its moves to show in the survivors' counts. */
+  /** True while a backend's leave waits for the proxies' re-pins to account for its sessions. */
   boolean settling(StickyPool pool) {
     SessionMoves m = moves.get(pool.getMetadata().getUid());
     return m != null && m.settling();
