@@ -1,6 +1,7 @@
 package io.stickypool.contract;
 
 import io.stickypool.core.backend.BackendState;
+import io.stickypool.core.session.RepinReason;
 import io.stickypool.core.snapshot.AffinityType;
 import io.stickypool.core.snapshot.CookieLifetime;
 import io.stickypool.core.snapshot.SameSite;
@@ -36,6 +37,12 @@ final class WireEnum<E extends Enum<E>> {
           BackendState.DRAINING, "Draining",
           BackendState.DRAINED, "Drained",
           BackendState.UNAVAILABLE, "Unavailable"));
+
+  static final WireEnum<RepinReason> REPIN_REASON =
+      new WireEnum<>(RepinReason.class, Map.of(
+          RepinReason.DRAINED, "Drained",
+          RepinReason.FAILOVER, "Failover",
+          RepinReason.REMOVED, "Removed"));
 
   private final Map<E, String> names;
   private final Map<String, E> values = new LinkedHashMap<>();

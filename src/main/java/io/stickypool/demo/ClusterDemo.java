@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.operator.OperatorSettings;
 import io.stickypool.operator.StickyPoolOperator;
+import io.stickypool.operator.events.EventReason;
 import io.stickypool.sandbox.controlplane.ControlPlaneBinaries;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -26,6 +27,9 @@ public final class ClusterDemo {
   static final String APP = "web";
   /** The cookie a pool sets when spec.affinity leaves the name at its default. */
   static final String COOKIE = "stickypool";
+  private static final String REBALANCED = EventReason.SESSIONS_REBALANCED.wire();
+  /** Past the operator's 30 s patience for a leave's moves. */
+  private static final Duration REBALANCED_WAIT = Duration.ofSeconds(35);
 
   private final PrintStream out;
   private final ClusterDemoOptions options;
@@ -104,7 +108,25 @@ public final class ClusterDemo {
       browseFor(options.after(), table, users);
       users.close();
       table.print(users);
-      return ClusterDemoSummary.judge(users, users.journeys(), node.terminated(APP), events.reasons());
+      awaitRebalanced(events, node.terminated(APP), users);
+      return ClusterDemoSummary.judge(users, users.journeys(), node.terminated(APP), events.reasons(),
+          events.messages(REBALANCED));
+    }
+  }
+
+  /**
+   * A leave's SessionsRebalanced Event comes once the proxies' re-pins account for its sessions:
+   * waits (a bounded time, without failing) for one per removed backend whose users moved, so the
+   * summary can hold each against what the users saw.
+   */
+  private void awaitRebalanced(PoolEventStream events, Set<String> removed, DemoBrowsers users)
+      throws InterruptedException {
+    Set<String> moved = new java.util.TreeSet<>();
+    users.journeys().stream().filter(j -> j.size() > 1 && removed.contains(j.get(0))).forEach(j -> moved.add(j.get(0)));
+    Instant deadline = Instant.now().plus(REBALANCED_WAIT);
+    while (Instant.now().isBefore(deadline) && !moved.stream().allMatch(b ->
+        events.messages(REBALANCED).stream().anyMatch(m -> m.contains(" from " + b + " ")))) {
+      Thread.sleep(100);
     }
   }
 

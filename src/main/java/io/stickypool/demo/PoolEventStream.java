@@ -52,6 +52,11 @@ final class PoolEventStream implements AutoCloseable {
     return List.copyOf(events);
   }
 
+  /** The messages of the Events with this reason, in the order they were recorded. */
+  List<String> messages(String reason) {
+    return events.stream().filter(e -> reason.equals(e.getReason())).map(Event::getMessage).toList();
+  }
+
   List<String> reasons() {
     return events.stream().map(Event::getReason).toList();
   }

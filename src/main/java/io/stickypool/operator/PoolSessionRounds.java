@@ -16,11 +16,9 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.time.Instant;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The session side of a reconcile: the pool's last session round (rounds run on their own
  * schedule, {@link SessionRoundSchedule}), and backends that left holding sessions followed until
- * the survivors' reports show where those went. Per-pool memory by uid; pools
+ * the proxies' re-pins account for them. Per-pool memory by uid; pools
  * reconcile concurrently, each on one thread at a time.
  */
 final class PoolSessionRounds {
@@ -91,17 +89,11 @@ final class PoolSessionRounds {
         left.put(t.id(), pastDeadline ? t.drainDeadline() : sessions.at());
       }
     }
-    // Drains that end within QUIET will join: told together, they share the survivors' gains.
-    Set<BackendId> leavingSoon = new TreeSet<>();
-    sync.snapshot().backends().stream()
-        .filter(b -> b.state() == io.stickypool.core.backend.BackendState.DRAINING && b.drainDeadline() != null
-            && b.drainDeadline().isBefore(sessions.at().plus(QUIET)))
-        .forEach(b -> leavingSoon.add(b.id()));
     return moves.computeIfAbsent(pool.getMetadata().getUid(), uid -> new SessionMoves(QUIET, PATIENCE))
-        .round(sessions, left, leavingSoon);
+        .round(sessions, left);
   }
 
-  /** True while a backend's leave waits for its moves to show in the survivors' counts. */
+  /** True while a backend's leave waits for the proxies' re-pins to account for its sessions. */
   boolean settling(StickyPool pool) {
     SessionMoves m = moves.get(pool.getMetadata().getUid());
     return m != null && m.settling();

@@ -26,6 +26,8 @@ class ClusterDemoE2E {
     assertThat(s.wrongMoves()).as("sessions that moved without cause").isZero();
     assertThat(s.sessionsMoved()).as("users of the removed backends, each moved once").isPositive();
     assertThat(s.movedFrom()).containsOnlyKeys(s.removed());
+    assertThat(s.eventsAgree()).as("the SessionsRebalanced Events said %s moved, the users' journeys %s",
+        s.toldMovedFrom(), s.movedFrom()).isTrue();
     assertThat(s.eventReasons()).contains("BackendDraining", "BackendDrained");
     assertThat(s.ok()).isTrue();
     assertThat(text).contains("kubectl --kubeconfig ").contains("[simulator] pod web-0 started")

@@ -49,6 +49,8 @@ class ClusterDemoOnControlPlaneClusterE2E {
     assertThat(s.wrongMoves()).as("sessions that moved without cause").isZero();
     assertThat(s.sessionsMoved()).as("users of the removed backends, each moved once").isPositive();
     assertThat(s.movedFrom()).containsOnlyKeys(s.removed());
+    assertThat(s.eventsAgree()).as("the SessionsRebalanced Events said %s moved, the users' journeys %s",
+        s.toldMovedFrom(), s.movedFrom()).isTrue();
     assertThat(s.eventReasons()).contains("BackendDraining", "BackendDrained", "SessionsRebalanced", "BackendRemoved");
     assertThat(s.ok()).isTrue();
     assertThat(text).contains("a real Kubernetes control plane v1.37.2").contains("get events -w")

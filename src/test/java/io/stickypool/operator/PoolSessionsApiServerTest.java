@@ -11,6 +11,7 @@ import io.stickypool.api.v1alpha1.BackendStatus;
 import io.stickypool.api.v1alpha1.Drain;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.api.v1alpha1.StickyPoolStatus;
+import io.stickypool.core.session.RepinReason;
 import io.stickypool.operator.sessions.CannedReport;
 import io.stickypool.operator.sessions.ReportServer;
 import io.stickypool.testing.cluster.ControlPlaneNamespace;
@@ -89,7 +90,7 @@ class PoolSessionsApiServerTest {
       asked.incrementAndGet();
       return CannedReport.of("web-proxy-a").backend("web-0", seen, keys(0, 5)).json();
     });
-    proxyB.serve(CannedReport.of("web-proxy-b").backend("web-1", seen, keys(0, 2)).json());
+    proxyB.serve(CannedReport.of("web-proxy-b").backend("web-1", seen, keys(10, 12)).json());
     startPool("5m", "1h");
     await().atMost(WAIT).until(() -> cluster.pool("web").getStatus() != null
         && Long.valueOf(7).equals(cluster.pool("web").getStatus().getSessions()));
@@ -150,9 +151,12 @@ class PoolSessionsApiServerTest {
     // Before: web-0 holds 2, web-1 6 (4 on proxy-a, 2 more on proxy-b), web-2 1.
     Supplier<String> before = () -> CannedReport.of("web-proxy-a").backend("web-0", seen, keys(0, 2))
         .backend("web-1", seen, keys(10, 14)).backend("web-2", seen, keys(20, 21)).json();
-    // After the proxies saw web-1 Drained: its 6 sessions re-pinned, 4 to web-0 and 2 to web-2.
+    // After the proxies saw web-1 Drained: proxy-a re-pinned its 6 sessions, 4 to web-0 and 2 to
+    // web-2; proxy-b followed the new cookies of the 2.
     Supplier<String> after = () -> CannedReport.of("web-proxy-a").backend("web-0", seen, 0, 1, 10, 11, 12, 13)
-        .backend("web-1", seen).backend("web-2", seen, 20, 14, 15).json();
+        .backend("web-1", seen).backend("web-2", seen, 20, 14, 15)
+        .moved("web-0", "web-1", RepinReason.DRAINED, 10, 11, 12, 13)
+        .moved("web-2", "web-1", RepinReason.DRAINED, 14, 15).json();
     proxyA.serve(() -> (web1Drained() ? after : before).get());
     proxyB.serve(() -> web1Drained()
         ? CannedReport.of("web-proxy-b").backend("web-2", seen, 14, 15).json()
@@ -164,7 +168,7 @@ class PoolSessionsApiServerTest {
     awaitWeb1("Drained", "BackendDrained", "Backend web-1 drained after ",
         ": deadline passed with 6 live sessions still pinned, which will be re-pinned");
     await().atMost(WAIT).untilAsserted(() -> assertThat(message("SessionsRebalanced"))
-        .isEqualTo("6 sessions moved from web-1 to web-0 (+4), web-2 (+2)"));
+        .isEqualTo("6 sessions moved from web-1 to web-0 (+4), web-2 (+2), re-pinned by the proxies when it drained"));
     await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(cluster.eventReasons()).containsOnlyOnce("SessionsRebalanced"));
   }

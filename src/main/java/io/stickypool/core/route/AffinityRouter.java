@@ -9,6 +9,7 @@ import io.stickypool.core.cookie.CookieDecodeResult;
 import io.stickypool.core.cookie.CookieStatus;
 import io.stickypool.core.placement.KeyHash;
 import io.stickypool.core.placement.SessionLoad;
+import io.stickypool.core.session.RepinReason;
 import io.stickypool.core.session.SessionTable;
 import java.time.Clock;
 import java.util.concurrent.ThreadLocalRandom;
@@ -80,7 +81,23 @@ public final class AffinityRouter {
     }
     AffinityOutcome outcome = repinOutcome(pinned);
     BackendId previous = pinned != null ? pinned.id() : table.departed(cookie.backendToken());
-    return repinCookie(table, c, cookie, key, outcome, previous, null);
+    return repinCookie(table, c, cookie, key, outcome, previous, null, repinReason(pinned, outcome));
+  }
+
+  private static RepinReason repinReason(Backend pinned, AffinityOutcome outcome) {
+    if (pinned == null) {
+      return RepinReason.REMOVED;
+    }
+    return outcome == AffinityOutcome.REPINNED_FAILOVER ? RepinReason.FAILOVER : RepinReason.DRAINED;
+  }
+
+  /** Records the pin: a re-pin when the session had another backend it knows of, else a touch. */
+  private void pin(long key, BackendId target, BackendId previous, RepinReason reason) {
+    if (previous == null || previous.equals(target)) {
+      sessions.touch(key, target);
+    } else {
+      sessions.repin(key, target, previous, reason);
+    }
   }
 
   /**
@@ -101,7 +118,7 @@ public final class AffinityRouter {
 
   private RouteDecision repinCookie(
       RoutingTable table, CookieCodec c, AffinityCookie cookie, long key,
-      AffinityOutcome outcome, BackendId previous, BackendId avoid) {
+      AffinityOutcome outcome, BackendId previous, BackendId avoid, RepinReason reason) {
     Backend target = table.newSessions().place(avoiding(avoid), key);
     if (target == null || (avoid != null && target.id().equals(avoid))) {
       return RouteDecision.noBackend(CookieStatus.VALID);
@@ -111,7 +128,7 @@ public final class AffinityRouter {
             new AffinityCookie(
                 cookie.sessionIdHigh(), cookie.sessionIdLow(), BackendToken.of(target.id()),
                 cookie.issuedAt(), cookie.lastSeen(), cookie.keyId()));
-    sessions.touch(key, target.id());
+    pin(key, target.id(), previous, reason);
     return new RouteDecision(target, outcome, CookieStatus.VALID, moved, previous, key, moved);
   }
 
@@ -149,11 +166,12 @@ public final class AffinityRouter {
       return new RouteDecision(pinned, outcome, CookieStatus.ABSENT, null, null, key, null);
     }
     AffinityOutcome outcome = pinnedId == null ? AffinityOutcome.KEY_PLACED : repinOutcome(pinned);
-    return placeKey(table, key, outcome, pinnedId, null);
+    return placeKey(table, key, outcome, pinnedId, null, repinReason(pinned, outcome));
   }
 
   private RouteDecision placeKey(
-      RoutingTable table, long key, AffinityOutcome outcome, BackendId previous, BackendId avoid) {
+      RoutingTable table, long key, AffinityOutcome outcome, BackendId previous, BackendId avoid,
+      RepinReason reason) {
     Backend target =
         avoid == null
             ? table.keys().place(key, sessions)
@@ -161,7 +179,7 @@ public final class AffinityRouter {
     if (target == null) {
       return RouteDecision.noBackend(CookieStatus.ABSENT);
     }
-    sessions.touch(key, target.id());
+    pin(key, target.id(), previous, reason);
     return new RouteDecision(target, outcome, CookieStatus.ABSENT, null, previous, key, null);
   }
 
@@ -173,10 +191,12 @@ public final class AffinityRouter {
     BackendId from = failed.backend().id();
     if (failed.cookie() != null) {
       return repinCookie(
-          table, codec, failed.cookie(), failed.sessionKey(), AffinityOutcome.REPINNED_FAILOVER, from, from);
+          table, codec, failed.cookie(), failed.sessionKey(), AffinityOutcome.REPINNED_FAILOVER, from, from,
+          RepinReason.FAILOVER);
     }
     if (failed.sessionKey() != 0) {
-      return placeKey(table, failed.sessionKey(), AffinityOutcome.REPINNED_FAILOVER, from, from);
+      return placeKey(table, failed.sessionKey(), AffinityOutcome.REPINNED_FAILOVER, from, from,
+          RepinReason.FAILOVER);
     }
     Backend b = table.newSessions().place(avoiding(from), ThreadLocalRandom.current().nextLong());
     return b == null || b.id().equals(from)

@@ -2,10 +2,11 @@ package io.stickypool.core.session;
 
 import io.stickypool.core.backend.BackendId;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One lock stripe of the {@link SessionTable}: at most {@code capacity} entries in parallel arrays
- * (structure of arrays, so an entry costs about 36 bytes and no object), found through an
+ * (structure of arrays, so an entry costs about 53 bytes and no object), found through an
  * open-addressing index and ordered by an intrusive doubly linked list from most to least recently
  * touched.
  *
@@ -14,7 +15,9 @@ import java.util.Arrays;
  * live slot is counted once in its backend's {@link BackendCounter}. The index holds {@code slot +
  * 1} (0 marks an empty cell), uses linear probing with a load factor of at most one half, and
  * deletes by shifting back (no tombstones, so lookups never slow down with churn). Arrays start
- * small and double up to the capacity, so an empty table costs little.
+ * small and double up to the capacity, so an empty table costs little. {@code pinnedAt[slot]} is
+ * when the slot's backend was last set (not merely touched again); {@code movedFrom[slot]} is
+ * non-null exactly when that pin was a re-pin made here, with {@code movedWhy[slot]} its reason.
  *
  * <p>Threading: every method is synchronized; callers hold no other lock.
  */
@@ -26,7 +29,10 @@ final class SessionShard {
   private final BackendCounters counters;
   private long[] keys;
   private long[] lastSeen;
+  private long[] pinnedAt;
   private BackendCounter[] backendOf;
+  private BackendId[] movedFrom;
+  private RepinReason[] movedWhy;
   private int[] prev;
   private int[] next;
   private int[] index;
@@ -49,21 +55,47 @@ final class SessionShard {
     return h ^ (h >>> 29) ^ (h >>> 47);
   }
 
+  /** Pins {@code key} to {@code backend}; a change of backend is a new pin, not a re-pin made here. */
   synchronized void touch(long key, int hash, BackendId backend, long now) {
+    pin(key, hash, backend, now);
+  }
+
+  /** Pins {@code key} to {@code backend} as a re-pin made here, away from {@code from}. */
+  synchronized void repin(long key, int hash, BackendId backend, long now, BackendId from, RepinReason why) {
+    int slot = pin(key, hash, backend, now);
+    pinnedAt[slot] = now;
+    movedFrom[slot] = from;
+    movedWhy[slot] = why;
+  }
+
+  /**
+   * Finds or inserts the slot, points it at {@code backend} and marks it seen; returns it. A new
+   * pin (new entry or other backend) takes the time {@code now} and is not a re-pin made here.
+   */
+  private int pin(long key, int hash, BackendId backend, long now) {
     int slot = find(key, hash);
     if (slot == NONE) {
       slot = insert(key, hash, backend);
+      newPin(slot, now);
     } else {
       if (!backendOf[slot].id.equals(backend)) {
         BackendCounter to = counters.acquire(backend);
         backendOf[slot].decrement();
         backendOf[slot] = to;
+        newPin(slot, now);
       }
       unlink(slot);
     }
     lastSeen[slot] = now;
     linkFirst(slot);
     backendOf[slot].seenAt(now);
+    return slot;
+  }
+
+  private void newPin(int slot, long now) {
+    pinnedAt[slot] = now;
+    movedFrom[slot] = null;
+    movedWhy[slot] = null;
   }
 
   synchronized BackendId pinned(long key, int hash, long now, long idleMillis) {
@@ -104,17 +136,30 @@ final class SessionShard {
     return removed;
   }
 
-  /** Keys pinned to {@code backend} and not idle at {@code now}; copied so no lock leaks out. */
-  synchronized long[] keysOf(BackendId backend, long now, long idleMillis) {
-    long[] found = new long[size];
+  /**
+   * Keys pinned to {@code backend} and not idle at {@code now}, each followed by its pin time:
+   * {@code [key0, pinnedAt0, key1, pinnedAt1, ...]}; copied so no lock leaks out.
+   */
+  synchronized long[] pinsOf(BackendId backend, long now, long idleMillis) {
+    long[] found = new long[2 * size];
     int n = 0;
     for (int slot = 0; slot < used; slot++) {
       BackendCounter c = backendOf[slot];
       if (c != null && c.id.equals(backend) && now - lastSeen[slot] < idleMillis) {
         found[n++] = keys[slot];
+        found[n++] = pinnedAt[slot];
       }
     }
     return Arrays.copyOf(found, n);
+  }
+
+  /** The live entries whose pin is a re-pin made here. */
+  synchronized void repins(long now, long idleMillis, List<Repin> out) {
+    for (int slot = 0; slot < used; slot++) {
+      if (backendOf[slot] != null && movedFrom[slot] != null && now - lastSeen[slot] < idleMillis) {
+        out.add(new Repin(keys[slot], backendOf[slot].id, movedFrom[slot], movedWhy[slot], pinnedAt[slot]));
+      }
+    }
   }
 
   synchronized int size() {
@@ -153,6 +198,8 @@ final class SessionShard {
     unlink(slot);
     backendOf[slot].decrement();
     backendOf[slot] = null;
+    movedFrom[slot] = null;
+    movedWhy[slot] = null;
     next[slot] = freeHead;
     freeHead = slot;
     size--;
@@ -174,7 +221,10 @@ final class SessionShard {
     int length = Math.min(capacity, keys.length * 2);
     keys = Arrays.copyOf(keys, length);
     lastSeen = Arrays.copyOf(lastSeen, length);
+    pinnedAt = Arrays.copyOf(pinnedAt, length);
     backendOf = Arrays.copyOf(backendOf, length);
+    movedFrom = Arrays.copyOf(movedFrom, length);
+    movedWhy = Arrays.copyOf(movedWhy, length);
     prev = Arrays.copyOf(prev, length);
     next = Arrays.copyOf(next, length);
     index = new int[indexLength(length)];
@@ -188,7 +238,10 @@ final class SessionShard {
   private void allocateArrays(int length) {
     keys = new long[length];
     lastSeen = new long[length];
+    pinnedAt = new long[length];
     backendOf = new BackendCounter[length];
+    movedFrom = new BackendId[length];
+    movedWhy = new RepinReason[length];
     prev = new int[length];
     next = new int[length];
     index = new int[indexLength(length)];

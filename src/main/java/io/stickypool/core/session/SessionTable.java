@@ -5,6 +5,8 @@ import io.stickypool.core.placement.SessionLoad;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.function.LongConsumer;
@@ -91,6 +93,18 @@ public final class SessionTable implements SessionLoad {
     return shardOf(h).pinned(key, (int) h, clock.millis(), idleMillis);
   }
 
+  /**
+   * Pins {@code key} to {@code backend} as a re-pin away from {@code from} (its backend left or
+   * failed), and marks it seen now. {@link #repins()} lists it while it keeps this pin.
+   */
+  public void repin(long key, BackendId backend, BackendId from, RepinReason reason) {
+    Objects.requireNonNull(backend, "backend");
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(reason, "reason");
+    long h = SessionShard.hash(key);
+    shardOf(h).repin(key, (int) h, backend, clock.millis(), from, reason);
+  }
+
   /** Forgets {@code key}; true if it was in the table. */
   public boolean remove(long key) {
     long h = SessionShard.hash(key);
@@ -127,12 +141,43 @@ public final class SessionTable implements SessionLoad {
    */
   public void forEachSession(BackendId backend, LongConsumer action) {
     Objects.requireNonNull(backend, "backend");
+    forEachPin(backend, (key, pinnedAt) -> action.accept(key));
+  }
+
+  /** Receives a session key and when it was pinned to its backend (epoch millis). */
+  @FunctionalInterface
+  public interface PinVisitor {
+    void accept(long key, long pinnedAtMillis);
+  }
+
+  /**
+   * As {@link #forEachSession}, with when each session was pinned to {@code backend}: the time
+   * its entry here last changed backend (or was created), so that of two tables disagreeing on a
+   * session's backend the later pin is the current one.
+   */
+  public void forEachPin(BackendId backend, PinVisitor action) {
+    Objects.requireNonNull(backend, "backend");
     long now = clock.millis();
     for (SessionShard shard : shards) {
-      for (long key : shard.keysOf(backend, now, idleMillis)) {
-        action.accept(key);
+      long[] pins = shard.pinsOf(backend, now, idleMillis);
+      for (int i = 0; i < pins.length; i += 2) {
+        action.accept(pins[i], pins[i + 1]);
       }
     }
+  }
+
+  /**
+   * The non-idle sessions whose current pin is a re-pin made by this table's proxy, so the
+   * operator can count exactly how many sessions each departed backend lost, and to where. Walks
+   * the whole table: not for the request path.
+   */
+  public List<Repin> repins() {
+    long now = clock.millis();
+    List<Repin> out = new ArrayList<>();
+    for (SessionShard shard : shards) {
+      shard.repins(now, idleMillis, out);
+    }
+    return out;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.stickypool.operator.sessions;
 
+import io.stickypool.contract.SessionReports;
 import io.stickypool.core.backend.BackendId;
 import io.stickypool.operator.endpoints.SessionStats;
 import java.time.Instant;
@@ -21,17 +22,32 @@ import java.util.TreeMap;
  * @param answered how many gave a valid report
  * @param missing one line per proxy that did not, {@code pod: why}
  * @param at when the round ran
+ * @param movedFrom per backend that lost sessions to re-pins, each such session once over the
+ *     replicas that answered (mixed key -> where it went, why, when), as the proxies still list them
  */
 public record PoolSessions(
-    Map<BackendId, SessionStats> perBackend, int asked, int answered, List<String> missing, Instant at) {
+    Map<BackendId, SessionStats> perBackend, int asked, int answered, List<String> missing, Instant at,
+    Map<BackendId, Map<Long, SessionReports.Move>> movedFrom) {
 
   public PoolSessions {
     perBackend = Collections.unmodifiableMap(new TreeMap<>(perBackend));
+    movedFrom = Collections.unmodifiableMap(new TreeMap<>(movedFrom));
     missing = List.copyOf(missing);
     Objects.requireNonNull(at, "at");
     if (answered < 0 || answered > asked) {
       throw new IllegalArgumentException("answered " + answered + " of " + asked);
     }
+  }
+
+  /** A round in which no proxy listed a re-pin. */
+  public PoolSessions(
+      Map<BackendId, SessionStats> perBackend, int asked, int answered, List<String> missing, Instant at) {
+    this(perBackend, asked, answered, missing, at, Map.of());
+  }
+
+  /** The sessions re-pinned away from {@code id} that the proxies still list; empty if none. */
+  public Map<Long, SessionReports.Move> movedFrom(BackendId id) {
+    return movedFrom.getOrDefault(id, Map.of());
   }
 
   /** No proxy to ask (none running or ready yet): nothing is known. */

@@ -63,7 +63,9 @@ public final class SessionCollector {
         missing.add(targets.get(i).pod() + ": interrupted");
       }
     }
-    return new PoolSessions(merge(reports), targets.size(), reports.size(), missing, clock.instant());
+    SessionReports.Result merged = SessionReports.mergeAll(reports);
+    return new PoolSessions(stats(merged.perBackend()), targets.size(), reports.size(), missing, clock.instant(),
+        merged.movedFrom());
   }
 
   private CompletableFuture<String> start(AdminTarget target) {
@@ -74,9 +76,9 @@ public final class SessionCollector {
     }
   }
 
-  private static Map<BackendId, SessionStats> merge(List<SessionReport> reports) {
+  private static Map<BackendId, SessionStats> stats(Map<BackendId, SessionReports.Merged> merged) {
     Map<BackendId, SessionStats> out = new TreeMap<>();
-    SessionReports.merge(reports).forEach((id, m) -> out.put(id,
+    merged.forEach((id, m) -> out.put(id,
         new SessionStats((int) Math.min(Integer.MAX_VALUE, m.sessions()), m.lastActivity())));
     return out;
   }

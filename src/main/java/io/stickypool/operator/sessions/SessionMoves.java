@@ -1,55 +1,76 @@
 package io.stickypool.operator.sessions;
 
+import io.stickypool.contract.SessionReports.Move;
 import io.stickypool.core.backend.BackendId;
+import io.stickypool.core.session.RepinReason;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.ListIterator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
- * Tells where the sessions of a backend that left went: the survivors' count increase between the
- * last complete round taken by the time it left and a complete round after that, capped at what
- * the backend held. A few recent complete rounds are kept, because a backend may have left (a drain
- * deadline, after which proxies re-pin on their own) before the round that noticed it.
+ * Tells where the sessions of a backend that left went, from what the proxies re-pinned: each
+ * proxy lists the sessions it moved away from a backend (where to, why), the rounds merge them so a
+ * session counts once over the replicas, and this class adds up, per leave, every session moved
+ * away from the backend after its baseline round (the last complete round taken by the time it
+ * left: a backend may have left at a drain deadline, after which proxies re-pin on their own,
+ * before the round that noticed it). Sessions already listed as moved in the baseline round moved
+ * earlier and are not this leave's.
  *
- * <p>Proxies re-pin a session only when its user comes back, so the first round after a leave may
- * see only part of the moves. A leave is therefore told once the survivors' gains cover what it
- * held, or have not grown for {@code quiet} (a time, not a number of rounds: rounds come every
- * 250 ms while a drain settles, faster than users come back), or {@code patience} after the leave;
- * without a complete round by then, it says what is known and that the figure is partial. One
- * message per leave. One instance per pool; synchronized, though a pool reconciles on one thread
- * at a time.
+ * <p>Proxies re-pin a session only when its user comes back, and list it while its entry lives, so
+ * the moves are accumulated over rounds. A leave is told once every session it held is accounted
+ * for (moved, or no longer listed on it: idle), or its moves have not grown for {@code quiet} (a
+ * time, not a number of rounds: rounds come every 250 ms while a drain settles, faster than users
+ * come back), or {@code patience} after the leave; without a complete round by then, it says what
+ * is known and that the figure is partial. One message per leave. One instance per pool;
+ * synchronized, though a pool reconciles on one thread at a time.
  */
 public final class SessionMoves {
-  /**
-   * @param seen the most moves a complete round after the leave showed; -1 before one came
-   * @param grewAt when {@code seen} last grew (or was reset)
-   */
-  private record Leave(BackendId id, long held, Map<BackendId, Long> before, Instant baselineAt, Instant leftAt,
-      long seen, Instant grewAt) {
-    Leave next(long movedNow, Instant at) {
-      return movedNow > seen ? new Leave(id, held, before, baselineAt, leftAt, movedNow, at) : this;
+  private static final int HISTORY = 32;
+
+  /** A complete round: what each backend held and which sessions were already listed as moved. */
+  private record Round(Instant at, Map<BackendId, Long> counts, Map<BackendId, Map<Long, Move>> moved) {}
+
+  /** A backend followed since it left, with the moves seen so far (mixed key -> latest move). */
+  private static final class Leave {
+    final BackendId id;
+    final long held;
+    final Set<Long> movedBefore;
+    final Instant leftAt;
+    final Map<Long, Move> moved = new HashMap<>();
+    Instant grewAt;
+
+    Leave(BackendId id, long held, Set<Long> movedBefore, Instant leftAt) {
+      this.id = id;
+      this.held = held;
+      this.movedBefore = movedBefore;
+      this.leftAt = leftAt;
+      this.grewAt = leftAt;
     }
 
-    Leave unseen(Instant at) {
-      return new Leave(id, held, before, baselineAt, leftAt, -1, at);
+    /** Adds this round's moves away from the backend; true if any was new. */
+    boolean add(Map<Long, Move> now) {
+      int before = moved.size();
+      now.forEach((key, move) -> {
+        if (!movedBefore.contains(key)) {
+          moved.put(key, move);
+        }
+      });
+      return moved.size() > before;
     }
   }
 
   private final Duration quiet;
   private final Duration patience;
-  private static final int HISTORY = 32;
-  private record Round(Instant at, Map<BackendId, Long> counts) {}
-  /** A leave already told: what each survivor was credited with, against which baseline, measured when. */
-  private record Told(Instant at, Map<BackendId, Long> before, Map<BackendId, Long> credited) {}
-  private final java.util.ArrayDeque<Round> history = new java.util.ArrayDeque<>();
-  private final java.util.ArrayDeque<Told> told = new java.util.ArrayDeque<>();
+  private final ArrayDeque<Round> history = new ArrayDeque<>();
   private final List<Leave> pending = new ArrayList<>();
 
   public SessionMoves(Duration quiet, Duration patience) {
@@ -75,73 +96,57 @@ public final class SessionMoves {
    * held is read from the last complete round taken at or before that time.
    */
   public synchronized List<String> round(PoolSessions now, Map<BackendId, Instant> left) {
-    return round(now, left, Set.of());
-  }
-
-  /**
-   * As {@link #round(PoolSessions, Map)}, knowing which backends are about to leave too (draining,
-   * with a deadline within {@code quiet}): a leave is not told while one of them may still join,
-   * since the survivors' gains from both cannot be told apart and the first told would claim the
-   * second's moves. Scale-downs drain their pods together, a fraction of a second apart.
-   */
-  public synchronized List<String> round(PoolSessions now, Map<BackendId, Instant> left, Set<BackendId> leavingSoon) {
-    List<String> out = new ArrayList<>();
-    // Backends that leave together share the survivors' gains (see allocate): the counts cannot
-    // tell whose users went where, and giving each all of them would count twice.
-    Map<BackendId, Long> allocated = now.known() ? allocate(now) : Map.of();
-    // A backend leaving in this very round shares what the survivors gained: tell nothing before it joins.
-    boolean joining = left.keySet().stream().anyMatch(id -> pending.stream().noneMatch(l -> l.id().equals(id)));
-    for (ListIterator<Leave> it = pending.listIterator(); it.hasNext(); ) {
-      Leave leave = it.next();
-      long moved = allocated.getOrDefault(leave.id(), 0L);
-      long gained = gained(leave, now);
-      double share = gained == 0 ? 0 : (double) moved / gained;
-      Leave grown = now.complete() ? leave.next(moved, now.at()) : leave;
-      boolean settled = now.complete() && (grown.seen() >= leave.held()
-          || (grown.seen() >= 0 && !now.at().isBefore(grown.grewAt().plus(quiet))));
-      boolean othersFollow = joining || leavingSoon.stream().anyMatch(id -> !id.equals(leave.id()));
-      if ((settled && !othersFollow) || !now.at().isBefore(leave.leftAt().plus(patience))) {
-        Map<BackendId, Long> credited = now.known() ? credited(leave, now, share) : Map.of();
-        out.add(describe(leave, now, credited));
-        told.addLast(new Told(now.at(), leave.before(), credited));
-        if (told.size() > HISTORY) {
-          told.removeFirst();
-        }
-        it.remove();
-      } else {
-        it.set(grown);
-      }
-    }
     if (now.complete()) {
-      history.addLast(new Round(now.at(), counts(now)));
+      history.addLast(new Round(now.at(), counts(now), now.movedFrom()));
       if (history.size() > HISTORY) {
         history.removeFirst();
       }
     }
-    int following = pending.size();
-    for (Map.Entry<BackendId, Instant> leave : left.entrySet()) {
-      BackendId id = leave.getKey();
-      Round baseline = roundAt(leave.getValue());
-      long held = baseline.counts().getOrDefault(id, 0L);
-      if (held > 0) {
-        Map<BackendId, Long> before = new TreeMap<>(baseline.counts());
-        before.remove(id);
-        pending.add(new Leave(id, held, withToldMovesSince(baseline.at(), id, before), baseline.at(), now.at(), -1,
-            now.at()));
+    left.forEach((id, at) -> follow(id, at, now.at()));
+    List<String> out = new ArrayList<>();
+    for (Iterator<Leave> it = pending.iterator(); it.hasNext(); ) {
+      Leave leave = it.next();
+      if (now.known() && leave.add(now.movedFrom(leave.id))) {
+        leave.grewAt = now.at();
       }
-    }
-    if (pending.size() > following) {
-      // A leave that joins takes a share of the gains the earlier ones were measured against, so
-      // their next figure drops without any session moving back: "stopped growing" must compare
-      // two rounds measured with the same sharing.
-      pending.replaceAll(l -> l.unseen(now.at()));
+      if (finished(leave, now)) {
+        out.add(describe(leave, now));
+        it.remove();
+      }
     }
     return out;
   }
 
+  /** True while a leave waits for its moves to show: rounds should then come quickly. */
+  public synchronized boolean settling() {
+    return !pending.isEmpty();
+  }
+
+  private void follow(BackendId id, Instant leftAt, Instant now) {
+    if (pending.stream().anyMatch(l -> l.id.equals(id))) {
+      return;
+    }
+    Round baseline = roundAt(leftAt);
+    long held = baseline.counts().getOrDefault(id, 0L);
+    if (held > 0) {
+      pending.add(new Leave(id, held, Set.copyOf(baseline.moved().getOrDefault(id, Map.of()).keySet()), now));
+    }
+  }
+
+  private boolean finished(Leave leave, PoolSessions now) {
+    if (!now.at().isBefore(leave.leftAt.plus(patience))) {
+      return true;
+    }
+    if (!now.complete()) {
+      return false;
+    }
+    boolean accountedFor = leave.moved.size() >= leave.held || now.sessions(leave.id).orElse(1) == 0;
+    return accountedFor || !now.at().isBefore(leave.grewAt.plus(quiet));
+  }
+
   /** The last complete round at or before {@code when}; the oldest one kept if all are later. */
   private Round roundAt(Instant when) {
-    Round found = history.isEmpty() ? new Round(Instant.MIN, Map.of()) : history.peekFirst();
+    Round found = history.isEmpty() ? new Round(Instant.MIN, Map.of(), Map.of()) : history.peekFirst();
     for (Round r : history) {
       if (!r.at().isAfter(when)) {
         found = r;
@@ -150,111 +155,24 @@ public final class SessionMoves {
     return found;
   }
 
-  /**
-   * A baseline taken at {@code baselineAt} plus the moves of leaves told after it that it does not
-   * show yet: two drains ending close together are followed from an older round than the one that
-   * told the first, whose gains would otherwise be claimed again by the second.
-   */
-  private Map<BackendId, Long> withToldMovesSince(Instant baselineAt, BackendId leaving, Map<BackendId, Long> before) {
-    for (Told t : told) {
-      if (!t.at().isAfter(baselineAt)) {
-        continue;
-      }
-      t.credited().forEach((survivor, moved) -> {
-        if (!survivor.equals(leaving)) {
-          long alreadyShown = Math.max(0, before.getOrDefault(survivor, 0L) - t.before().getOrDefault(survivor, 0L));
-          before.merge(survivor, Math.max(0, moved - alreadyShown), Long::sum);
-        }
-      });
-    }
-    return before;
-  }
-
-  /** True while a leave waits for its moves to show: rounds should then come quickly. */
-  public synchronized boolean settling() {
-    return !pending.isEmpty();
-  }
-
-  /** The survivors' total count increase since this leave's baseline. */
-  private static long gained(Leave leave, PoolSessions now) {
-    return counts(now).entrySet().stream().filter(e -> !e.getKey().equals(leave.id()))
-        .mapToLong(e -> Math.max(0, e.getValue() - leave.before().getOrDefault(e.getKey(), 0L))).sum();
-  }
-
-  /**
-   * Splits the survivors' gains among the pending leaves, oldest baseline first: what they gained
-   * before a later leave's baseline belongs to the leaves followed by then; what came after is
-   * shared by all of them, in proportion to what each still has to account for. Each is capped at
-   * what it held.
-   */
-  private Map<BackendId, Long> allocate(PoolSessions now) {
-    List<Leave> order = pending.stream()
-        .sorted(Comparator.comparing(Leave::baselineAt).thenComparing(Leave::id)).toList();
-    int k = order.size();
-    long[] gained = order.stream().mapToLong(l -> gained(l, now)).toArray();
-    long[] remaining = order.stream().mapToLong(Leave::held).toArray();
-    Map<BackendId, Long> out = new TreeMap<>();
-    for (int j = 0; j < k; j++) {
-      long segment = Math.max(0, gained[j] - (j + 1 < k ? gained[j + 1] : 0));
-      long owed = 0;
-      for (int i = 0; i <= j; i++) {
-        owed += remaining[i];
-      }
-      for (int i = 0; i <= j && segment > 0 && owed > 0; i++) {
-        long take = Math.min(remaining[i], Math.round((double) segment * remaining[i] / owed));
-        out.merge(order.get(i).id(), take, Long::sum);
-        remaining[i] -= take;
-      }
-    }
-    return out;
-  }
-
-  /** Each survivor's count increase since the leave, times this leave's share of it. */
-  private static List<Map.Entry<BackendId, Long>> gains(Leave leave, PoolSessions now, double share) {
-    return counts(now).entrySet().stream()
-        .filter(e -> !e.getKey().equals(leave.id()))
-        .map(e -> Map.entry(e.getKey(),
-            Math.round((e.getValue() - leave.before().getOrDefault(e.getKey(), 0L)) * share)))
-        .filter(e -> e.getValue() > 0)
-        .sorted(Comparator.comparing((Map.Entry<BackendId, Long> e) -> -e.getValue())
-            .thenComparing(Map.Entry::getKey))
-        .toList();
-  }
-
-  /** Survivor -> the sessions of this leave told as moved there, largest first, capped at what it held. */
-  private static Map<BackendId, Long> credited(Leave leave, PoolSessions now, double share) {
-    Map<BackendId, Long> credited = new java.util.LinkedHashMap<>();
-    long left = leave.held();
-    for (Map.Entry<BackendId, Long> g : gains(leave, now, share)) {
-      long moved = Math.min(left, g.getValue());
-      if (moved > 0) {
-        credited.put(g.getKey(), moved);
-        left -= moved;
-      }
-    }
-    return credited;
-  }
-
-  private static String describe(Leave leave, PoolSessions now, Map<BackendId, Long> credited) {
-    String from = leave.id().value();
+  private static String describe(Leave leave, PoolSessions now) {
+    String from = leave.id.value();
     if (!now.known()) {
-      return leave.held() + " sessions left " + from + "; where they went is unknown (no proxy answered"
-          + " in " + Duration.between(leave.leftAt(), now.at()).toSeconds() + "s)";
+      return leave.held + " sessions left " + from + "; where they went is unknown (no proxy answered"
+          + " in " + Duration.between(leave.leftAt, now.at()).toSeconds() + "s)";
     }
-    List<String> parts = new ArrayList<>();
-    credited.forEach((to, n) -> parts.add(to.value() + " (+" + n + ")"));
-    long moved = credited.values().stream().mapToLong(Long::longValue).sum();
-    long left = leave.held() - moved;
+    long moved = leave.moved.size();
+    long held = Math.max(leave.held, moved);
     StringBuilder msg = new StringBuilder();
     if (moved == 0) {
-      msg.append("none of the ").append(leave.held()).append(" sessions of ").append(from)
-          .append(" showed up on another backend");
+      msg.append("none of the ").append(held).append(" sessions of ").append(from)
+          .append(" was re-pinned to another backend");
     } else {
-      msg.append(moved).append(" sessions moved from ").append(from).append(" to ")
-          .append(String.join(", ", parts));
-      if (left > 0) {
-        msg.append(" (of ").append(leave.held()).append(" it held)");
+      msg.append(moved).append(" sessions moved from ").append(from).append(" to ").append(targets(leave));
+      if (moved < held) {
+        msg.append(" (of ").append(held).append(" it held)");
       }
+      msg.append(", re-pinned by the proxies ").append(reasons(leave));
     }
     if (!now.complete()) {
       msg.append("; partial figure, ").append(now.reportedBy()).append(" proxies answered");
@@ -262,8 +180,38 @@ public final class SessionMoves {
     return msg.toString();
   }
 
+  /** {@code web-0 (+4), web-2 (+2)}: largest first. */
+  private static String targets(Leave leave) {
+    Map<BackendId, Long> to = new TreeMap<>();
+    leave.moved.values().forEach(m -> to.merge(m.to(), 1L, Long::sum));
+    return String.join(", ", to.entrySet().stream()
+        .sorted(Comparator.comparing((Map.Entry<BackendId, Long> e) -> -e.getValue()).thenComparing(Map.Entry::getKey))
+        .map(e -> e.getKey().value() + " (+" + e.getValue() + ")").toList());
+  }
+
+  /** {@code when it drained}, or {@code (48 when it drained, 2 when it failed)} when reasons differ. */
+  private static String reasons(Leave leave) {
+    Map<RepinReason, Long> why = new EnumMap<>(RepinReason.class);
+    leave.moved.values().forEach(m -> why.merge(m.reason(), 1L, Long::sum));
+    if (why.size() == 1) {
+      return when(why.keySet().iterator().next());
+    }
+    List<String> parts = new ArrayList<>();
+    why.forEach((reason, n) -> parts.add(n + " " + when(reason)));
+    return "(" + String.join(", ", parts) + ")";
+  }
+
+  private static String when(RepinReason reason) {
+    return switch (reason) {
+      case DRAINED -> "when it drained";
+      case FAILOVER -> "when it failed";
+      case REMOVED -> "when it was removed";
+    };
+  }
+
   private static Map<BackendId, Long> counts(PoolSessions s) {
-    return s.perBackend().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
-        e -> s.sessions(e.getKey()).orElse(0), (a, b) -> a, TreeMap::new));
+    Map<BackendId, Long> counts = new TreeMap<>();
+    s.perBackend().keySet().forEach(id -> counts.put(id, s.sessions(id).orElse(0)));
+    return counts;
   }
 }

@@ -176,6 +176,50 @@ class SessionTableTest {
     assertThat(table.liveSessions(A)).isEqualTo(1);
   }
 
+  @Test
+  void aPinKeepsItsTimeUntilTheSessionChangesBackend() {
+    SessionTable table = new SessionTable(100, IDLE, clock);
+    long t0 = clock.millis();
+    table.touch(1L, A);
+    clock.advance(Duration.ofSeconds(5));
+    table.touch(1L, A);
+    assertThat(pinsOf(table, A)).containsExactly(entry(1L, t0));
+
+    table.touch(1L, B);
+
+    assertThat(pinsOf(table, A)).isEmpty();
+    assertThat(pinsOf(table, B)).containsExactly(entry(1L, t0 + 5000));
+    assertThat(table.repins()).as("following another replica's move is not a re-pin made here").isEmpty();
+  }
+
+  @Test
+  void listsItsOwnRePinsWhileTheSessionKeepsThatPinAndIsNotIdle() {
+    SessionTable table = new SessionTable(100, IDLE, clock);
+    table.touch(1L, A);
+    table.touch(2L, A);
+    clock.advance(Duration.ofSeconds(1));
+    long t1 = clock.millis();
+
+    table.repin(1L, B, A, RepinReason.DRAINED);
+    table.repin(3L, C, A, RepinReason.FAILOVER);
+    clock.advance(Duration.ofSeconds(1));
+    table.touch(1L, B);
+
+    assertThat(table.repins()).containsExactlyInAnyOrder(
+        new Repin(1L, B, A, RepinReason.DRAINED, t1), new Repin(3L, C, A, RepinReason.FAILOVER, t1));
+    table.touch(3L, B);
+    assertThat(table.repins()).as("moved on again, by another replica's cookie")
+        .containsExactly(new Repin(1L, B, A, RepinReason.DRAINED, t1));
+    clock.advance(IDLE);
+    assertThat(table.repins()).as("idle").isEmpty();
+  }
+
+  private static java.util.Map<Long, Long> pinsOf(SessionTable table, BackendId backend) {
+    java.util.Map<Long, Long> pins = new java.util.TreeMap<>();
+    table.forEachPin(backend, pins::put);
+    return pins;
+  }
+
   private static List<Long> keysOf(SessionTable table, BackendId backend) {
     List<Long> keys = new ArrayList<>();
     table.forEachSession(backend, keys::add);

@@ -4,9 +4,11 @@ import io.stickypool.contract.SessionReport;
 import io.stickypool.contract.SessionReportCodec;
 import io.stickypool.core.backend.BackendId;
 import io.stickypool.core.session.DistinctSketch;
+import io.stickypool.core.session.RepinReason;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.LongStream;
 
 /** A proxy's {@code /sessions/report} body built from session keys, as the proxy would write it. */
 public final class CannedReport {
@@ -28,7 +30,21 @@ public final class CannedReport {
     for (long k : keys) {
       sketch.add(k);
     }
-    backends.add(new SessionReport.Backend(BackendId.of(id), keys.length, last, sketch));
+    backends.add(SessionReport.Backend.of(BackendId.of(id), keys.length, last, sketch));
+    return this;
+  }
+
+  /**
+   * Sessions {@code keys} of backend {@code to} (already listed by {@link #backend}) were re-pinned
+   * there by this proxy away from {@code from}, just now.
+   */
+  public CannedReport moved(String to, String from, RepinReason reason, long... keys) {
+    long now = System.currentTimeMillis();
+    SessionReport.Pins pins = new SessionReport.Pins(LongStream.of(keys).map(DistinctSketch::mix).toArray(),
+        LongStream.of(keys).map(k -> now).toArray());
+    backends.replaceAll(b -> !b.id().value().equals(to) ? b : new SessionReport.Backend(b.id(), b.sessions(),
+        b.lastActivity(), b.exact(), b.hll(), java.util.stream.Stream.concat(b.moved().stream(),
+            java.util.stream.Stream.of(new SessionReport.Moved(BackendId.of(from), reason, pins))).toList()));
     return this;
   }
 

@@ -62,7 +62,7 @@ class SessionCollectorTest {
     assertThat(s.sessions(WEB_0)).as("shown as a lower bound").hasValue(4);
     assertThat(s.forDrain(List.of(WEB_0, WEB_1))).as("never ends a drain early").isEmpty();
     assertThat(s.missing()).containsExactly(
-        "proxy-b: malformed report: schemaVersion 7 is not 1",
+        "proxy-b: malformed report: schemaVersion 7 is not within 1..2",
         "proxy-c: ConnectException: Connection refused");
   }
 
