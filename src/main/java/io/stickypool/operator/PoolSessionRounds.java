@@ -78,7 +78,7 @@ final class PoolSessionRounds {
     Set<BackendId> leavingSoon = new TreeSet<>();
     sync.snapshot().backends().stream()
         .filter(b -> b.state() == io.stickypool.core.backend.BackendState.DRAINING && b.drainDeadline() != null
-            && b.drainDeadline().isBefore(sessions.at().plus(QUIET)))
+            && b.drainDeadline().isBefore(sessions.at().plus(QUIET)) && !sync.held().containsKey(b.id()))
         .forEach(b -> leavingSoon.add(b.id()));
     return moves.computeIfAbsent(pool.getMetadata().getUid(), uid -> new SessionMoves(QUIET, PATIENCE))
         .round(sessions, left, leavingSoon);

@@ -20,7 +20,7 @@ import io.stickypool.api.v1alpha1.ProxyMode;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.api.v1alpha1.StickyPoolStatus;
 import io.stickypool.core.backend.BackendId;
-import io.stickypool.operator.drain.PodDeletionCostWriter;
+import io.stickypool.operator.drain.BackendPods;
 import io.stickypool.operator.endpoints.BackendResolver;
 import io.stickypool.operator.endpoints.ObservedEndpoints;
 import io.stickypool.operator.endpoints.EndpointSync;
@@ -76,7 +76,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
   private final Duration sessionRefresh;
   private final Duration drainRefresh;
   private final DrainGraceReport grace;
-  private final PodDeletionCostWriter podCosts;
+  private final BackendSharing sharing;
   private final SidecarTargets targets;
   /** Asked of the API server once, at the first sidecar pool, unless the settings decide it. */
   private final Supplier<Boolean> nativeSidecars;
@@ -96,8 +96,8 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
         SessionCollector.DEFAULT_DEADLINE, Clock.systemUTC()), settings.adminTargets());
     this.sessionRefresh = settings.sessionRefresh();
     this.drainRefresh = settings.drainRefresh();
-    this.grace = new DrainGraceReport(client, events);
-    this.podCosts = new PodDeletionCostWriter(client);
+    this.grace = new DrainGraceReport(events);
+    this.sharing = new BackendSharing(client);
     this.targets = new SidecarTargets(client);
     this.nativeSidecars = settings.nativeSidecars() != null ? settings::nativeSidecars
         : memoize(() -> NativeSidecarSupport.detect(client));
@@ -126,6 +126,9 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     invalid.ifPresent(e -> PoolStatusWriter.invalidSpec(status, e.getMessage()
         + "; nothing was changed, the proxies keep their last good routes", now));
     Optional<Instant> nextDue = invalid.isPresent() ? Optional.empty() : sync(pool, status, ctx, now);
+    if (nextDue.isEmpty()) {
+      sharing.recordNone(pool);
+    }
     PoolStatusWriter.newProblem(readyBefore, status)
         .ifPresent(c -> events.problem(pool, c));
     Duration wakeUp = nextDue.map(due -> Duration.between(now, due))
@@ -156,7 +159,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     PoolSessions sessions = sessionRounds.collect(pool, sidecar
         ? target.map(targets::proxyPods).orElse(List.of()) : PoolEventSources.proxyPods(ctx, pool));
     EndpointSync sync = memory.sync(pool, readRoutes(pool), backend.endpoints(),
-        sessions.forDrain(backend.endpoints().byId().keySet()), now);
+        sessions.forDrain(backend.endpoints().byId().keySet()), sharing.holds(pool, ctx, backend.endpoints()), now);
     KeySchedule.Plan ring = keys.plan(pool, now);
     PoolModel.Owned desired = sidecar
         ? PoolModel.sidecar(pool, sync.snapshot(), ring.ring(), ring.secretAnnotations(),
@@ -168,19 +171,22 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
       OwnedObjects.apply(client, obj);
     }
     memory.commit(pool, sync);
+    sharing.record(pool, sync, completeCounts(sessions, backend.endpoints()));
     ProxyHealth proxy = sidecar ? placeSidecar(pool, status, target, now)
         : ProxyHealth.of(PoolEventSources.proxyDeployment(ctx, pool).orElse(null));
     clearOtherMode(pool, status, ctx, target);
     var drain = PoolSettings.of(pool.getSpec()).drain();
     sync.transitions().forEach(t -> events.transition(pool, t, DrainEventText.message(t, sessions, drain, now)));
+    events.holds(pool, sync);
     if (sync.snapshotChanged()) {
       events.routesUpdated(pool, sync);
     }
     sessionRounds.rebalanced(pool, sessions, sync).forEach(m -> events.sessionsRebalanced(pool, m));
     SessionStatus.Shown shownBefore = SessionStatus.shown(status);
     PoolStatusWriter.write(status, sync, backend.portProblem(), proxy, now);
-    grace.report(pool, status, backend.endpoints(), PoolEventSources.targetSlices(ctx, pool), now);
-    podCosts.update(pool, completeCounts(sessions, backend.endpoints()), now);
+    BackendPods pods = PoolEventSources.backendPods(ctx);
+    grace.report(pool, status, backend.endpoints(), PoolEventSources.targetSlices(ctx, pool), pods, now);
+    sharing.updateCosts(pool, ctx, sync, pods, now);
     SessionStatus.write(status, shownBefore, sessions);
     // Quick rounds while draining, and while a leave's moves are still showing up.
     boolean quick = draining(sync) || sessionRounds.settling(pool);
@@ -260,8 +266,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     int deleted = PoolCleanup.deleteOwned(client, PoolIdentity.of(pool));
     memory.forget(pool.getMetadata().getUid());
     sessionRounds.forget(pool.getMetadata().getUid());
-    grace.forget(pool.getMetadata().getUid());
-    podCosts.forget(pool.getMetadata().getUid());
+    sharing.forget(pool);
     LOG.info("StickyPool {}/{} deleted: removed {} owned objects",
         pool.getMetadata().getNamespace(), pool.getMetadata().getName(), deleted);
     return DeleteControl.defaultDelete();
