@@ -363,7 +363,7 @@ class OperatorRbacApiServerTest {
         "patch stickypool.io/stickypools/status", "patch stickypool.io/stickypools",
         "create apps/deployments", "update apps/deployments", "watch apps/statefulsets",
         "watch discovery.k8s.io/endpointslices", "create rbac.authorization.k8s.io/roles",
-        "delete rbac.authorization.k8s.io/roles", "get core/pods", "patch core/pods", "create core/events", "get core/events", "patch core/events",
+        "delete rbac.authorization.k8s.io/roles", "watch core/pods", "patch core/pods", "create core/events", "get core/events", "patch core/events",
         "update core/secrets");
 
     Map<String, Long> ofProxy = AuditLog.table(requests.stream().filter(r -> r.user().equals(proxyUser)).toList());

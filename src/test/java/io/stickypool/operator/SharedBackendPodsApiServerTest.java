@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -118,6 +119,8 @@ class SharedBackendPodsApiServerTest {
 
   @Test
   void aPodsDeletionCostIsTheSumOfEveryPoolsSessions() {
+    AuditTrail audit = new AuditTrail(K8S.controlPlane().auditLog(), cluster.namespace());
+    audit.mark();
     startPools();
 
     await().atMost(WAIT).untilAsserted(() -> {
@@ -126,6 +129,37 @@ class SharedBackendPodsApiServerTest {
       assertThat(annotations("web-1")).containsEntry(PodDeletionCosts.COST_ANNOTATION, "5");
       assertThat(annotations("web-2")).containsEntry(PodDeletionCosts.COST_ANNOTATION, "0");
     });
+    // The pods come from the operator's cache; the test itself reads them by list.
+    assertThat(audit.since()).filteredOn(AuditTrail.Request::fromThisJvm)
+        .filteredOn(r -> r.resource().equals("pods") && r.name().startsWith("web-") && !r.subresource().equals("status"))
+        .extracting(AuditTrail.Request::verb).contains("patch").doesNotContain("get");
+  }
+
+  /**
+   * Pool slow's proxy does not answer, so its sessions are unknown and no cost can be summed: the
+   * case where the operator used to GET every backend pod each round.
+   */
+  @Test
+  void idlePoolsWithDeletionCostsReadNoPodFromTheApiServer() {
+    AtomicInteger asked = new AtomicInteger();
+    String report = CannedReport.of("web-proxy-a").backend("web-0", seen, keys(0, 3)).json();
+    webProxy.serve(() -> {
+      asked.incrementAndGet();
+      return report;
+    });
+    slowProxy.status(503);
+    createPools();
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(backend("web", "web-0").getSessions()).isEqualTo(3L);
+      assertThat(cluster.pool("slow").getStatus().getSessionsReportedBy()).isEqualTo("0/1");
+    });
+    AuditTrail audit = new AuditTrail(K8S.controlPlane().auditLog(), cluster.namespace());
+    audit.markAcrossRounds(asked::get, WAIT);
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(audit.since()).filteredOn(AuditTrail.Request::fromThisJvm)
+        .filteredOn(r -> r.resource().equals("pods") && !r.verb().equals("watch"))
+        .as("pod requests while the costs cannot be summed").isEmpty());
+    assertThat(annotations("web-0")).doesNotContainKey(PodDeletionCosts.COST_ANNOTATION);
   }
 
   @Test
@@ -145,6 +179,14 @@ class SharedBackendPodsApiServerTest {
 
   /** Service web with pods web-0..2, and pools web (drain 2 s) and slow (12 s) over it, costs on. */
   private void startPools() {
+    createPools();
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(backend("web", "web-1").getSessions()).isEqualTo(2L);
+      assertThat(backend("slow", "web-1").getSessions()).isEqualTo(3L);
+    });
+  }
+
+  private void createPools() {
     cluster.createService("web");
     cluster.createBackendPods("web", 3, 600L);
     cluster.writeSlice("web", 3);
@@ -152,10 +194,6 @@ class SharedBackendPodsApiServerTest {
     writeProxyPod("slow", "10.9.0.2");
     cluster.createPool(pool("web", "2s"));
     cluster.createPool(pool("slow", "12s"));
-    await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(backend("web", "web-1").getSessions()).isEqualTo(2L);
-      assertThat(backend("slow", "web-1").getSessions()).isEqualTo(3L);
-    });
   }
 
   private StickyPool pool(String name, String drainTimeout) {
@@ -208,8 +246,10 @@ class SharedBackendPodsApiServerTest {
     return found.get(0).getMessage();
   }
 
+  /** Read by a list, so that an audit log can tell the test's reads from the operator's GETs. */
   private Map<String, String> annotations(String pod) {
-    Map<String, String> a = client.pods().inNamespace(cluster.namespace()).withName(pod).get().getMetadata().getAnnotations();
+    Map<String, String> a = client.pods().inNamespace(cluster.namespace()).list().getItems().stream()
+        .filter(p -> pod.equals(p.getMetadata().getName())).findFirst().orElseThrow().getMetadata().getAnnotations();
     return a == null ? Map.of() : a;
   }
 

@@ -64,10 +64,12 @@ public final class PodDeletionCostWriter {
   public List<Patch> update(String namespace, Set<BackendId> backends, Map<String, String> poolsInNamespace,
       BackendPods pods, Instant now) {
     forgetUnrouted(namespace);
+    Map<String, Pod> cached = new TreeMap<>();
     Map<String, PodCost> current = new TreeMap<>();
     Map<String, SharedBackends.Share> shares = new TreeMap<>();
     shared.shares(namespace, backends, poolsInNamespace).forEach((id, share) ->
         pods.get(namespace, id.value()).ifPresent(pod -> {
+          cached.put(id.value(), pod);
           current.put(id.value(), cost(pod));
           shares.put(id.value(), share);
         }));
@@ -80,7 +82,7 @@ public final class PodDeletionCostWriter {
     });
     List<Patch> applied = new ArrayList<>();
     for (Patch p : PodDeletionCosts.plan(current, shares, history, now, minInterval)) {
-      if ((p.removes() || claim(namespace, p.pod(), now)) && apply(namespace, p, current.get(p.pod()))) {
+      if ((p.removes() || claim(namespace, p.pod(), now)) && apply(cached.get(p.pod()), p, current.get(p.pod()))) {
         applied.add(p);
       }
     }
@@ -109,8 +111,10 @@ public final class PodDeletionCostWriter {
         : new PodCost(a.get(PodDeletionCosts.COST_ANNOTATION), a.get(PodDeletionCosts.OWNER_ANNOTATION));
   }
 
-  private boolean apply(String namespace, Patch patch, PodCost before) {
-    var resource = client.pods().inNamespace(namespace).withName(patch.pod());
+  private boolean apply(Pod pod, Patch patch, PodCost before) {
+    String namespace = pod.getMetadata().getNamespace();
+    // With the cached pod as its item the client sends the patch alone; by name it would GET first.
+    var resource = client.pods().inNamespace(namespace).resource(pod);
     try {
       if (patch.removes()) {
         resource.patch(PatchContext.of(PatchType.JSON), removal(patch.owners(), before.cost() != null));
