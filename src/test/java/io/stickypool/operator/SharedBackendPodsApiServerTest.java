@@ -92,6 +92,7 @@ class SharedBackendPodsApiServerTest {
       assertThat(proxy.states()).containsEntry("web-1", BackendState.DRAINING);
     });
     Instant webDone = Instant.now();
+    assertThat(drained("web-1").body()).contains("the pod is held: another pool routing to it is still draining it");
     assertThat(message("web", "BackendDrained")).startsWith("Backend web-1 drained after ")
         .endsWith("deadline passed with 2 live sessions still pinned, which will be re-pinned");
     assertThat(message("web", "BackendHeld")).isEqualTo("Backend web-1 drained here; its pod waits for pool slow,"
