@@ -113,6 +113,8 @@ class SharedBackendPodsApiServerTest {
       assertThat(backend("web", "web-1").getWaitingFor()).isNull();
       assertThat(message("web", "BackendReleased")).isEqualTo("Backend web-1 released: every pool routing to"
           + " its pod has drained it (/drained?backend=web-1 answers 200)");
+      assertThat(cluster.events()).filteredOn(e -> "web".equals(e.getInvolvedObject().getName()))
+          .extracting(Event::getMessage).anyMatch(m -> m.contains(": released web-1; 2 active, 0 draining"));
     });
     assertThat(message("slow", "BackendDrained")).endsWith("deadline passed with 3 live sessions still pinned,"
         + " which will be re-pinned");
