@@ -63,13 +63,17 @@ public final class SimulatedNode implements DemoNode {
     }
   }
 
-  /** Backends that some pool's status calls Drained: the signal to let their pods go. */
+  /**
+   * Backends that some pool's status calls Drained and waits for no other pool on: what a preStop
+   * hook asking that pool's {@code /drained} would be told, the signal to let their pods go.
+   */
   private Set<String> drainedBackends() {
     Set<String> drained = new HashSet<>();
     for (StickyPool p : client.resources(StickyPool.class).inNamespace(namespace).list().getItems()) {
       List<BackendStatus> backends = p.getStatus() == null ? null : p.getStatus().getBackends();
       if (backends != null) {
-        backends.stream().filter(b -> b.getState() == BackendState.Drained).forEach(b -> drained.add(b.getId()));
+        backends.stream().filter(b -> b.getState() == BackendState.Drained
+            && (b.getWaitingFor() == null || b.getWaitingFor().isEmpty())).forEach(b -> drained.add(b.getId()));
       }
     }
     return drained;

@@ -2,12 +2,12 @@ package io.stickypool.operator;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stickypool.api.v1alpha1.ConditionReasons;
 import io.stickypool.api.v1alpha1.ConditionTypes;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.api.v1alpha1.StickyPoolStatus;
 import io.stickypool.operator.drain.BackendGracePeriods;
+import io.stickypool.operator.drain.BackendPods;
 import io.stickypool.operator.drain.GracePeriodCheck;
 import io.stickypool.operator.endpoints.ObservedEndpoints;
 import io.stickypool.operator.model.PoolSettings;
@@ -20,18 +20,15 @@ import java.util.List;
  * one Warning Event {@code TerminationGraceTooShort} each time it turns False.
  */
 final class DrainGraceReport {
-  private final BackendGracePeriods graces;
   private final PoolEvents events;
 
-  DrainGraceReport(KubernetesClient client, PoolEvents events) {
-    this.graces = new BackendGracePeriods(client);
+  DrainGraceReport(PoolEvents events) {
     this.events = events;
   }
 
   void report(StickyPool pool, StickyPoolStatus status, ObservedEndpoints endpoints,
-      Collection<EndpointSlice> slices, Instant now) {
-    var grace = graces.of(pool.getMetadata().getUid(), pool.getMetadata().getNamespace(),
-        endpoints.byId().keySet(), slices);
+      Collection<EndpointSlice> slices, BackendPods pods, Instant now) {
+    var grace = BackendGracePeriods.of(pods, pool.getMetadata().getNamespace(), endpoints.byId().keySet(), slices);
     GracePeriodCheck.Result r = GracePeriodCheck.check(
         PoolSettings.of(pool.getSpec()).drain().drainTimeout(), grace);
     boolean wasFalse = isFalse(status.getConditions());
@@ -50,10 +47,6 @@ final class DrainGraceReport {
     if (!wasFalse && r.fit() == GracePeriodCheck.Fit.TOO_SHORT) {
       events.emit(pool, io.stickypool.operator.events.EventReason.TERMINATION_GRACE_TOO_SHORT, r.message());
     }
-  }
-
-  void forget(String poolUid) {
-    graces.forget(poolUid);
   }
 
   private static boolean isFalse(List<Condition> conditions) {

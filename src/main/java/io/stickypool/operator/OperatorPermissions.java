@@ -56,9 +56,9 @@ public final class OperatorPermissions {
           "informer on the pools' backend Services; creates <pool>-proxy and <pool>-proxy-admin"),
       rule("discovery.k8s.io", "endpointslices", Set.of("list", "watch"),
           "informer on the backend Services' EndpointSlices: the backends"),
-      rule("", "pods", Set.of("get", "list", "watch", "patch"),
-          "proxy pods informer (session reports); sidecar targets' pods (list); backend pods' grace "
-              + "period (get) and pod-deletion cost (patch)"),
+      rule("", "pods", Set.of("list", "watch", "patch"),
+          "proxy pods and backend pods informers (session reports; grace periods, deletion costs); "
+              + "sidecar targets' pods (list); backend pods' pod-deletion cost (patch)"),
       rule(APPS, "deployments", Set.of("get", "list", "watch", "create", "patch", "update", "delete"),
           "the proxy Deployment; sidecar targets (read, inject and remove by update)"),
       rule(APPS, "statefulsets", Set.of("get", "list", "watch", "update"),

@@ -28,6 +28,23 @@ public final class PoolEvents {
     }
   }
 
+  /**
+   * Holds that began or ended in this sync, e.g. {@code Backend web-1 drained here; its pod waits
+   * for pool slow, still draining it} and {@code Backend web-1 released: every pool routing to its
+   * pod has drained it}. A hold that begins with this pool's own drain ending follows its
+   * BackendDrained Event.
+   */
+  public void holds(StickyPool pool, EndpointSync sync) {
+    sync.newlyHeld().forEach(id -> {
+      var pools = sync.held().get(id);
+      emit(pool, EventReason.BACKEND_HELD, "Backend " + id.value() + " drained here; its pod waits for "
+          + (pools.size() == 1 ? "pool " : "pools ") + String.join(", ", pools)
+          + ", still routing to it or draining it (/drained?backend=" + id.value() + " answers 503 until then)");
+    });
+    sync.released().forEach(id -> emit(pool, EventReason.BACKEND_RELEASED, "Backend " + id.value()
+        + " released: every pool routing to its pod has drained it (/drained?backend=" + id.value() + " answers 200)"));
+  }
+
   /** Where the sessions of a backend that left went, e.g. {@code 12 sessions moved from web-1 to web-0 (+7)}. */
   public void sessionsRebalanced(StickyPool pool, String message) {
     emit(pool, EventReason.SESSIONS_REBALANCED, message);

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.contract.RoutingSnapshotCodec;
 import io.stickypool.core.backend.BackendId;
+import io.stickypool.core.backend.BackendState;
 import io.stickypool.core.drain.BackendDrainStatus;
 import io.stickypool.core.drain.DrainPhase;
 import io.stickypool.core.snapshot.AffinitySettings;
@@ -21,6 +22,7 @@ import io.stickypool.operator.endpoints.SnapshotBuilder;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -44,9 +46,10 @@ final class PoolMemory {
    * reconcile that fails half way is redone in full, Events included, by JOSDK's retry.
    *
    * @param sessions drain-safe session figures: a backend absent from it counts as unknown
+   * @param holds backends other pools still use, with their names (see {@link SnapshotBuilder})
    */
   EndpointSync sync(StickyPool pool, ConfigMap routes, ObservedEndpoints observed,
-      Map<BackendId, SessionStats> sessions, Instant now) {
+      Map<BackendId, SessionStats> sessions, Map<BackendId, SortedSet<String>> holds, Instant now) {
     String uid = pool.getMetadata().getUid();
     Entry previous = byUid.get(uid);
     PoolSettings settings = PoolSettings.of(pool.getSpec());
@@ -55,7 +58,7 @@ final class PoolMemory {
       previous = new Entry(published, restored(published, settings, now));
     }
     SnapshotBuilder builder = new SnapshotBuilder(settings.drain(), settings.affinity(), settings.placement());
-    return builder.next(previous.snapshot(), previous.statuses(), observed, sessions, now);
+    return builder.next(previous.snapshot(), previous.statuses(), observed, sessions, holds, now);
   }
 
   void commit(StickyPool pool, EndpointSync sync) {
@@ -73,14 +76,17 @@ final class PoolMemory {
       return statuses;
     }
     for (io.stickypool.core.backend.Backend b : snapshot.backends()) {
+      // DRAINING past its deadline is over: the proxies re-pin its sessions already. It is how a
+      // drain held for another pool is published (SnapshotBuilder), and ended when it was.
+      boolean over = b.state() == BackendState.DRAINING && !now.isBefore(b.drainDeadline());
       DrainPhase phase = switch (b.state()) {
         case ACTIVE -> DrainPhase.ACTIVE;
-        case DRAINING -> DrainPhase.DRAINING;
+        case DRAINING -> over ? DrainPhase.DRAINED : DrainPhase.DRAINING;
         case DRAINED -> DrainPhase.DRAINED;
         case UNAVAILABLE -> DrainPhase.UNAVAILABLE;
       };
       Instant since = phase == DrainPhase.DRAINING
-          ? b.drainDeadline().minus(settings.drain().drainTimeout()) : now;
+          ? b.drainDeadline().minus(settings.drain().drainTimeout()) : over ? b.drainDeadline() : now;
       statuses.put(b.id(), new BackendDrainStatus(phase, since, b.drainDeadline()));
     }
     return statuses;

@@ -26,7 +26,7 @@ final class PoolStatusWriter {
       StickyPoolStatus status, EndpointSync sync, String portNotFound, ProxyHealth proxy, Instant now) {
     RoutingSnapshot snap = sync.snapshot();
     status.setSnapshotVersion(snap.version());
-    status.setBackends(snap.backends().stream().map(PoolStatusWriter::backend).toList());
+    status.setBackends(snap.backends().stream().map(b -> backend(b, sync)).toList());
     long active = count(snap, io.stickypool.core.backend.BackendState.ACTIVE);
     // The printer column says "Backends": the ones taking new sessions (draining ones are listed).
     status.setBackendCount((int) active);
@@ -100,8 +100,14 @@ final class PoolStatusWriter {
     return RoutesChange.count(snap, state);
   }
 
-  private static BackendStatus backend(Backend b) {
+  /** A backend held for other pools shows this pool's own phase, Drained, and whom it waits for. */
+  private static BackendStatus backend(Backend b, EndpointSync sync) {
     BackendStatus s = new BackendStatus();
+    var waitingFor = sync.held().get(b.id());
+    if (waitingFor != null) {
+      b = b.withState(io.stickypool.core.backend.BackendState.DRAINED, b.drainDeadline());
+      s.setWaitingFor(List.copyOf(waitingFor));
+    }
     s.setId(b.id().value());
     s.setAddress(b.host() + ":" + b.port());
     s.setState(switch (b.state()) {

@@ -1,6 +1,7 @@
 package io.stickypool.operator;
 
 import io.stickypool.core.backend.Backend;
+import io.stickypool.core.backend.BackendId;
 import io.stickypool.core.backend.BackendState;
 import io.stickypool.core.snapshot.RoutingSnapshot;
 import io.stickypool.operator.endpoints.BackendTransition;
@@ -9,6 +10,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /** Pure: the one-line summary of a snapshot change that the RoutesUpdated Event carries. */
@@ -40,11 +43,20 @@ final class RoutesChange {
         parts.add(verb + " " + String.join(", ", idsByReason.get(reason)));
       }
     });
+    // Holds for other pools (see SnapshotBuilder): listed Draining, though this pool's drain is over.
+    ids(sync.newlyHeld()).ifPresent(ids -> parts.add("held " + ids + " for other pools"));
+    ids(sync.released()).ifPresent(ids -> parts.add("released " + ids));
     RoutingSnapshot snap = sync.snapshot();
     String what = parts.isEmpty() ? "settings changed" : String.join("; ", parts);
+    int held = sync.held().size();
     return "Routes v" + (snap.version() - 1) + " -> v" + snap.version() + ": " + what + "; "
-        + count(snap, BackendState.ACTIVE) + " active, " + count(snap, BackendState.DRAINING)
-        + " draining";
+        + count(snap, BackendState.ACTIVE) + " active, " + (count(snap, BackendState.DRAINING) - held)
+        + " draining" + (held == 0 ? "" : ", " + held + " held");
+  }
+
+  private static Optional<String> ids(Set<BackendId> ids) {
+    return ids.isEmpty() ? Optional.empty() : Optional.of(
+        String.join(", ", ids.stream().map(BackendId::value).toList()));
   }
 
   static long count(RoutingSnapshot snap, BackendState state) {

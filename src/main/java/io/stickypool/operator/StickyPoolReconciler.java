@@ -26,7 +26,7 @@ import io.stickypool.operator.apply.InitialReplicas;
 import io.stickypool.operator.apply.OwnedObjectWriter;
 import io.stickypool.operator.apply.OwnedObjects;
 import io.stickypool.operator.caches.PoolEventSources;
-import io.stickypool.operator.drain.PodDeletionCostWriter;
+import io.stickypool.operator.drain.BackendPods;
 import io.stickypool.operator.endpoints.BackendResolver;
 import io.stickypool.operator.endpoints.ObservedEndpoints;
 import io.stickypool.operator.endpoints.EndpointSync;
@@ -84,7 +84,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
   private final PoolSessionRounds sessionRounds;
   private final Duration drainRefresh;
   private final DrainGraceReport grace;
-  private final PodDeletionCostWriter podCosts;
+  private final BackendSharing sharing;
   private final SidecarTargets targets;
   /** Asked of the API server once, at the first sidecar pool, unless the settings decide it. */
   private final Supplier<Boolean> nativeSidecars;
@@ -105,8 +105,8 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
         new HttpReportFetcher(), SessionCollector.DEFAULT_DEADLINE, Clock.systemUTC()),
         settings.sessionRefresh(), settings.drainRefresh()), settings.adminTargets());
     this.drainRefresh = settings.drainRefresh();
-    this.grace = new DrainGraceReport(client, events);
-    this.podCosts = new PodDeletionCostWriter(client);
+    this.grace = new DrainGraceReport(events);
+    this.sharing = new BackendSharing(client);
     this.targets = new SidecarTargets(client);
     this.nativeSidecars = settings.nativeSidecars() != null ? settings::nativeSidecars
         : memoize(() -> NativeSidecarSupport.detect(client));
@@ -140,6 +140,9 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     invalid.ifPresent(e -> PoolStatusWriter.invalidSpec(status, e.getMessage()
         + "; nothing was changed, the proxies keep their last good routes", now));
     Optional<Instant> nextDue = invalid.isPresent() ? Optional.empty() : sync(pool, status, ctx, now);
+    if (nextDue.isEmpty()) {
+      sharing.recordNone(pool);
+    }
     PoolStatusWriter.newProblem(readyBefore, status)
         .ifPresent(c -> events.problem(pool, c));
     Duration wakeUp = nextDue.map(due -> Duration.between(now, due))
@@ -171,7 +174,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
         ? target.map(targets::proxyPods).orElse(List.of()) : PoolEventSources.proxyPods(ctx, pool);
     PoolSessions sessions = sessionRounds.latest(pool, now);
     EndpointSync sync = memory.sync(pool, cachedRoutes(pool, ctx), backend.endpoints(),
-        sessions.forDrain(backend.endpoints().byId().keySet()), now);
+        sessions.forDrain(backend.endpoints().byId().keySet()), sharing.holds(pool, ctx, backend.endpoints()), now);
     PoolIdentity id = PoolIdentity.of(pool);
     KeySchedule.Plan ring = keys.plan(pool,
         PoolEventSources.cached(ctx, Secret.class, id.namespace(), id.keysName()).orElse(null), now);
@@ -189,19 +192,22 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
       }
     }
     memory.commit(pool, sync);
+    sharing.record(pool, sync, completeCounts(sessions, backend.endpoints()));
     ProxyHealth proxy = sidecar ? placeSidecar(pool, status, target, now)
         : ProxyHealth.of(PoolEventSources.proxyDeployment(ctx, pool).orElse(null));
     clearOtherMode(pool, status, ctx, target);
     var drain = PoolSettings.of(pool.getSpec()).drain();
     sync.transitions().forEach(t -> events.transition(pool, t, DrainEventText.message(t, sessions, drain, now)));
+    events.holds(pool, sync);
     if (sync.snapshotChanged()) {
       events.routesUpdated(pool, sync);
     }
     sessionRounds.rebalanced(pool, sessions, sync).forEach(m -> events.sessionsRebalanced(pool, m));
     SessionStatus.Shown shownBefore = SessionStatus.shown(status);
     PoolStatusWriter.write(status, sync, backend.portProblem(), proxy, now);
-    grace.report(pool, status, backend.endpoints(), PoolEventSources.targetSlices(ctx, pool), now);
-    podCosts.update(pool, completeCounts(sessions, backend.endpoints()), now);
+    BackendPods pods = PoolEventSources.backendPods(ctx);
+    grace.report(pool, status, backend.endpoints(), PoolEventSources.targetSlices(ctx, pool), pods, now);
+    sharing.updateCosts(pool, ctx, sync, pods, now);
     SessionStatus.write(status, shownBefore, sessions);
     // Quick rounds while draining, and while a leave's moves are still showing up; then the
     // reconcile also comes back at that pace, for drain deadlines and idle sessions. Otherwise only
@@ -288,8 +294,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     int deleted = PoolCleanup.deleteOwned(client, PoolIdentity.of(pool));
     memory.forget(pool.getMetadata().getUid());
     sessionRounds.forget(pool.getMetadata().getUid());
-    grace.forget(pool.getMetadata().getUid());
-    podCosts.forget(pool.getMetadata().getUid());
+    sharing.forget(pool);
     LOG.info("StickyPool {}/{} deleted: removed {} owned objects",
         pool.getMetadata().getNamespace(), pool.getMetadata().getName(), deleted);
     return DeleteControl.defaultDelete();

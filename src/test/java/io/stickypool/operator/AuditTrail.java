@@ -2,9 +2,13 @@ package io.stickypool.operator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stickypool.testing.AuditLog;
+import static org.awaitility.Awaitility.await;
+
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntSupplier;
 
 /**
  * The requests the API server logged in one namespace since a mark (parsed by {@link AuditLog}, as
@@ -52,6 +56,19 @@ final class AuditTrail {
   /** Forgets what was logged so far: {@link #since()} returns only later requests. */
   void mark() {
     mark = length();
+  }
+
+  /**
+   * Marks the log across a few rounds of an idle pool, counted by {@code rounds} (e.g. how often
+   * a proxy was asked for its report): lets two rounds finish the writes of earlier ones, marks,
+   * then waits for five more, so {@link #since()} holds what those five sent.
+   */
+  void markAcrossRounds(IntSupplier rounds, Duration atMost) {
+    int settled = rounds.getAsInt() + 2;
+    await().atMost(atMost).until(() -> rounds.getAsInt() >= settled);
+    mark();
+    int from = rounds.getAsInt();
+    await().atMost(atMost).until(() -> rounds.getAsInt() >= from + 5);
   }
 
   /** The namespace's requests logged since the mark, in log order (complete lines only). */

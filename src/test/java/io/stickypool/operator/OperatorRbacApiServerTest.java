@@ -364,7 +364,7 @@ class OperatorRbacApiServerTest {
         // Owned objects by server-side apply (a patch, creation included); sidecars by update.
         "patch apps/deployments", "update apps/deployments", "watch apps/statefulsets",
         "watch discovery.k8s.io/endpointslices", "patch rbac.authorization.k8s.io/roles",
-        "watch rbac.authorization.k8s.io/roles", "delete rbac.authorization.k8s.io/roles", "get core/pods",
+        "watch rbac.authorization.k8s.io/roles", "delete rbac.authorization.k8s.io/roles", "watch core/pods",
         "patch core/pods", "create core/events", "get core/events", "patch core/events",
         "patch core/secrets", "watch core/secrets");
 

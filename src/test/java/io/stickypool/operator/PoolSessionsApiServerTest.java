@@ -96,11 +96,7 @@ class PoolSessionsApiServerTest {
         && Long.valueOf(7).equals(cluster.pool("web").getStatus().getSessions()));
     AuditTrail audit = new AuditTrail(K8S.controlPlane().auditLog(), cluster.namespace());
     // Let the first rounds' writes (owned objects, status, Events) finish, then watch several rounds.
-    int settled = asked.get() + 2;
-    await().atMost(WAIT).until(() -> asked.get() >= settled);
-    audit.mark();
-    int from = asked.get();
-    await().atMost(WAIT).until(() -> asked.get() >= from + 5);
+    audit.markAcrossRounds(asked::get, WAIT);
 
     await().atMost(WAIT).untilAsserted(() -> assertThat(audit.since()).filteredOn(AuditTrail.Request::fromThisJvm)
         .filteredOn(r -> !r.isRead()).as("writes by an operator whose pool did not change").isEmpty());

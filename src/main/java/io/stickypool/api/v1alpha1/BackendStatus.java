@@ -1,6 +1,7 @@
 package io.stickypool.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
 
 /** One backend: a stable identity (not its IP, which pods reuse) and its drain progress. */
 public class BackendStatus {
@@ -21,6 +22,11 @@ public class BackendStatus {
   @JsonPropertyDescription("RFC 3339 time after which a draining backend loses its sessions.")
   private String drainDeadline;
 
+  @JsonPropertyDescription("Set when this pool has drained the backend but other pools routing to the same pod"
+      + " have not: their names. Until they are done this pool's proxies answer 503 to /drained?backend=,"
+      + " so a preStop hook asking them keeps the pod.")
+  private List<String> waitingFor;
+
   public String getId() { return id; }
   public void setId(String id) { this.id = id; }
   public String getAddress() { return address; }
@@ -31,4 +37,6 @@ public class BackendStatus {
   public void setSessions(Long sessions) { this.sessions = sessions; }
   public String getDrainDeadline() { return drainDeadline; }
   public void setDrainDeadline(String drainDeadline) { this.drainDeadline = drainDeadline; }
+  public List<String> getWaitingFor() { return waitingFor; }
+  public void setWaitingFor(List<String> waitingFor) { this.waitingFor = waitingFor; }
 }

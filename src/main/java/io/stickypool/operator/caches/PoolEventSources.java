@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -21,6 +22,8 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.stickypool.api.v1alpha1.ProxyMode;
 import io.stickypool.api.v1alpha1.StickyPool;
+import io.stickypool.operator.drain.BackendPods;
+import io.stickypool.operator.drain.PodEssentials;
 import io.stickypool.operator.endpoints.EndpointSliceMapper;
 import io.stickypool.operator.model.PoolIdentity;
 import io.stickypool.operator.model.SidecarInjection;
@@ -46,6 +49,7 @@ public final class PoolEventSources {
   private static final String WORKLOADS_BY_INJECTED_POOL = "workloads-by-injected-pool";
   private static final String PODS = "proxy-pods";
   private static final String PODS_BY_POOL = "proxy-pods-by-pool";
+  private static final String BACKEND_PODS = "backend-pods";
   private static final String MANAGED_BY = "app.kubernetes.io/managed-by=" + PoolIdentity.MANAGED_BY;
 
   private PoolEventSources() {}
@@ -72,7 +76,7 @@ public final class PoolEventSources {
     ctx.getPrimaryCache().addIndexer(POOLS_BY_TARGET, p -> targetKey(p).map(List::of).orElse(List.of()));
     List<EventSource<?, StickyPool>> sources = new java.util.ArrayList<>(List.of(slices,
         new InformerEventSource<>(serviceConfig, ctx), workloads(ctx, Deployment.class, DEPLOYMENTS),
-        workloads(ctx, StatefulSet.class, STATEFUL_SETS), proxyPods(ctx)));
+        workloads(ctx, StatefulSet.class, STATEFUL_SETS), proxyPods(ctx), backendPods(ctx)));
     OWNED_ONLY.forEach((type, name) -> sources.add(owned(ctx, type, name)));
     return sources;
   }
@@ -145,6 +149,26 @@ public final class PoolEventSources {
       Context<StickyPool> ctx, Class<R> type, String namespace, String name) {
     String source = OWNED_ONLY.get(type);
     return source(ctx, type, source).get(new ResourceID(name, namespace));
+
+  }
+
+  /**
+   * Every pod of the watched namespaces, pruned to what the drain package reads ({@link
+   * PodEssentials}), for grace periods and deletion costs: a cache, never a trigger (pods change
+   * all the time; the slices already tell when a backend starts terminating). With several watched
+   * namespaces JOSDK runs one informer each but hands them one store, so the pods stay whole there.
+   */
+  private static InformerEventSource<Pod, StickyPool> backendPods(EventSourceContext<StickyPool> ctx) {
+    var config = InformerEventSourceConfiguration.from(Pod.class, StickyPool.class)
+        .withName(BACKEND_PODS)
+        .withNamespacesInheritedFromController()
+        .withSecondaryToPrimaryMapper(p -> Set.of());
+    return new InformerEventSource<>(config.withItemStore(pruned(ctx, PodEssentials::essentials)).build(), ctx);
+  }
+
+  public static BackendPods backendPods(Context<StickyPool> ctx) {
+    var pods = source(ctx, Pod.class, BACKEND_PODS);
+    return (namespace, name) -> pods.get(new ResourceID(name, namespace));
   }
 
   /**

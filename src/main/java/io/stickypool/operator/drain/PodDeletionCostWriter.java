@@ -5,159 +5,155 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.stickypool.api.v1alpha1.BackendStatus;
-import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.core.backend.BackendId;
-import io.stickypool.operator.drain.PodDeletionCosts.PodCost;
 import io.stickypool.operator.drain.PodDeletionCosts.Patch;
+import io.stickypool.operator.drain.PodDeletionCosts.PodCost;
 import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies {@link PodDeletionCosts} to a pool's backend pods with patches that touch only the two
- * annotations, so no resourceVersion conflict with the kubelet's status writes: a JSON merge patch
- * sets them; a JSON patch removes them, guarded by a {@code test} that the owner is still this pool
- * (so a cost a user took over meanwhile stays).
+ * Applies {@link PodDeletionCosts} to the backend pods of a pool, reading them from the backend
+ * pod cache and each pod's share over every pool from {@link SharedBackends}. Writes are patches
+ * that touch only the two annotations, so no resourceVersion conflict with the kubelet's status
+ * writes: a JSON merge patch sets them; a JSON patch removes them, guarded by a {@code test} that
+ * the owner is still what was read (so a cost a user took over meanwhile stays).
  *
- * <p>Thread-safe: pools may be updated concurrently; calls for one pool must not overlap (JOSDK
- * runs one reconcile per pool at a time). The patch history lives in memory: after a restart each
- * pod may be patched once more at once, which is harmless.
- *
- * <p>Pods looked at: the ones with a session count, the ones this writer patched, and the pool's
- * {@code status.backends}. With the option off they are looked at once (GET each) to remove our
- * cost, then not again until the option is turned back on.
+ * <p>Thread-safe: pools sharing pods may be updated concurrently. The patch history is per pod, not
+ * per pool (two pools over one Service compute the same sum: the first one writes it, the other
+ * finds it written or within the interval), lives in memory (after a restart each pod may be
+ * patched once more at once, which is harmless), and forgets a pod no pool routes to any more.
  */
 public final class PodDeletionCostWriter {
   private static final Logger LOG = LoggerFactory.getLogger(PodDeletionCostWriter.class);
+  private static final int UNPROCESSABLE = 422;
 
   private final KubernetesClient client;
+  private final SharedBackends shared;
   private final Duration minInterval;
-  private final Map<String, PoolState> pools = new ConcurrentHashMap<>();
+  /** namespace/pod -> when it was last patched. */
+  private final Map<String, Instant> lastPatched = new ConcurrentHashMap<>();
 
-  public PodDeletionCostWriter(KubernetesClient client) {
-    this(client, PodDeletionCosts.DEFAULT_MIN_INTERVAL);
+  public PodDeletionCostWriter(KubernetesClient client, SharedBackends shared) {
+    this(client, shared, PodDeletionCosts.DEFAULT_MIN_INTERVAL);
   }
 
-  public PodDeletionCostWriter(KubernetesClient client, Duration minInterval) {
+  public PodDeletionCostWriter(KubernetesClient client, SharedBackends shared, Duration minInterval) {
     this.client = client;
+    this.shared = shared;
     this.minInterval = minInterval;
   }
 
-  /** What one pool's writer remembers: when it patched each pod, and whether it cleaned up. */
-  private static final class PoolState {
-    final Map<String, Instant> lastPatched = new ConcurrentHashMap<>();
-    volatile boolean cleanedUp;
-  }
-
   /**
-   * Brings the pool's backend pods' costs in line with {@code sessionsByBackend} (or removes ours
-   * when {@code spec.drain.podDeletionCost} is off). Failures are logged, never thrown: the cost is
-   * a hint to the ReplicaSet controller, not something a reconcile should fail over.
+   * Brings the costs of the pods {@code backends} (one pool's) in line with their shares. Failures
+   * are logged, never thrown: the cost is a hint to the ReplicaSet controller, not something a
+   * reconcile should fail over.
    *
+   * @param poolsInNamespace uid -> name of every pool of the namespace (see {@link SharedBackends#shares})
    * @return the patches applied
    */
-  public List<Patch> update(StickyPool pool, Map<BackendId, Long> sessionsByBackend, Instant now) {
-    boolean enabled = pool.getSpec().getDrain() != null
-        && Boolean.TRUE.equals(pool.getSpec().getDrain().getPodDeletionCost());
-    PoolState state = pools.computeIfAbsent(pool.getMetadata().getUid(), uid -> new PoolState());
-    if (!enabled && state.cleanedUp) {
-      return List.of();
-    }
-    Set<String> candidates = candidates(pool, sessionsByBackend, state, enabled, now);
-    Map<String, PodCost> pods = read(pool.getMetadata().getNamespace(), candidates);
-    candidates.stream().filter(n -> !pods.containsKey(n)).forEach(state.lastPatched::remove);
-    List<Patch> plan = PodDeletionCosts.plan(pool.getMetadata().getName(), enabled,
-        sessionsByBackend, pods, state.lastPatched, now, minInterval);
-    Map<Patch, Outcome> outcomes = new LinkedHashMap<>();
-    plan.forEach(p -> outcomes.put(p, apply(pool, p, pods.get(p.pod()), state, now)));
-    state.cleanedUp = !enabled && !outcomes.containsValue(Outcome.FAILED);
-    return outcomes.entrySet().stream()
-        .filter(e -> e.getValue() == Outcome.APPLIED).map(Map.Entry::getKey).toList();
-  }
-
-  /** Drops what the writer remembers about a deleted pool. */
-  public void forget(String poolUid) {
-    pools.remove(poolUid);
-  }
-
-  /** Pods that could need a patch; ones still inside their interval are not even read. */
-  private Set<String> candidates(StickyPool pool, Map<BackendId, Long> sessions, PoolState state,
-      boolean enabled, Instant now) {
-    Set<String> names = new TreeSet<>();
-    sessions.keySet().forEach(id -> names.add(id.value()));
-    names.addAll(state.lastPatched.keySet());
-    if (pool.getStatus() != null && pool.getStatus().getBackends() != null) {
-      pool.getStatus().getBackends().stream().map(BackendStatus::getId).forEach(names::add);
-    }
-    if (enabled) {
-      names.removeIf(n -> !PodDeletionCosts.due(state.lastPatched.get(n), now, minInterval));
-    }
-    return names;
-  }
-
-  private Map<String, PodCost> read(String namespace, Set<String> names) {
-    Map<String, PodCost> out = new LinkedHashMap<>();
-    for (String name : names) {
-      try {
-        Pod pod = client.pods().inNamespace(namespace).withName(name).get();
-        if (pod != null) {
-          Map<String, String> a = pod.getMetadata().getAnnotations();
-          out.put(name, a == null ? new PodCost(null, null) : new PodCost(
-              a.get(PodDeletionCosts.COST_ANNOTATION), a.get(PodDeletionCosts.OWNER_ANNOTATION)));
-        }
-      } catch (KubernetesClientException e) {
-        LOG.warn("cannot read pod {}/{} for its deletion cost: {}", namespace, name, e.getMessage());
+  public List<Patch> update(String namespace, Set<BackendId> backends, Map<String, String> poolsInNamespace,
+      BackendPods pods, Instant now) {
+    forgetUnrouted(namespace);
+    Map<String, Pod> cached = new TreeMap<>();
+    Map<String, PodCost> current = new TreeMap<>();
+    Map<String, SharedBackends.Share> shares = new TreeMap<>();
+    shared.shares(namespace, backends, poolsInNamespace).forEach((id, share) ->
+        pods.get(namespace, id.value()).ifPresent(pod -> {
+          cached.put(id.value(), pod);
+          current.put(id.value(), cost(pod));
+          shares.put(id.value(), share);
+        }));
+    Map<String, Instant> history = new TreeMap<>();
+    current.keySet().forEach(name -> {
+      Instant last = lastPatched.get(key(namespace, name));
+      if (last != null) {
+        history.put(name, last);
+      }
+    });
+    List<Patch> applied = new ArrayList<>();
+    for (Patch p : PodDeletionCosts.plan(current, shares, history, now, minInterval)) {
+      if ((p.removes() || claim(namespace, p.pod(), now)) && apply(cached.get(p.pod()), p, current.get(p.pod()))) {
+        applied.add(p);
       }
     }
-    return out;
+    return applied;
   }
 
-  private enum Outcome { APPLIED, VANISHED, FAILED }
+  /** Takes the pod's interval for this patch, unless another pool's reconcile just did. */
+  private boolean claim(String namespace, String pod, Instant now) {
+    AtomicBoolean took = new AtomicBoolean();
+    lastPatched.compute(key(namespace, pod), (k, last) -> {
+      took.set(PodDeletionCosts.due(last, now, minInterval));
+      return took.get() ? now : last;
+    });
+    return took.get();
+  }
 
-  private Outcome apply(StickyPool pool, Patch patch, PodCost current, PoolState state, Instant now) {
-    String ns = pool.getMetadata().getNamespace();
-    String name = pool.getMetadata().getName();
-    var resource = client.pods().inNamespace(ns).withName(patch.pod());
+  private void forgetUnrouted(String namespace) {
+    String prefix = namespace + "/";
+    lastPatched.keySet().removeIf(k -> k.startsWith(prefix)
+        && !shared.routed(namespace, BackendId.of(k.substring(prefix.length()))));
+  }
+
+  private static PodCost cost(Pod pod) {
+    Map<String, String> a = pod.getMetadata().getAnnotations();
+    return a == null ? new PodCost(null, null)
+        : new PodCost(a.get(PodDeletionCosts.COST_ANNOTATION), a.get(PodDeletionCosts.OWNER_ANNOTATION));
+  }
+
+  private boolean apply(Pod pod, Patch patch, PodCost before) {
+    String namespace = pod.getMetadata().getNamespace();
+    // With the cached pod as its item the client sends the patch alone; by name it would GET first.
+    var resource = client.pods().inNamespace(namespace).resource(pod);
     try {
       if (patch.removes()) {
-        resource.patch(PatchContext.of(PatchType.JSON), removal(name, current.cost() != null));
-        state.lastPatched.remove(patch.pod());
+        resource.patch(PatchContext.of(PatchType.JSON), removal(patch.owners(), before.cost() != null));
+        lastPatched.remove(key(namespace, patch.pod()));
       } else {
-        resource.patch(PatchContext.of(PatchType.JSON_MERGE), setting(name, patch.cost()));
-        state.lastPatched.put(patch.pod(), now);
+        resource.patch(PatchContext.of(PatchType.JSON_MERGE), setting(patch.owners(), patch.cost()));
       }
-      return Outcome.APPLIED;
+      return true;
     } catch (KubernetesClientException e) {
-      state.lastPatched.remove(patch.pod());
-      if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
-        return Outcome.VANISHED;
+      lastPatched.remove(key(namespace, patch.pod()));
+      // 404: the pod went meanwhile; 422: the owner changed since the cache saw it (a user's now).
+      if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND && e.getCode() != UNPROCESSABLE) {
+        LOG.warn("cannot set the deletion cost of pod {}/{}: {}", namespace, patch.pod(), e.getMessage());
       }
-      LOG.warn("cannot set the deletion cost of pod {}/{}: {}", ns, patch.pod(), e.getMessage());
-      return Outcome.FAILED;
+      return false;
     }
   }
 
-  // Annotation keys and the pool name are DNS-1123 and the cost is a number: nothing to escape.
-
-  /** A JSON merge patch setting the cost and claiming it for {@code pool}. */
-  static String setting(String pool, int cost) {
-    return "{\"metadata\":{\"annotations\":{\"" + PodDeletionCosts.COST_ANNOTATION + "\":\"" + cost
-        + "\",\"" + PodDeletionCosts.OWNER_ANNOTATION + "\":\"" + pool + "\"}}}";
+  /** Entries in the patch history: tests check that it forgets pods. */
+  int remembered() {
+    return lastPatched.size();
   }
 
-  /** A JSON patch removing both annotations if {@code pool} still owns them (else 422, no change). */
-  static String removal(String pool, boolean hasCost) {
+  private static String key(String namespace, String pod) {
+    return namespace + "/" + pod;
+  }
+
+  // Annotation keys and pool names are DNS-1123 and the cost is a number: nothing to escape.
+
+  /** A JSON merge patch setting the cost and naming the pools it sums. */
+  static String setting(String owners, int cost) {
+    return "{\"metadata\":{\"annotations\":{\"" + PodDeletionCosts.COST_ANNOTATION + "\":\"" + cost
+        + "\",\"" + PodDeletionCosts.OWNER_ANNOTATION + "\":\"" + owners + "\"}}}";
+  }
+
+  /** A JSON patch removing both annotations if the owner is still {@code owners} (else 422, no change). */
+  static String removal(String owners, boolean hasCost) {
     String owner = "/metadata/annotations/" + pointer(PodDeletionCosts.OWNER_ANNOTATION);
-    String ops = "[{\"op\":\"test\",\"path\":\"" + owner + "\",\"value\":\"" + pool + "\"},"
+    String ops = "[{\"op\":\"test\",\"path\":\"" + owner + "\",\"value\":\"" + owners + "\"},"
         + "{\"op\":\"remove\",\"path\":\"" + owner + "\"}";
     if (hasCost) {
       ops += ",{\"op\":\"remove\",\"path\":\"/metadata/annotations/"

@@ -1,35 +1,41 @@
 package io.stickypool.operator.drain;
 
-import io.stickypool.core.backend.BackendId;
+import io.stickypool.operator.drain.SharedBackends.Share;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Decides which backend pods get which {@value #COST_ANNOTATION}, so that a ReplicaSet scale-down
  * deletes the pods with the fewest live sessions first. Pure: the writer gathers the pods'
- * annotations and its own patch history, and applies the result.
+ * annotations (from the cache), each pod's {@link Share} over every pool routing to it, and its own
+ * patch history, and applies the result.
  *
- * <p>Rules, in order: a pod another pool owns is never touched; with the option off, the pool
- * removes the cost only where its {@value #OWNER_ANNOTATION} says it wrote it, so a user's own cost
- * stays; with it on, a pod whose session count is unknown is not touched, a pod already carrying
- * the value is not patched, and a pod patched less than {@code minInterval} ago waits (session
- * counts move all the time; each patch is a pod write every controller watching pods sees).
+ * <p>The cost is the sum of the sessions of every pool with {@code podDeletionCost} on that routes
+ * to the pod, and {@value #OWNER_ANNOTATION} names those pools. Rules, in order: a pod no such pool
+ * routes to loses a cost the operator wrote (one with the owner annotation), and a user's own cost
+ * stays; a pod whose sum is unknown (one of the pools has no complete count) is not touched; a pod
+ * already carrying the value and owners is not patched (a user's cost is taken over: the option
+ * says the pools manage it); and a pod patched less than
+ * {@code minInterval} ago waits (session counts move all the time; each patch is a pod write every
+ * controller watching pods sees).
  */
 public final class PodDeletionCosts {
   public static final String COST_ANNOTATION = "controller.kubernetes.io/pod-deletion-cost";
-  /** The pool that wrote the cost; its absence means a user (or nobody) set it. */
+  /** The pools whose sessions the cost sums, comma-separated; absent means a user (or nobody) set it. */
   public static final String OWNER_ANNOTATION = "stickypool.io/deletion-cost-owner";
   public static final Duration DEFAULT_MIN_INTERVAL = Duration.ofSeconds(30);
 
   /** A pod's two annotations as read; either may be null. */
   public record PodCost(String cost, String owner) {}
 
-  /** Set {@code cost} on {@code pod} and claim it, or, with {@code cost} null, remove both. */
-  public record Patch(String pod, Integer cost) {
+  /**
+   * Set {@code cost} on {@code pod} with {@code owners}, or, with {@code cost} null, remove both
+   * annotations if the owner is still {@code owners} (what was read).
+   */
+  public record Patch(String pod, Integer cost, String owners) {
     public boolean removes() {
       return cost == null;
     }
@@ -39,31 +45,33 @@ public final class PodDeletionCosts {
 
   /**
    * @param pods the pods to consider, by name, with their current annotations
+   * @param shares each pod's share; a pod without one is not touched
    * @param lastPatched when this operator last patched each pod; absent means never
    */
-  public static List<Patch> plan(String pool, boolean enabled, Map<BackendId, Long> sessions,
-      Map<String, PodCost> pods, Map<String, Instant> lastPatched, Instant now, Duration minInterval) {
-    Objects.requireNonNull(pool, "pool");
+  public static List<Patch> plan(Map<String, PodCost> pods, Map<String, Share> shares,
+      Map<String, Instant> lastPatched, Instant now, Duration minInterval) {
     List<Patch> out = new ArrayList<>();
     pods.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
       String pod = e.getKey();
       PodCost current = e.getValue();
-      boolean ours = pool.equals(current.owner());
-      if (current.owner() != null && !ours) {
+      Share share = shares.get(pod);
+      if (share == null) {
         return;
       }
-      if (!enabled) {
-        if (ours) {
-          out.add(new Patch(pod, null));
+      if (!share.wanted()) {
+        if (current.owner() != null) {
+          out.add(new Patch(pod, null, current.owner()));
         }
         return;
       }
-      Long count = sessions.get(BackendId.of(pod));
-      if (count == null || (ours && String.valueOf(clamp(count)).equals(current.cost()))
-          || !due(lastPatched.get(pod), now, minInterval)) {
+      if (share.sessions() == null) {
         return;
       }
-      out.add(new Patch(pod, clamp(count)));
+      int cost = clamp(share.sessions());
+      boolean same = share.owners().equals(current.owner()) && String.valueOf(cost).equals(current.cost());
+      if (!same && due(lastPatched.get(pod), now, minInterval)) {
+        out.add(new Patch(pod, cost, share.owners()));
+      }
     });
     return out;
   }

@@ -14,6 +14,9 @@ public enum EventReason {
   BACKEND_DRAINED("BackendDrained", Type.NORMAL),
   BACKEND_UNAVAILABLE("BackendUnavailable", Type.NORMAL),
   BACKEND_REMOVED("BackendRemoved", Type.NORMAL),
+  // A backend this pool drained while other pools routing to its pod had not, and its release.
+  BACKEND_HELD("BackendHeld", Type.NORMAL),
+  BACKEND_RELEASED("BackendReleased", Type.NORMAL),
   ROUTES_UPDATED("RoutesUpdated", Type.NORMAL),
   SESSIONS_REBALANCED("SessionsRebalanced", Type.NORMAL),
   SIGNING_KEYS_ROTATED("SigningKeysRotated", Type.NORMAL),

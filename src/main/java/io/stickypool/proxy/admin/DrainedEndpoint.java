@@ -5,6 +5,8 @@ import io.stickypool.core.backend.BackendId;
 import io.stickypool.core.backend.BackendState;
 import io.stickypool.proxy.routing.CompiledRoutes;
 import io.stickypool.proxy.routing.RoutingState;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -13,15 +15,19 @@ import java.util.Optional;
  * The answer comes from the routing snapshot, where the operator records the drain decision it took
  * over every proxy replica's sessions, so any replica gives the same answer: 200 when the backend
  * is DRAINED or no longer routed to, 503 while it is ACTIVE or DRAINING (with its local session
- * count), 503 before any snapshot is loaded.
+ * count), 503 before any snapshot is loaded. A backend DRAINING past its deadline is one this pool
+ * has drained while another pool routing to the same pod has not (the operator holds it so): its
+ * sessions have moved, but the pod must stay, so 503 too.
  */
 final class DrainedEndpoint implements AdminEndpoint {
   private final RoutingState state;
   private final java.util.function.ToIntFunction<BackendId> localSessions;
+  private final Clock clock;
 
-  DrainedEndpoint(RoutingState state, java.util.function.ToIntFunction<BackendId> localSessions) {
+  DrainedEndpoint(RoutingState state, java.util.function.ToIntFunction<BackendId> localSessions, Clock clock) {
     this.state = state;
     this.localSessions = localSessions;
+    this.clock = clock;
   }
 
   @Override
@@ -48,8 +54,12 @@ final class DrainedEndpoint implements AdminEndpoint {
     if (s == BackendState.DRAINED || s == BackendState.UNAVAILABLE) {
       return AdminResponse.text(200, "drained: " + id + " is " + s + "\n");
     }
-    String deadline = backend.get().drainDeadline() == null ? "" : " until " + backend.get().drainDeadline();
-    return AdminResponse.text(503, "not drained: " + id + " is " + s + deadline + ", "
-        + localSessions.applyAsInt(id) + " session(s) pinned on this replica\n");
+    Instant deadline = backend.get().drainDeadline();
+    if (s == BackendState.DRAINING && !clock.instant().isBefore(deadline)) {
+      return AdminResponse.text(503, "not drained: " + id + "'s drain in this pool ended at " + deadline
+          + " (its sessions move), but the pod is held: another pool routing to it is still draining it\n");
+    }
+    return AdminResponse.text(503, "not drained: " + id + " is " + s + (deadline == null ? "" : " until " + deadline)
+        + ", " + localSessions.applyAsInt(id) + " session(s) pinned on this replica\n");
   }
 }

@@ -63,7 +63,7 @@ public final class ProxyAdminEndpoints {
         })
         .read("/sessions", r -> AdminResponse.json(200, sessionsJson(state, sessions)))
         .read("/sessions/report", new SessionReportEndpoint(instance, state, sessions, clock))
-        .read("/drained", new DrainedEndpoint(state, sessions::liveSessions));
+        .read("/drained", new DrainedEndpoint(state, sessions::liveSessions, clock));
   }
 
   private static AdminResponse ready(
