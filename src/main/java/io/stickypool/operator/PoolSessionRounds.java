@@ -9,8 +9,7 @@ import io.stickypool.operator.endpoints.BackendTransition;
 import io.stickypool.operator.endpoints.EndpointSync;
 import io.stickypool.operator.sessions.AdminTargetResolver;
 import io.stickypool.operator.sessions.PoolSessions;
-import io.stickypool.operator.sessions.SessionRoundSchedule;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.stickypool.operator.sessions.SessionCollector;
 import io.stickypool.operator.sessions.SessionMoves;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -24,9 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The session side of a reconcile: the pool's last session round (rounds run on their own
- * schedule, {@link SessionRoundSchedule}), and backends that left holding sessions followed until
- * the proxies' re-pins account for them. Per-pool memory by uid; pools
+ * The session side of a reconcile: asks the pool's proxies, and follows backends that left holding
+ * sessions until the proxies' re-pins account for them. Per-pool memory by uid; pools
  * reconcile concurrently, each on one thread at a time.
  */
 final class PoolSessionRounds {
@@ -39,37 +37,22 @@ final class PoolSessionRounds {
   private static final Set<DrainTransition> LEAVES = EnumSet.of(DrainTransition.DRAIN_TIMED_OUT,
       DrainTransition.DRAIN_COMPLETED_SESSIONS_IDLE, DrainTransition.STOPPED_SERVING, DrainTransition.REMOVED);
 
-  private final SessionRoundSchedule<ResourceID> schedule;
+  private final SessionCollector collector;
   private final AdminTargetResolver targets;
   private final Map<String, SessionMoves> moves = new ConcurrentHashMap<>();
 
-  PoolSessionRounds(SessionRoundSchedule<ResourceID> schedule, AdminTargetResolver targets) {
-    this.schedule = schedule;
+  PoolSessionRounds(SessionCollector collector, AdminTargetResolver targets) {
+    this.collector = collector;
     this.targets = targets;
   }
 
-  /** Where a round whose figures changed sends its pool: the controller's reconcile queue. */
-  void wakeWith(java.util.function.Consumer<ResourceID> wake) {
-    schedule.wakeWith(wake);
-  }
-
-  /** The pool's last round (none before the first). */
-  PoolSessions latest(StickyPool pool, Instant now) {
-    PoolSessions s = schedule.latest(pool.getMetadata().getUid(), now);
+  PoolSessions collect(StickyPool pool, List<Pod> proxyPods) {
+    PoolSessions s = collector.collect(AdminTargetResolver.targets(proxyPods, targets));
     if (!s.missing().isEmpty()) {
       LOG.info("StickyPool {}/{}: session figure partial ({} proxies answered): {}",
           pool.getMetadata().getNamespace(), pool.getMetadata().getName(), s.reportedBy(), s.missing());
     }
     return s;
-  }
-
-  /**
-   * Tells the schedule the pool's proxies and pace: quick rounds while draining and while a
-   * leave's moves still show up.
-   */
-  void follow(StickyPool pool, List<Pod> proxyPods, boolean quick) {
-    schedule.follow(ResourceID.fromResource(pool), pool.getMetadata().getUid(),
-        AdminTargetResolver.targets(proxyPods, targets), quick);
   }
 
   /** The SessionsRebalanced messages this round completes. */
@@ -101,10 +84,5 @@ final class PoolSessionRounds {
 
   void forget(String uid) {
     moves.remove(uid);
-    schedule.forget(uid);
-  }
-
-  void close() {
-    schedule.close();
   }
 }

@@ -44,8 +44,6 @@ import io.stickypool.operator.model.RoutesConfigMapModel;
 import io.stickypool.operator.sessions.HttpReportFetcher;
 import io.stickypool.operator.sessions.PoolSessions;
 import io.stickypool.operator.sessions.SessionCollector;
-import io.stickypool.operator.sessions.SessionRoundSchedule;
-import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,6 +80,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
   private final OwnedObjectWriter writer;
   private final PoolMemory memory = new PoolMemory();
   private final PoolSessionRounds sessionRounds;
+  private final Duration sessionRefresh;
   private final Duration drainRefresh;
   private final DrainGraceReport grace;
   private final BackendSharing sharing;
@@ -101,9 +100,9 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     this.keys = new PoolKeys(events);
     this.writer = new OwnedObjectWriter(client, settings.writeMethod());
     // One HTTP client for every pool; each round is bounded, so a dead proxy delays only its pool.
-    this.sessionRounds = new PoolSessionRounds(new SessionRoundSchedule<>(new SessionCollector(
-        new HttpReportFetcher(), SessionCollector.DEFAULT_DEADLINE, Clock.systemUTC()),
-        settings.sessionRefresh(), settings.drainRefresh()), settings.adminTargets());
+    this.sessionRounds = new PoolSessionRounds(new SessionCollector(new HttpReportFetcher(),
+        SessionCollector.DEFAULT_DEADLINE, Clock.systemUTC()), settings.adminTargets());
+    this.sessionRefresh = settings.sessionRefresh();
     this.drainRefresh = settings.drainRefresh();
     this.grace = new DrainGraceReport(events);
     this.sharing = new BackendSharing(client);
@@ -119,12 +118,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
 
   @Override
   public List<EventSource<?, StickyPool>> prepareEventSources(EventSourceContext<StickyPool> ctx) {
-    List<EventSource<?, StickyPool>> sources = new java.util.ArrayList<>(PoolEventSources.create(ctx));
-    // A session round whose figures changed wakes its pool; idle pools' rounds wake nothing.
-    SimpleInboundEventSource<StickyPool> rounds = new SimpleInboundEventSource<>("session-rounds");
-    sessionRounds.wakeWith(rounds::propagateEvent);
-    sources.add(rounds);
-    return sources;
+    return PoolEventSources.create(ctx);
   }
 
   @Override
@@ -172,7 +166,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
         PoolEventSources.targetSlices(ctx, pool), pool.getSpec().getBackend().getPort());
     List<io.fabric8.kubernetes.api.model.Pod> proxyPods = sidecar
         ? target.map(targets::proxyPods).orElse(List.of()) : PoolEventSources.proxyPods(ctx, pool);
-    PoolSessions sessions = sessionRounds.latest(pool, now);
+    PoolSessions sessions = sessionRounds.collect(pool, proxyPods);
     EndpointSync sync = memory.sync(pool, cachedRoutes(pool, ctx), backend.endpoints(),
         sessions.forDrain(backend.endpoints().byId().keySet()), sharing.holds(pool, ctx, backend.endpoints()), now);
     PoolIdentity id = PoolIdentity.of(pool);
@@ -209,13 +203,10 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     grace.report(pool, status, backend.endpoints(), PoolEventSources.targetSlices(ctx, pool), pods, now);
     sharing.updateCosts(pool, ctx, sync, pods, now);
     SessionStatus.write(status, shownBefore, sessions);
-    // Quick rounds while draining, and while a leave's moves are still showing up; then the
-    // reconcile also comes back at that pace, for drain deadlines and idle sessions. Otherwise only
-    // a change (a round's figures included) or a key rotation step brings it back.
+    // Quick rounds while draining, and while a leave's moves are still showing up.
     boolean quick = draining(sync) || sessionRounds.settling(pool);
-    sessionRounds.follow(pool, proxyPods, quick);
-    Optional<Instant> quickly = quick ? Optional.of(now.plus(drainRefresh)) : Optional.empty();
-    return java.util.stream.Stream.of(ring.nextDue(), quickly).flatMap(Optional::stream).min(Instant::compareTo);
+    Instant nextRound = now.plus(quick ? drainRefresh : sessionRefresh);
+    return Optional.of(ring.nextDue().filter(due -> due.isBefore(nextRound)).orElse(nextRound));
   }
 
   /** Sidecar mode: puts the sidecar into the target (or says why not) and reports the rollout. */
@@ -303,7 +294,6 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
   /** Writes the Events still queued (a few seconds at most), then stops their writer. */
   @Override
   public void close() {
-    sessionRounds.close();
     recorder.close();
   }
 
