@@ -3,7 +3,7 @@ package io.stickypool.cli;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stickypool.contract.GoDurations;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.stickypool.operator.LeaderElectionSettings;
+import io.stickypool.operator.lease.LeaderElectionSettings;
 import io.stickypool.operator.OperatorSettings;
 import io.stickypool.operator.StickyPoolOperator;
 import java.io.IOException;

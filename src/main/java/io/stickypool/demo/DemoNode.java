@@ -1,5 +1,7 @@
 package io.stickypool.demo;
 
+import io.stickypool.operator.OperatorSettings;
+
 import io.fabric8.kubernetes.api.model.Pod;
 import io.stickypool.operator.sessions.AdminTarget;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.stickypool.operator;
 
+import io.stickypool.operator.lease.LeaderElectionSettings;
+
 import io.stickypool.operator.apply.OwnedObjectWriter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

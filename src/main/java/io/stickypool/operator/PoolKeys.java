@@ -1,5 +1,7 @@
 package io.stickypool.operator;
 
+import io.stickypool.operator.events.PoolEvents;
+
 import io.fabric8.kubernetes.api.model.Secret;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.core.cookie.KeyRing;

@@ -1,5 +1,9 @@
 package io.stickypool.operator;
 
+import io.stickypool.operator.lease.LeaderElectionSettings;
+import io.stickypool.operator.lease.Leadership;
+import io.stickypool.operator.lease.LeaseRelease;
+
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.RuntimeInfo;

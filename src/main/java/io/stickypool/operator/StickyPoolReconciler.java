@@ -1,5 +1,20 @@
 package io.stickypool.operator;
 
+import io.stickypool.operator.status.Conditions;
+import io.stickypool.operator.status.PoolStatusWriter;
+import io.stickypool.operator.status.SessionStatus;
+import io.stickypool.operator.status.ProxyHealth;
+import io.stickypool.operator.status.ReconcileFailure;
+import io.stickypool.operator.events.PoolEvents;
+import io.stickypool.operator.events.DrainEventText;
+import io.stickypool.operator.sidecar.SidecarTargets;
+import io.stickypool.operator.sidecar.NativeSidecarSupport;
+import io.stickypool.operator.sessions.PoolSessionRounds;
+import io.stickypool.operator.drain.BackendSharing;
+import io.stickypool.operator.drain.DrainGraceReport;
+import io.stickypool.operator.endpoints.PoolMemory;
+import io.stickypool.operator.apply.PoolCleanup;
+
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -323,7 +338,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     return PoolEventSources.cached(ctx, ConfigMap.class, id.namespace(), id.routesName()).orElse(null);
   }
 
-  static long annotatedVersion(ConfigMap routes) {
+  public static long annotatedVersion(ConfigMap routes) {
     if (routes == null || routes.getMetadata().getAnnotations() == null) {
       return 0;
     }

@@ -3,7 +3,7 @@ package io.stickypool.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stickypool.operator.LeaderElectionSettings;
+import io.stickypool.operator.lease.LeaderElectionSettings;
 import io.stickypool.operator.OperatorSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package io.stickypool.deploy;
 
+import io.stickypool.operator.OperatorPermissions;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

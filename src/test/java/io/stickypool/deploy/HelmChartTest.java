@@ -1,5 +1,7 @@
 package io.stickypool.deploy;
 
+import io.stickypool.operator.OperatorPermissions;
+
 import static io.stickypool.deploy.RenderedChart.CHART;
 import static io.stickypool.deploy.RenderedChart.NAMESPACE;
 import static io.stickypool.deploy.RenderedChart.grants;

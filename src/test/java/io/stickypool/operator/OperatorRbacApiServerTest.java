@@ -1,5 +1,7 @@
 package io.stickypool.operator;
 
+import io.stickypool.operator.lease.LeaderElectionSettings;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

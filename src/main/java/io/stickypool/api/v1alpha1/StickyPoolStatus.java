@@ -1,5 +1,7 @@
 package io.stickypool.api.v1alpha1;
 
+import io.stickypool.operator.status.Conditions;
+
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.PrinterColumn;
 import io.fabric8.kubernetes.api.model.Condition;

@@ -1,4 +1,4 @@
-package io.stickypool.operator;
+package io.stickypool.operator.status;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Instant;

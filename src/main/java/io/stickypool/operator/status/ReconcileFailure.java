@@ -1,12 +1,12 @@
-package io.stickypool.operator;
+package io.stickypool.operator.status;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /** A failed reconcile in a user's words: what went wrong, without Java class names or stack traces. */
-final class ReconcileFailure {
+public final class ReconcileFailure {
   private ReconcileFailure() {}
 
-  static String describe(Exception e) {
+  public static String describe(Exception e) {
     Throwable cause = e;
     // JOSDK wraps the reconciler's exception; the wrapped one says what happened.
     while (cause.getCause() != null && (cause.getMessage() == null || cause instanceof RuntimeException

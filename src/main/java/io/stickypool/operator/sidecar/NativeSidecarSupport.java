@@ -1,4 +1,4 @@
-package io.stickypool.operator;
+package io.stickypool.operator.sidecar;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.VersionInfo;
@@ -11,14 +11,14 @@ import org.slf4j.LoggerFactory;
  * would turn the proxy into an init container that never exits and blocks the pod, so there the
  * sidecar goes in as a regular container instead.
  */
-final class NativeSidecarSupport {
+public final class NativeSidecarSupport {
   private static final Logger LOG = LoggerFactory.getLogger(NativeSidecarSupport.class);
   private static final int FIRST_MINOR = 29;
 
   private NativeSidecarSupport() {}
 
   /** Asks the API server's /version; a server that does not say is assumed current. */
-  static boolean detect(KubernetesClient client) {
+  public static boolean detect(KubernetesClient client) {
     try {
       VersionInfo v = client.getKubernetesVersion();
       boolean supported = supports(v.getMajor(), v.getMinor());

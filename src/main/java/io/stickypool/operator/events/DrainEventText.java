@@ -1,4 +1,4 @@
-package io.stickypool.operator;
+package io.stickypool.operator.events;
 
 import io.stickypool.contract.GoDurations;
 import io.stickypool.core.drain.DrainPolicy;
@@ -14,10 +14,10 @@ import java.util.OptionalLong;
  * left}. Pure. Session counts come from the transition (a complete round) or, failing that, from
  * the partial figure, then said as "at least".
  */
-final class DrainEventText {
+public final class DrainEventText {
   private DrainEventText() {}
 
-  static String message(BackendTransition t, PoolSessions sessions, DrainPolicy policy, Instant now) {
+  public static String message(BackendTransition t, PoolSessions sessions, DrainPolicy policy, Instant now) {
     String backend = "Backend " + t.id().value();
     return switch (t.transition()) {
       case STARTED_DRAINING -> backend + " draining with " + count(t, sessions) + " until "

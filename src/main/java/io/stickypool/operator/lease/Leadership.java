@@ -1,4 +1,4 @@
-package io.stickypool.operator;
+package io.stickypool.operator.lease;
 
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -10,19 +10,19 @@ import org.slf4j.LoggerFactory;
  * What this replica knows about the Lease, for /readyz; JOSDK 5.3.2 does not expose it. Callbacks run
  * on fabric8's leader-election thread; readers see the volatile state of the last callback.
  */
-final class Leadership {
+public final class Leadership {
   private static final Logger LOG = LoggerFactory.getLogger(Leadership.class);
 
   private final String identity;
   private final AtomicBoolean leader = new AtomicBoolean();
   private final AtomicReference<String> currentLeader = new AtomicReference<>();
 
-  Leadership(String identity) {
+  public Leadership(String identity) {
     this.identity = identity;
   }
 
   /** {@code onLost} runs when this replica loses a Lease it held. */
-  LeaderCallbacks callbacks(Runnable onLost) {
+  public LeaderCallbacks callbacks(Runnable onLost) {
     return new LeaderCallbacks(
         () -> {
           leader.set(true);
@@ -35,11 +35,11 @@ final class Leadership {
         currentLeader::set);
   }
 
-  boolean isLeader() {
+  public boolean isLeader() {
     return leader.get();
   }
 
-  String describe() {
+  public String describe() {
     String holder = currentLeader.get();
     return "leader: " + (leader.get() ? "yes" : "no") + " (identity " + identity + ", lease holder "
         + (holder == null ? "unknown" : holder) + ")";

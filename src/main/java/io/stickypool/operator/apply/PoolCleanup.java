@@ -1,4 +1,4 @@
-package io.stickypool.operator;
+package io.stickypool.operator.apply;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -14,11 +14,11 @@ import java.util.List;
  * independent of GC (absent on the CRUD mock the tests run on) and immediate. An object with the
  * same name that another owner controls is left alone.
  */
-final class PoolCleanup {
+public final class PoolCleanup {
   private PoolCleanup() {}
 
   /** @return how many objects were deleted */
-  static int deleteOwned(KubernetesClient client, PoolIdentity id) {
+  public static int deleteOwned(KubernetesClient client, PoolIdentity id) {
     List<Resource<? extends HasMetadata>> all = new ArrayList<>(deploymentModeOnly(client, id));
     all.addAll(sidecarModeOnly(client, id));
     String ns = id.namespace();
@@ -35,7 +35,7 @@ final class PoolCleanup {
    *
    * @return how many objects were deleted
    */
-  static int deleteOtherMode(KubernetesClient client, PoolIdentity id, ProxyMode mode) {
+  public static int deleteOtherMode(KubernetesClient client, PoolIdentity id, ProxyMode mode) {
     return delete(mode == ProxyMode.Sidecar ? deploymentModeOnly(client, id) : sidecarModeOnly(client, id), id);
   }
 

@@ -1,4 +1,4 @@
-package io.stickypool.operator;
+package io.stickypool.operator.status;
 
 import io.stickypool.api.v1alpha1.BackendStatus;
 import io.stickypool.api.v1alpha1.StickyPoolStatus;
@@ -14,9 +14,9 @@ import java.util.TreeMap;
  * written again just for a newer timestamp (every such write is an etcd write and a MODIFIED event
  * to every StickyPool watcher).
  */
-final class SessionStatus {
+public final class SessionStatus {
   /** What the status shows, to compare before and after a round. */
-  record Shown(Map<String, Long> perBackend, Long total, String reportedBy, String observedAt) {
+  public record Shown(Map<String, Long> perBackend, Long total, String reportedBy, String observedAt) {
     boolean sameFigures(Shown o) {
       return perBackend.equals(o.perBackend) && Objects.equals(total, o.total)
           && Objects.equals(reportedBy, o.reportedBy);
@@ -25,7 +25,7 @@ final class SessionStatus {
 
   private SessionStatus() {}
 
-  static Shown shown(StickyPoolStatus status) {
+  public static Shown shown(StickyPoolStatus status) {
     Map<String, Long> per = new TreeMap<>();
     if (status.getBackends() != null) {
       status.getBackends().stream().filter(b -> b.getSessions() != null)
@@ -35,7 +35,7 @@ final class SessionStatus {
   }
 
   /** Call after the backends were written; {@code before} is what the status showed before them. */
-  static void write(StickyPoolStatus status, Shown before, PoolSessions sessions) {
+  public static void write(StickyPoolStatus status, Shown before, PoolSessions sessions) {
     for (BackendStatus b : status.getBackends()) {
       b.setSessions(sessions.sessions(BackendId.of(b.getId())).stream().boxed().findFirst().orElse(null));
     }

@@ -1,4 +1,4 @@
-package io.stickypool.operator;
+package io.stickypool.operator.events;
 
 import io.stickypool.core.backend.Backend;
 import io.stickypool.core.backend.BackendId;
@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /** Pure: the one-line summary of a snapshot change that the RoutesUpdated Event carries. */
-final class RoutesChange {
+public final class RoutesChange {
   /** Event reason -> the verb in the summary, in the order the summary lists them. */
   private static final Map<String, String> VERBS = new LinkedHashMap<>();
 
@@ -29,7 +29,7 @@ final class RoutesChange {
 
   private RoutesChange() {}
 
-  static String describe(EndpointSync sync) {
+  public static String describe(EndpointSync sync) {
     Map<String, TreeSet<String>> idsByReason = new LinkedHashMap<>();
     for (BackendTransition t : sync.transitions()) {
       var reason = PoolEvents.reasonFor(t.transition());
@@ -59,7 +59,7 @@ final class RoutesChange {
         String.join(", ", ids.stream().map(BackendId::value).toList()));
   }
 
-  static long count(RoutingSnapshot snap, BackendState state) {
+  public static long count(RoutingSnapshot snap, BackendState state) {
     return snap.backends().stream().map(Backend::state).filter(state::equals).count();
   }
 }

@@ -1,4 +1,4 @@
-package io.stickypool.operator;
+package io.stickypool.operator.lease;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -13,12 +13,12 @@ import org.slf4j.LoggerFactory;
  * Only a Lease still held by this identity is touched; a failure is logged, never thrown (the
  * Lease then simply expires).
  */
-final class LeaseRelease {
+public final class LeaseRelease {
   private static final Logger LOG = LoggerFactory.getLogger(LeaseRelease.class);
 
   private LeaseRelease() {}
 
-  static void release(KubernetesClient client, LeaderElectionSettings l) {
+  public static void release(KubernetesClient client, LeaderElectionSettings l) {
     try {
       var lease = client.leases().inNamespace(l.leaseNamespace()).withName(l.leaseName()).get();
       if (lease == null || lease.getSpec() == null || !l.identity().equals(lease.getSpec().getHolderIdentity())) {

@@ -1,4 +1,4 @@
-package io.stickypool.operator;
+package io.stickypool.operator.sidecar;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -38,21 +38,21 @@ import java.util.stream.Stream;
  * rather than a server-side apply: injection rewrites the workload's pod spec as a whole (ports,
  * volumes, an earlier injection taken out), which apply could only express by owning those fields.
  */
-final class SidecarTargets {
+public final class SidecarTargets {
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   /** What one reconcile did to the target. */
-  record Outcome(Result result, HasMetadata target, String message) {
-    boolean injected() {
+  public record Outcome(Result result, HasMetadata target, String message) {
+    public boolean injected() {
       return result == Result.INJECTED || result == Result.UNCHANGED;
     }
   }
 
-  enum Result { INJECTED, UNCHANGED, TARGET_NOT_FOUND, TARGET_IN_USE, PORT_CONFLICT }
+  public enum Result { INJECTED, UNCHANGED, TARGET_NOT_FOUND, TARGET_IN_USE, PORT_CONFLICT }
 
   private final KubernetesClient client;
 
-  SidecarTargets(KubernetesClient client) {
+  public SidecarTargets(KubernetesClient client) {
     this.client = client;
   }
 
@@ -61,7 +61,7 @@ final class SidecarTargets {
    * sidecar ({@link CachePruning#workload}): a target still to be injected is read fresh, which a
    * reconcile about to write it can afford.
    */
-  Optional<HasMetadata> get(StickyPool pool, Context<StickyPool> ctx) {
+  public Optional<HasMetadata> get(StickyPool pool, Context<StickyPool> ctx) {
     TargetRef ref = pool.getSpec().getProxy().getTargetRef();
     String ns = pool.getMetadata().getNamespace();
     Class<? extends HasMetadata> type = ref.getKind() == TargetKind.StatefulSet ? StatefulSet.class : Deployment.class;
@@ -73,7 +73,7 @@ final class SidecarTargets {
   }
 
   /** The account and pod selector the pool's RBAC and admin Service are built from. */
-  static PoolModel.Target describe(HasMetadata target) {
+  public static PoolModel.Target describe(HasMetadata target) {
     LabelSelector selector = selector(target);
     return new PoolModel.Target(SidecarInjection.serviceAccount(target),
         selector == null || (selector.getMatchExpressions() != null && !selector.getMatchExpressions().isEmpty())
@@ -81,7 +81,7 @@ final class SidecarTargets {
   }
 
   /** Puts {@code sidecar} into the target unless it is there already, or the target is not ours to change. */
-  Outcome inject(StickyPool pool, HasMetadata target, SidecarModel.Sidecar sidecar) {
+  public Outcome inject(StickyPool pool, HasMetadata target, SidecarModel.Sidecar sidecar) {
     String kindName = kindName(target);
     Optional<SidecarInjection.Record> record = SidecarInjection.record(target);
     if (record.isPresent() && !record.get().pool().equals(pool.getMetadata().getName())) {
@@ -108,7 +108,7 @@ final class SidecarTargets {
         + (sidecar.nativeSidecar() ? " as a native sidecar" : " as a container"));
   }
 
-  static Outcome missing(StickyPool pool) {
+  public static Outcome missing(StickyPool pool) {
     TargetRef ref = pool.getSpec().getProxy().getTargetRef();
     return new Outcome(Result.TARGET_NOT_FOUND, null, ref.getKind() + " " + pool.getMetadata().getNamespace()
         + "/" + ref.getName() + " (spec.proxy.targetRef) not found; the sidecar goes in once it exists");
@@ -121,7 +121,7 @@ final class SidecarTargets {
    *
    * @return the workloads changed, as Kind/name
    */
-  List<String> removeAll(PoolIdentity pool, Optional<HasMetadata> keep) {
+  public List<String> removeAll(PoolIdentity pool, Optional<HasMetadata> keep) {
     List<String> removed = new ArrayList<>();
     Stream.concat(
             client.apps().deployments().inNamespace(pool.namespace()).list().getItems().stream(),
@@ -140,7 +140,7 @@ final class SidecarTargets {
    * the target's selector each round rather than watched, since a pod informer over all the
    * application's pods would cost more memory than this list costs calls.
    */
-  List<Pod> proxyPods(HasMetadata target) {
+  public List<Pod> proxyPods(HasMetadata target) {
     LabelSelector selector = selector(target);
     if (selector == null) {
       return List.of();
@@ -195,12 +195,12 @@ final class SidecarTargets {
     return a.getKind().equals(b.getKind()) && Objects.equals(a.getMetadata().getName(), b.getMetadata().getName());
   }
 
-  static String kindName(HasMetadata workload) {
+  public static String kindName(HasMetadata workload) {
     return workload.getKind() + "/" + workload.getMetadata().getName();
   }
 
   /** The reason the pool's conditions carry for an outcome that keeps the sidecar out. */
-  static String reason(Result result) {
+  public static String reason(Result result) {
     return switch (result) {
       case TARGET_NOT_FOUND -> ConditionReasons.TARGET_NOT_FOUND;
       case TARGET_IN_USE -> ConditionReasons.TARGET_IN_USE;

@@ -1,4 +1,4 @@
-package io.stickypool.operator;
+package io.stickypool.operator.status;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -17,11 +17,11 @@ import java.util.Optional;
  * @param replicas null when the workload has reported nothing yet
  * @param readyBlocker set when the proxies cannot serve at all for a reason Ready should carry
  */
-record ProxyHealth(String status, String reason, String message, ProxyReplicas replicas,
+public record ProxyHealth(String status, String reason, String message, ProxyReplicas replicas,
     Optional<Blocker> readyBlocker) {
 
   /** Why the pool cannot be Ready whatever its backends, e.g. its sidecar target is missing. */
-  record Blocker(String reason, String message) {}
+  public record Blocker(String reason, String message) {}
 
   /**
    * Unknown until the Deployment controller has seen the current spec, and while a rollout is
@@ -29,7 +29,7 @@ record ProxyHealth(String status, String reason, String message, ProxyReplicas r
    * replica is ready otherwise. A real Deployment's status leaves {@code readyReplicas} out when it
    * is 0, so an absent count after the controller reported means none ready, not "not yet".
    */
-  static ProxyHealth of(Deployment proxy) {
+  public static ProxyHealth of(Deployment proxy) {
     if (proxy == null || proxy.getStatus() == null || !observed(proxy)) {
       return new ProxyHealth("Unknown", ConditionReasons.PROXY_PROGRESSING,
           "waiting for the proxy Deployment to report ready replicas", null, Optional.empty());
@@ -68,7 +68,7 @@ record ProxyHealth(String status, String reason, String message, ProxyReplicas r
   }
 
   /** Sidecar mode, with the sidecar not (or no longer) in the target for {@code reason}. */
-  static ProxyHealth blocked(String reason, String message) {
+  public static ProxyHealth blocked(String reason, String message) {
     return new ProxyHealth("False", reason, message, null, Optional.of(new Blocker(reason, message)));
   }
 
@@ -77,7 +77,7 @@ record ProxyHealth(String status, String reason, String message, ProxyReplicas r
    * the template out and some pod is ready; Unknown while the rollout runs, since old pods still
    * serve with the previous template meanwhile.
    */
-  static ProxyHealth ofTarget(HasMetadata target) {
+  public static ProxyHealth ofTarget(HasMetadata target) {
     Rollout r = Rollout.of(target);
     String kindName = target.getKind() + "/" + target.getMetadata().getName();
     if (!r.done()) {
@@ -100,7 +100,7 @@ record ProxyHealth(String status, String reason, String message, ProxyReplicas r
   }
 
   /** A workload's rollout as its controller reports it. */
-  record Rollout(int desired, int updated, int ready, boolean done) {
+  public record Rollout(int desired, int updated, int ready, boolean done) {
     static Rollout of(HasMetadata workload) {
       if (workload instanceof Deployment d) {
         int desired = Objects.requireNonNullElse(d.getSpec().getReplicas(), 1);

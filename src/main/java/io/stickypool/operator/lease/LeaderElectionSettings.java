@@ -1,4 +1,4 @@
-package io.stickypool.operator;
+package io.stickypool.operator.lease;
 
 import java.time.Duration;
 import java.util.Objects;

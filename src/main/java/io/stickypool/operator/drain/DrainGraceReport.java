@@ -1,4 +1,7 @@
-package io.stickypool.operator;
+package io.stickypool.operator.drain;
+
+import io.stickypool.operator.status.Conditions;
+import io.stickypool.operator.events.PoolEvents;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -19,14 +22,14 @@ import java.util.List;
  * The {@code DrainFitsGracePeriod} condition: whether backend pods outlive the drainTimeout, with
  * one Warning Event {@code TerminationGraceTooShort} each time it turns False.
  */
-final class DrainGraceReport {
+public final class DrainGraceReport {
   private final PoolEvents events;
 
-  DrainGraceReport(PoolEvents events) {
+  public DrainGraceReport(PoolEvents events) {
     this.events = events;
   }
 
-  void report(StickyPool pool, StickyPoolStatus status, ObservedEndpoints endpoints,
+  public void report(StickyPool pool, StickyPoolStatus status, ObservedEndpoints endpoints,
       Collection<EndpointSlice> slices, BackendPods pods, Instant now) {
     var grace = BackendGracePeriods.of(pods, pool.getMetadata().getNamespace(), endpoints.byId().keySet(), slices);
     GracePeriodCheck.Result r = GracePeriodCheck.check(

@@ -1,4 +1,6 @@
-package io.stickypool.operator;
+package io.stickypool.operator.endpoints;
+
+import io.stickypool.operator.StickyPoolReconciler;
 
 import io.stickypool.operator.model.PoolSettings;
 
@@ -32,7 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * that snapshot too, which lists each backend's state and drain deadline: a restart neither
  * extends a drain nor re-announces backends as added.
  */
-final class PoolMemory {
+public final class PoolMemory {
   private record Entry(RoutingSnapshot snapshot, Map<BackendId, BackendDrainStatus> statuses) {}
 
   private static final String CONFIG_KEY = "proxy.json";
@@ -48,7 +50,7 @@ final class PoolMemory {
    * @param sessions drain-safe session figures: a backend absent from it counts as unknown
    * @param holds backends other pools still use, with their names (see {@link SnapshotBuilder})
    */
-  EndpointSync sync(StickyPool pool, ConfigMap routes, ObservedEndpoints observed,
+  public EndpointSync sync(StickyPool pool, ConfigMap routes, ObservedEndpoints observed,
       Map<BackendId, SessionStats> sessions, Map<BackendId, SortedSet<String>> holds, Instant now) {
     String uid = pool.getMetadata().getUid();
     Entry previous = byUid.get(uid);
@@ -61,7 +63,7 @@ final class PoolMemory {
     return builder.next(previous.snapshot(), previous.statuses(), observed, sessions, holds, now);
   }
 
-  void commit(StickyPool pool, EndpointSync sync) {
+  public void commit(StickyPool pool, EndpointSync sync) {
     byUid.put(pool.getMetadata().getUid(), new Entry(sync.snapshot(), sync.statuses()));
   }
 
@@ -69,7 +71,7 @@ final class PoolMemory {
    * The drain statuses a published snapshot implies. A drain's start is not published; it is
    * taken as its deadline minus the drain timeout, which is exact unless the timeout was edited.
    */
-  static Map<BackendId, BackendDrainStatus> restored(
+  public static Map<BackendId, BackendDrainStatus> restored(
       RoutingSnapshot snapshot, PoolSettings settings, Instant now) {
     Map<BackendId, BackendDrainStatus> statuses = new java.util.LinkedHashMap<>();
     if (snapshot == null) {
@@ -92,7 +94,7 @@ final class PoolMemory {
     return statuses;
   }
 
-  void forget(String uid) {
+  public void forget(String uid) {
     byUid.remove(uid);
   }
 

@@ -1,4 +1,7 @@
-package io.stickypool.operator;
+package io.stickypool.operator.status;
+
+import io.stickypool.operator.events.RoutesChange;
+import io.stickypool.operator.sidecar.SidecarTargets;
 
 import io.stickypool.api.v1alpha1.BackendState;
 import io.stickypool.api.v1alpha1.BackendStatus;
@@ -15,14 +18,14 @@ import java.time.Instant;
 import java.util.List;
 
 /** Pure: turns a sync result and the proxies' health into the pool status. */
-final class PoolStatusWriter {
+public final class PoolStatusWriter {
   private PoolStatusWriter() {}
 
   /**
    * @param portNotFound the message for {@code PortNotFound} (which port, what the Service has);
    *     used only when the sync could not resolve the port
    */
-  static void write(
+  public static void write(
       StickyPoolStatus status, EndpointSync sync, String portNotFound, ProxyHealth proxy, Instant now) {
     RoutingSnapshot snap = sync.snapshot();
     status.setSnapshotVersion(snap.version());
@@ -60,19 +63,19 @@ final class PoolStatusWriter {
   }
 
   /** Ready=False, InvalidSpec: the other conditions keep what they last said of the pool's objects. */
-  static void invalidSpec(StickyPoolStatus status, String message, Instant now) {
+  public static void invalidSpec(StickyPoolStatus status, String message, Instant now) {
     status.setConditions(Conditions.set(status.getConditions(), ConditionTypes.READY, "False",
         ConditionReasons.INVALID_SPEC, message, now));
   }
 
   /** Ready (and, unless the problem is elsewhere, BackendsResolved) False for {@code reason}. */
-  static void notReady(StickyPoolStatus status, String reason, String message, Instant now) {
+  public static void notReady(StickyPoolStatus status, String reason, String message, Instant now) {
     status.setConditions(Conditions.set(status.getConditions(), ConditionTypes.READY, "False", reason, message, now));
     status.setConditions(Conditions.set(
         status.getConditions(), ConditionTypes.BACKENDS_RESOLVED, "False", reason, message, now));
   }
 
-  static String readyReason(StickyPoolStatus status) {
+  public static String readyReason(StickyPoolStatus status) {
     return status.getConditions() == null ? null : status.getConditions().stream()
         .filter(c -> ConditionTypes.READY.equals(c.getType()))
         .map(io.fabric8.kubernetes.api.model.Condition::getReason).findFirst().orElse(null);
@@ -82,7 +85,7 @@ final class PoolStatusWriter {
    * Ready=False with a reason other than {@code reasonBefore}: a new problem worth one Warning
    * Event. NoReadyBackends is left to the backend Events, which already tell that story.
    */
-  static java.util.Optional<io.fabric8.kubernetes.api.model.Condition> newProblem(
+  public static java.util.Optional<io.fabric8.kubernetes.api.model.Condition> newProblem(
       String reasonBefore, StickyPoolStatus status) {
     return status.getConditions().stream()
         .filter(c -> ConditionTypes.READY.equals(c.getType()) && "False".equals(c.getStatus()))
@@ -91,7 +94,7 @@ final class PoolStatusWriter {
         .findFirst();
   }
 
-  static String summary(RoutingSnapshot snap) {
+  public static String summary(RoutingSnapshot snap) {
     return "version " + snap.version() + ": " + count(snap, io.stickypool.core.backend.BackendState.ACTIVE)
         + " active, " + count(snap, io.stickypool.core.backend.BackendState.DRAINING) + " draining";
   }
@@ -121,7 +124,7 @@ final class PoolStatusWriter {
   }
 
   /** Sidecar mode: the SidecarInjected condition and where the sidecar is. */
-  static void sidecar(StickyPoolStatus status, StickyPool pool, SidecarTargets.Outcome outcome,
+  public static void sidecar(StickyPoolStatus status, StickyPool pool, SidecarTargets.Outcome outcome,
       boolean nativeSidecar, Instant now) {
     var ref = pool.getSpec().getProxy().getTargetRef();
     SidecarStatus s = new SidecarStatus();

@@ -1,4 +1,4 @@
-package io.stickypool.operator;
+package io.stickypool.operator.events;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.stickypool.api.v1alpha1.StickyPool;
@@ -51,7 +51,7 @@ public final class PoolEvents {
   }
 
   /** The Event reason of a drain transition, or null for NONE. */
-  static EventReason reasonFor(DrainTransition transition) {
+  public static EventReason reasonFor(DrainTransition transition) {
     return switch (transition) {
       case BECAME_ACTIVE, DRAIN_CANCELLED -> EventReason.BACKEND_ADDED;
       case STARTED_DRAINING -> EventReason.BACKEND_DRAINING;

@@ -1,4 +1,4 @@
-package io.stickypool.operator;
+package io.stickypool.operator.drain;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -24,11 +24,11 @@ import java.util.stream.Collectors;
  * from the caches and {@link SharedBackends}; the decisions are in the drain package and {@link
  * io.stickypool.operator.endpoints.SnapshotBuilder}. Thread-safe.
  */
-final class BackendSharing {
+public final class BackendSharing {
   private final SharedBackends shared = new SharedBackends();
   private final PodDeletionCostWriter costs;
 
-  BackendSharing(KubernetesClient client) {
+  public BackendSharing(KubernetesClient client) {
     this.costs = new PodDeletionCostWriter(client, shared);
   }
 
@@ -36,7 +36,7 @@ final class BackendSharing {
    * The pool's terminating backends that other pools still route to or drain, with their names. A
    * pool of the namespace the operator has not reconciled yet (just started) holds them all.
    */
-  Map<BackendId, SortedSet<String>> holds(StickyPool pool, Context<StickyPool> ctx, ObservedEndpoints observed) {
+  public Map<BackendId, SortedSet<String>> holds(StickyPool pool, Context<StickyPool> ctx, ObservedEndpoints observed) {
     var terminating = observed.endpoints().stream().filter(e -> e.conditions().terminating())
         .map(ObservedEndpoint::id).toList();
     if (terminating.isEmpty()) {
@@ -53,7 +53,7 @@ final class BackendSharing {
   }
 
   /** What this pool now does with its backends, for the other pools; after its routes are published. */
-  void record(StickyPool pool, EndpointSync sync, Map<BackendId, Long> completeCounts) {
+  public void record(StickyPool pool, EndpointSync sync, Map<BackendId, Long> completeCounts) {
     Map<BackendId, DrainPhase> phases = new TreeMap<>();
     sync.statuses().forEach((id, s) -> phases.put(id, s.phase()));
     shared.record(pool.getMetadata().getNamespace(), pool.getMetadata().getUid(),
@@ -61,18 +61,18 @@ final class BackendSharing {
   }
 
   /** The pool decides nothing now (invalid spec, no Service): it holds no other pool's pods. */
-  void recordNone(StickyPool pool) {
+  public void recordNone(StickyPool pool) {
     shared.record(pool.getMetadata().getNamespace(), pool.getMetadata().getUid(),
         PoolView.none(pool.getMetadata().getName()));
   }
 
   /** Brings the deletion costs of the pool's backend pods in line with every pool's sessions. */
-  void updateCosts(StickyPool pool, Context<StickyPool> ctx, EndpointSync sync, BackendPods pods, Instant now) {
+  public void updateCosts(StickyPool pool, Context<StickyPool> ctx, EndpointSync sync, BackendPods pods, Instant now) {
     String ns = pool.getMetadata().getNamespace();
     costs.update(ns, sync.statuses().keySet(), poolsIn(ctx, ns), pods, now);
   }
 
-  void forget(StickyPool pool) {
+  public void forget(StickyPool pool) {
     shared.forget(pool.getMetadata().getNamespace(), pool.getMetadata().getUid());
   }
 

@@ -1,4 +1,4 @@
-package io.stickypool.operator;
+package io.stickypool.operator.endpoints;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.stickypool.operator;
+package io.stickypool.operator.sessions;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.stickypool.api.v1alpha1.StickyPool;
@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * sessions until the proxies' re-pins account for them. Per-pool memory by uid; pools
  * reconcile concurrently, each on one thread at a time.
  */
-final class PoolSessionRounds {
+public final class PoolSessionRounds {
   private static final Logger LOG = LoggerFactory.getLogger(PoolSessionRounds.class);
   /** How long a leave's moves may stop growing before they are told: users come back at their own pace. */
   private static final Duration QUIET = Duration.ofSeconds(5);
@@ -41,12 +41,12 @@ final class PoolSessionRounds {
   private final AdminTargetResolver targets;
   private final Map<String, SessionMoves> moves = new ConcurrentHashMap<>();
 
-  PoolSessionRounds(SessionCollector collector, AdminTargetResolver targets) {
+  public PoolSessionRounds(SessionCollector collector, AdminTargetResolver targets) {
     this.collector = collector;
     this.targets = targets;
   }
 
-  PoolSessions collect(StickyPool pool, List<Pod> proxyPods) {
+  public PoolSessions collect(StickyPool pool, List<Pod> proxyPods) {
     PoolSessions s = collector.collect(AdminTargetResolver.targets(proxyPods, targets));
     if (!s.missing().isEmpty()) {
       LOG.info("StickyPool {}/{}: session figure partial ({} proxies answered): {}",
@@ -56,7 +56,7 @@ final class PoolSessionRounds {
   }
 
   /** The SessionsRebalanced messages this round completes. */
-  List<String> rebalanced(StickyPool pool, PoolSessions sessions, EndpointSync sync) {
+  public List<String> rebalanced(StickyPool pool, PoolSessions sessions, EndpointSync sync) {
     Map<BackendId, Instant> left = new TreeMap<>();
     for (BackendTransition t : sync.transitions()) {
       // A backend already drained or unavailable pinned nothing new when it finally went away.
@@ -77,12 +77,12 @@ final class PoolSessionRounds {
   }
 
   /** True while a backend's leave waits for the proxies' re-pins to account for its sessions. */
-  boolean settling(StickyPool pool) {
+  public boolean settling(StickyPool pool) {
     SessionMoves m = moves.get(pool.getMetadata().getUid());
     return m != null && m.settling();
   }
 
-  void forget(String uid) {
+  public void forget(String uid) {
     moves.remove(uid);
   }
 }
