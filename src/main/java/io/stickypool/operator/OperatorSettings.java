@@ -3,6 +3,7 @@ package io.stickypool.operator;
 import io.stickypool.operator.lease.LeaderElectionSettings;
 
 import io.stickypool.operator.apply.OwnedObjectWriter;
+import java.time.Clock;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stickypool.operator.sessions.AdminTargetResolver;
@@ -34,7 +35,8 @@ public record OperatorSettings(
     Duration drainRefresh,
     AdminTargetResolver adminTargets,
     Boolean nativeSidecars,
-    OwnedObjectWriter.Method writeMethod) {
+    OwnedObjectWriter.Method writeMethod,
+    Clock clock) {
   public static final Duration DEFAULT_SESSION_REFRESH = Duration.ofSeconds(10);
   public static final Duration DEFAULT_DRAIN_REFRESH = Duration.ofSeconds(2);
 
@@ -48,6 +50,7 @@ public record OperatorSettings(
     positive(drainRefresh, "drainRefresh");
     Objects.requireNonNull(adminTargets, "adminTargets");
     Objects.requireNonNull(writeMethod, "writeMethod");
+    Objects.requireNonNull(clock, "clock");
   }
 
   private static void positive(Duration d, String name) {
@@ -76,6 +79,7 @@ public record OperatorSettings(
     private AdminTargetResolver adminTargets = AdminTargetResolver.podIp();
     private Boolean nativeSidecars;
     private OwnedObjectWriter.Method writeMethod = OwnedObjectWriter.Method.SERVER_SIDE_APPLY;
+    private Clock clock = Clock.systemUTC();
 
     private Builder(String defaultImage) {
       this.defaultImage = defaultImage;
@@ -131,11 +135,17 @@ public record OperatorSettings(
       return this;
     }
 
+    /** What the reconciler takes the time from (drain deadlines, key rotation, Event times). */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
     public OperatorSettings build() {
       return new OperatorSettings(defaultImage, namespaces, Optional.ofNullable(leaderElection),
           Optional.ofNullable(admin),
           metrics != null ? metrics : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-          sessionRefresh, drainRefresh, adminTargets, nativeSidecars, writeMethod);
+          sessionRefresh, drainRefresh, adminTargets, nativeSidecars, writeMethod, clock);
     }
   }
 }

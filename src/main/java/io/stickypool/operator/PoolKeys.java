@@ -32,13 +32,16 @@ final class PoolKeys {
    */
   KeySchedule.Plan plan(StickyPool pool, Secret existing, Instant now) {
     KeyRing ring = SigningSecretModel.keyRing(existing).orElseGet(() -> KeyRing.generate(random));
-    KeySchedule.Plan plan = PoolSettings.keySchedule(pool.getSpec())
+    return PoolSettings.keySchedule(pool.getSpec())
         .plan(ring, annotations(existing), annotation(pool), random, now);
+  }
+
+  /** Tells the rotation step a plan took, if any, once its Secret is written. */
+  void announce(StickyPool pool, KeySchedule.Plan plan) {
     plan.step().ifPresent(step -> events.emit(pool, io.stickypool.operator.events.EventReason.SIGNING_KEYS_ROTATED,
         "Signing keys " + step.name().toLowerCase(Locale.ROOT) + "; key "
             + plan.ring().signingKey().id() + " signs, " + plan.ring().keys().size()
             + " key(s) verify"));
-    return plan;
   }
 
   private static Map<String, String> annotations(Secret secret) {

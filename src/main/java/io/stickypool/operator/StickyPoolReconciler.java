@@ -17,7 +17,9 @@ import io.stickypool.operator.apply.PoolCleanup;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -70,9 +72,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Thin glue: reads the informer caches (the pool's own objects included), delegates every decision to the pure
- * {@code model} and {@code endpoints} packages, writes the result, and reports it as status and
- * Events. One reconcile per pool at a time (JOSDK); pools reconcile concurrently, so this class
+ * One reconcile in four steps: gather (the informer caches, the pool's own objects included, and
+ * the last session round), decide (the pure {@code model} and {@code endpoints} packages: the
+ * snapshot, drain steps, key rotation and every owned object as wanted), apply (server-side apply
+ * of what differs, the sidecar, deletion cost) and report (status and Events). One reconcile per pool at a time (JOSDK); pools reconcile concurrently, so this class
  * keeps no per-reconcile state in fields.
  */
 @ControllerConfiguration(
@@ -85,6 +88,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
   private static final Duration RESYNC = Duration.ofMinutes(5);
 
   private final KubernetesClient client;
+  private final Clock clock;
   private final String defaultImage;
   /** Events wait here when the API server is slow, rather than in a reconcile. */
   private static final int EVENT_QUEUE = 10_000;
@@ -110,13 +114,14 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
   public StickyPoolReconciler(KubernetesClient client, OperatorSettings settings) {
     this.client = client;
     this.defaultImage = settings.defaultImage();
-    this.recorder = new EventRecorder(client, Clock.systemUTC(), EVENT_QUEUE);
+    this.clock = settings.clock();
+    this.recorder = new EventRecorder(client, clock, EVENT_QUEUE);
     this.events = new PoolEvents(recorder);
     this.keys = new PoolKeys(events);
     this.writer = new OwnedObjectWriter(client, settings.writeMethod());
     // One HTTP client for every pool; each round is bounded, so a dead proxy delays only its pool.
     this.sessionRounds = new PoolSessionRounds(new SessionCollector(new HttpReportFetcher(),
-        SessionCollector.DEFAULT_DEADLINE, Clock.systemUTC()), settings.adminTargets());
+        SessionCollector.DEFAULT_DEADLINE, clock), settings.adminTargets());
     this.sessionRefresh = settings.sessionRefresh();
     this.drainRefresh = settings.drainRefresh();
     this.grace = new DrainGraceReport(events);
@@ -138,7 +143,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
 
   @Override
   public UpdateControl<StickyPool> reconcile(StickyPool pool, Context<StickyPool> ctx) {
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     String statusBefore = client.getKubernetesSerialization().asJson(pool.getStatus());
     StickyPoolStatus status = statusOf(pool);
     String readyBefore = PoolStatusWriter.readyReason(status);
@@ -164,35 +169,80 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     return control.rescheduleAfter(wakeUp);
   }
 
-  /** @return when the next session round or key rotation step is due, whichever comes first */
+  /**
+   * Gather, decide, apply, report.
+   *
+   * @return when the next session round or key rotation step is due, whichever comes first
+   */
   private Optional<Instant> sync(
       StickyPool pool, StickyPoolStatus status, Context<StickyPool> ctx, Instant now) {
-    Optional<Service> service = PoolEventSources.targetService(ctx, pool);
-    if (service.isEmpty()) {
+    Optional<Gathered> gathered = gather(pool, ctx);
+    if (gathered.isEmpty()) {
       // Keep the routes ConfigMap as is: never replace a good snapshot with an empty one.
       PoolStatusWriter.notReady(status, ConditionReasons.SERVICE_NOT_FOUND, "Service "
           + pool.getMetadata().getNamespace() + "/" + pool.getSpec().getBackend().getService()
           + " not found; proxies keep the last good backends", now);
       return Optional.empty();
     }
+    Decision decision = decide(pool, gathered.get(), now);
+    Applied applied = apply(pool, status, ctx, gathered.get(), decision, now);
+    report(pool, status, ctx, gathered.get(), decision, applied, now);
+    return Optional.of(decision.nextDue());
+  }
+
+  /**
+   * What one reconcile knows, read from the informer caches (nothing from the API server, except a
+   * sidecar target still to be injected) and from the pool's last session round.
+   */
+  private record Gathered(boolean sidecar, Optional<HasMetadata> target, BackendResolver.Resolved backend,
+      List<EndpointSlice> slices, List<Pod> proxyPods, PoolSessions sessions, ConfigMap routes, Secret keys,
+      Optional<Deployment> proxyDeployment, Map<BackendId, java.util.SortedSet<String>> holds) {}
+
+  private Optional<Gathered> gather(StickyPool pool, Context<StickyPool> ctx) {
+    Optional<Service> service = PoolEventSources.targetService(ctx, pool);
+    if (service.isEmpty()) {
+      return Optional.empty();
+    }
     boolean sidecar = isSidecar(pool);
     Optional<HasMetadata> target = sidecar ? targets.get(pool, ctx) : Optional.empty();
-    BackendResolver.Resolved backend = BackendResolver.resolve(service.get(),
-        PoolEventSources.targetSlices(ctx, pool), pool.getSpec().getBackend().getPort());
-    List<io.fabric8.kubernetes.api.model.Pod> proxyPods = sidecar
+    List<EndpointSlice> slices = PoolEventSources.targetSlices(ctx, pool);
+    BackendResolver.Resolved backend = BackendResolver.resolve(service.get(), slices,
+        pool.getSpec().getBackend().getPort());
+    List<Pod> proxyPods = sidecar
         ? target.map(targets::proxyPods).orElse(List.of()) : PoolEventSources.proxyPods(ctx, pool);
-    PoolSessions sessions = sessionRounds.collect(pool, proxyPods);
-    EndpointSync sync = memory.sync(pool, cachedRoutes(pool, ctx), backend.endpoints(),
-        sessions.forDrain(backend.endpoints().byId().keySet()), sharing.holds(pool, ctx, backend.endpoints()), now);
     PoolIdentity id = PoolIdentity.of(pool);
-    KeySchedule.Plan ring = keys.plan(pool,
-        PoolEventSources.cached(ctx, Secret.class, id.namespace(), id.keysName()).orElse(null), now);
-    PoolModel.Owned desired = sidecar
+    return Optional.of(new Gathered(sidecar, target, backend, slices, proxyPods,
+        sessionRounds.collect(pool, proxyPods),
+        PoolEventSources.cached(ctx, ConfigMap.class, id.namespace(), id.routesName()).orElse(null),
+        PoolEventSources.cached(ctx, Secret.class, id.namespace(), id.keysName()).orElse(null),
+        PoolEventSources.proxyDeployment(ctx, pool), sharing.holds(pool, ctx, backend.endpoints())));
+  }
+
+  /** What the reconcile decided, before anything is written: no client call on the way. */
+  private record Decision(EndpointSync sync, KeySchedule.Plan keys, PoolModel.Owned desired, Instant nextDue) {}
+
+  private Decision decide(StickyPool pool, Gathered g, Instant now) {
+    EndpointSync sync = memory.sync(pool, g.routes(), g.backend().endpoints(),
+        g.sessions().forDrain(g.backend().endpoints().byId().keySet()), g.holds(), now);
+    KeySchedule.Plan ring = keys.plan(pool, g.keys(), now);
+    PoolModel.Owned desired = g.sidecar()
         ? PoolModel.sidecar(pool, sync.snapshot(), ring.ring(), ring.secretAnnotations(),
-            target.map(SidecarTargets::describe).orElse(null))
+            g.target().map(SidecarTargets::describe).orElse(null))
         : PoolModel.desired(pool, sync.snapshot(), ring.ring(), ring.secretAnnotations(), defaultImage,
-            PoolEventSources.proxyDeployment(ctx, pool).isPresent());
-    for (HasMetadata obj : desired.all()) {
+            g.proxyDeployment().isPresent());
+    // Quick rounds while draining, and while a leave's moves are still showing up.
+    boolean quick = draining(sync) || sessionRounds.settling(pool);
+    Instant nextRound = now.plus(quick ? drainRefresh : sessionRefresh);
+    return new Decision(sync, ring, desired,
+        ring.nextDue().filter(due -> due.isBefore(nextRound)).orElse(nextRound));
+  }
+
+  /** What writing the decision did that the report tells. */
+  private record Applied(ProxyHealth proxy) {}
+
+  private Applied apply(StickyPool pool, StickyPoolStatus status, Context<StickyPool> ctx, Gathered g,
+      Decision d, Instant now) {
+    for (HasMetadata obj : d.desired().all()) {
       OwnedObjects.own(obj, pool);
       if (obj instanceof Deployment proxy && !poolSetsReplicas(pool)) {
         writer.write(proxy, InitialReplicas.split(proxy), PoolEventSources.cacheFor(ctx, proxy));
@@ -200,28 +250,31 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
         writer.write(obj, PoolEventSources.cacheFor(ctx, obj));
       }
     }
-    memory.commit(pool, sync);
-    sharing.record(pool, sync, completeCounts(sessions, backend.endpoints()));
-    ProxyHealth proxy = sidecar ? placeSidecar(pool, status, target, now)
-        : ProxyHealth.of(PoolEventSources.proxyDeployment(ctx, pool).orElse(null));
-    clearOtherMode(pool, status, ctx, target);
+    // Only once the routes are written: a restart then starts from what the proxies were given.
+    memory.commit(pool, d.sync());
+    sharing.record(pool, d.sync(), completeCounts(g.sessions(), g.backend().endpoints()));
+    ProxyHealth proxy = g.sidecar() ? placeSidecar(pool, status, g.target(), now)
+        : ProxyHealth.of(g.proxyDeployment().orElse(null));
+    clearOtherMode(pool, status, ctx, g.target());
+    sharing.updateCosts(pool, ctx, d.sync(), PoolEventSources.backendPods(ctx), now);
+    return new Applied(proxy);
+  }
+
+  private void report(StickyPool pool, StickyPoolStatus status, Context<StickyPool> ctx, Gathered g,
+      Decision d, Applied applied, Instant now) {
+    EndpointSync sync = d.sync();
+    keys.announce(pool, d.keys());
     var drain = PoolSettings.of(pool.getSpec()).drain();
-    sync.transitions().forEach(t -> events.transition(pool, t, DrainEventText.message(t, sessions, drain, now)));
+    sync.transitions().forEach(t -> events.transition(pool, t, DrainEventText.message(t, g.sessions(), drain, now)));
     events.holds(pool, sync);
     if (sync.snapshotChanged()) {
       events.routesUpdated(pool, sync);
     }
-    sessionRounds.rebalanced(pool, sessions, sync).forEach(m -> events.sessionsRebalanced(pool, m));
+    sessionRounds.rebalanced(pool, g.sessions(), sync).forEach(m -> events.sessionsRebalanced(pool, m));
     SessionStatus.Shown shownBefore = SessionStatus.shown(status);
-    PoolStatusWriter.write(status, sync, backend.portProblem(), proxy, now);
-    BackendPods pods = PoolEventSources.backendPods(ctx);
-    grace.report(pool, status, backend.endpoints(), PoolEventSources.targetSlices(ctx, pool), pods, now);
-    sharing.updateCosts(pool, ctx, sync, pods, now);
-    SessionStatus.write(status, shownBefore, sessions);
-    // Quick rounds while draining, and while a leave's moves are still showing up.
-    boolean quick = draining(sync) || sessionRounds.settling(pool);
-    Instant nextRound = now.plus(quick ? drainRefresh : sessionRefresh);
-    return Optional.of(ring.nextDue().filter(due -> due.isBefore(nextRound)).orElse(nextRound));
+    PoolStatusWriter.write(status, sync, g.backend().portProblem(), applied.proxy(), now);
+    grace.report(pool, status, g.backend().endpoints(), g.slices(), PoolEventSources.backendPods(ctx), now);
+    SessionStatus.write(status, shownBefore, g.sessions());
   }
 
   /** Sidecar mode: puts the sidecar into the target (or says why not) and reports the rollout. */
@@ -320,7 +373,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     String readyBefore = PoolStatusWriter.readyReason(status);
     status.setConditions(Conditions.set(status.getConditions(), ConditionTypes.READY, "False",
         ConditionReasons.RECONCILE_ERROR, "reconcile failed, retrying: " + ReconcileFailure.describe(e),
-        Instant.now()));
+        clock.instant()));
     PoolStatusWriter.newProblem(readyBefore, status)
         .ifPresent(c -> events.problem(pool, c));
     return ErrorStatusUpdateControl.patchStatus(pool);
@@ -331,11 +384,6 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
       pool.setStatus(new StickyPoolStatus());
     }
     return pool.getStatus();
-  }
-
-  private static ConfigMap cachedRoutes(StickyPool pool, Context<StickyPool> ctx) {
-    PoolIdentity id = PoolIdentity.of(pool);
-    return PoolEventSources.cached(ctx, ConfigMap.class, id.namespace(), id.routesName()).orElse(null);
   }
 
   public static long annotatedVersion(ConfigMap routes) {

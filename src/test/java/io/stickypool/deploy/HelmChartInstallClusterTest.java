@@ -241,7 +241,7 @@ class HelmChartInstallClusterTest {
         AccessReviews.groups(ns));
     operator.start(operatorClient, new OperatorSettings(parsed.defaultImage(), Set.of(appNs),
         parsed.leaderElection(), Optional.empty(), parsed.metrics(), parsed.sessionRefresh(),
-        parsed.drainRefresh(), p -> Optional.empty(), parsed.nativeSidecars(), parsed.writeMethod()));
+        parsed.drainRefresh(), p -> Optional.empty(), parsed.nativeSidecars(), parsed.writeMethod(), parsed.clock()));
     return parsed.leaderElection().map(l -> l.identity()).orElse(pod);
   }
 
