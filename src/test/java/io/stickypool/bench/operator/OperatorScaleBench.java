@@ -43,6 +43,10 @@ public final class OperatorScaleBench implements Callable<Integer> {
   @Option(names = "--rate", defaultValue = "50", description = "Pools created per second at most (default: ${DEFAULT-VALUE}).")
   int rate;
 
+  @Option(names = "--unrelated", defaultValue = "0",
+      description = "Services, EndpointSlices and Deployments (each) of no pool, in namespace noise (default: ${DEFAULT-VALUE}).")
+  int unrelated;
+
   @Option(names = "--jar", defaultValue = "target/stickypool.jar", description = "The operator jar (default: ${DEFAULT-VALUE}).")
   Path jar;
 
@@ -72,7 +76,9 @@ public final class OperatorScaleBench implements Callable<Integer> {
     // Kept back from the Ready wait: settle + idle + heap + the slice changes at 1 s each at worst.
     Duration reserve = settleTime.plus(idleWindow).plusSeconds(30 + changes);
     BenchSettings settings = new BenchSettings(pools, changes, Duration.ofMillis(spacingMs), settleTime, idleWindow,
-        Duration.ofMinutes(budgetMinutes), reserve, rate, jar, out, work.resolve(stamp), machine);
+        Duration.ofMinutes(budgetMinutes), reserve, rate, jar, out, work.resolve(stamp),
+        unrelated == 0 ? machine : machine + "; " + unrelated + " unrelated Services, EndpointSlices and Deployments"
+            + " (each) in namespace noise", unrelated);
     ScaleReport report = new ScaleReport(settings, DateTimeFormatter.ISO_INSTANT.format(now));
     Path json = out.resolve("operator-scale-" + stamp + ".json");
     Path md = out.resolve("operator-scale-" + stamp + ".md");

@@ -37,6 +37,9 @@ final class ScaleRun {
       BenchPools pools = new BenchPools(harness, n);
       long t0 = System.nanoTime();
       pools.createAll(settings.poolsPerSecond());
+      if (settings.unrelated() > 0) {
+        new UnrelatedObjects(harness).createAll(settings.unrelated(), 3 * settings.poolsPerSecond());
+      }
       figures.setupSeconds = seconds(System.nanoTime() - t0);
       try (StandInDeploymentController deployments = new StandInDeploymentController(harness, BenchPools.NAMESPACE);
           PoolObserver observer = new PoolObserver(harness, BenchPools.NAMESPACE)) {
