@@ -3,6 +3,7 @@ package io.stickypool.operator;
 import io.stickypool.operator.status.Conditions;
 import io.stickypool.operator.status.PoolStatusWriter;
 import io.stickypool.operator.status.SessionStatus;
+import io.stickypool.operator.status.StatusPublisher;
 import io.stickypool.operator.status.ProxyHealth;
 import io.stickypool.operator.status.ReconcileFailure;
 import io.stickypool.operator.events.PoolEvents;
@@ -97,6 +98,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
   private final PoolEvents events;
   private final PoolKeys keys;
   private final OwnedObjectWriter writer;
+  private final StatusPublisher statusPublisher;
   private final PoolMemory memory = new PoolMemory();
   private final PoolSessionRounds sessionRounds;
   private final Duration sessionRefresh;
@@ -119,6 +121,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     this.events = new PoolEvents(recorder);
     this.keys = new PoolKeys(events);
     this.writer = new OwnedObjectWriter(client, settings.writeMethod());
+    this.statusPublisher = new StatusPublisher(client);
     // One HTTP client for every pool; each round is bounded, so a dead proxy delays only its pool.
     this.sessionRounds = new PoolSessionRounds(new SessionCollector(new HttpReportFetcher(),
         SessionCollector.DEFAULT_DEADLINE, clock), settings.adminTargets());
@@ -165,8 +168,10 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     // An idle pool's reconcile changes nothing a user reads: sending the same status again would
     // still cost a request, and every pool does it each refresh.
     boolean changed = !client.getKubernetesSerialization().asJson(status).equals(statusBefore);
-    UpdateControl<StickyPool> control = changed ? UpdateControl.patchStatus(pool) : UpdateControl.noUpdate();
-    return control.rescheduleAfter(wakeUp);
+    if (changed) {
+      statusPublisher.publish(pool);
+    }
+    return UpdateControl.<StickyPool>noUpdate().rescheduleAfter(wakeUp);
   }
 
   /**
@@ -376,7 +381,13 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
         clock.instant()));
     PoolStatusWriter.newProblem(readyBefore, status)
         .ifPresent(c -> events.problem(pool, c));
-    return ErrorStatusUpdateControl.patchStatus(pool);
+    try {
+      statusPublisher.publish(pool);
+    } catch (RuntimeException writeFailed) {
+      LOG.warn("StickyPool {}/{}: could not write the failure to its status: {}", pool.getMetadata().getNamespace(),
+          pool.getMetadata().getName(), ReconcileFailure.describe(writeFailed));
+    }
+    return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
   private static StickyPoolStatus statusOf(StickyPool pool) {

@@ -60,7 +60,9 @@ class SidecarModeApiServerTest {
     ns = cluster.namespace();
     cluster.createService("web");
     cluster.writeSlice("web", 2);
-    operator.start(client, settings().build());
+    // No periodic reconcile: every step below must follow from its own event (a periodic round
+    // once hid lost pool events here, see PoolChangesAreNeverLostApiServerTest).
+    operator.start(client, settings().sessionRefresh(Duration.ofHours(1)).build());
   }
 
   private OperatorSettings.Builder settings() {
