@@ -62,6 +62,8 @@ import io.stickypool.operator.model.RoutesConfigMapModel;
 import io.stickypool.operator.sessions.HttpReportFetcher;
 import io.stickypool.operator.sessions.PoolSessions;
 import io.stickypool.operator.sessions.SessionCollector;
+import io.stickypool.operator.sessions.SessionRoundSchedule;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -101,7 +103,8 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
   private final StatusPublisher statusPublisher;
   private final PoolMemory memory = new PoolMemory();
   private final PoolSessionRounds sessionRounds;
-  private final Duration sessionRefresh;
+  /** Reconciles a pool asks for outside the informers' events: session rounds, pools sharing backends. */
+  private final SimpleInboundEventSource<StickyPool> wake = new SimpleInboundEventSource<>("wake-ups");
   private final Duration drainRefresh;
   private final DrainGraceReport grace;
   private final BackendSharing sharing;
@@ -123,9 +126,9 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     this.writer = new OwnedObjectWriter(client, settings.writeMethod());
     this.statusPublisher = new StatusPublisher(client);
     // One HTTP client for every pool; each round is bounded, so a dead proxy delays only its pool.
-    this.sessionRounds = new PoolSessionRounds(new SessionCollector(new HttpReportFetcher(),
-        SessionCollector.DEFAULT_DEADLINE, clock), settings.adminTargets());
-    this.sessionRefresh = settings.sessionRefresh();
+    this.sessionRounds = new PoolSessionRounds(new SessionRoundSchedule<>(new SessionCollector(
+        new HttpReportFetcher(), SessionCollector.DEFAULT_DEADLINE, clock),
+        settings.sessionRefresh(), settings.drainRefresh()), settings.adminTargets());
     this.drainRefresh = settings.drainRefresh();
     this.grace = new DrainGraceReport(events);
     this.sharing = new BackendSharing(client);
@@ -141,7 +144,12 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
 
   @Override
   public List<EventSource<?, StickyPool>> prepareEventSources(EventSourceContext<StickyPool> ctx) {
-    return PoolEventSources.create(ctx);
+    List<EventSource<?, StickyPool>> sources = new java.util.ArrayList<>(PoolEventSources.create(ctx));
+    // A session round whose figures changed wakes its pool (an idle pool's rounds wake nothing), and
+    // a pool wakes the pools sharing a backend with it when what it does there changed.
+    sessionRounds.wakeWith(wake::propagateEvent);
+    sources.add(wake);
+    return sources;
   }
 
   @Override
@@ -156,10 +164,10 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     // fixed, and the fix (a spec change) starts the next reconcile.
     invalid.ifPresent(e -> PoolStatusWriter.invalidSpec(status, e.getMessage()
         + "; nothing was changed, the proxies keep their last good routes", now));
-    Optional<Instant> nextDue = invalid.isPresent() ? Optional.empty() : sync(pool, status, ctx, now);
-    if (nextDue.isEmpty()) {
-      sharing.recordNone(pool);
+    if (invalid.isPresent()) {
+      sharing.recordNone(pool).forEach(wake::propagateEvent);
     }
+    Optional<Instant> nextDue = invalid.isPresent() ? Optional.empty() : sync(pool, status, ctx, now);
     PoolStatusWriter.newProblem(readyBefore, status)
         .ifPresent(c -> events.problem(pool, c));
     Duration wakeUp = nextDue.map(due -> Duration.between(now, due))
@@ -177,12 +185,14 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
   /**
    * Gather, decide, apply, report.
    *
-   * @return when the next session round or key rotation step is due, whichever comes first
+   * @return when the reconcile should come back on its own (quick rounds while draining, a key
+   *     rotation step, a held-back deletion cost), whichever comes first; empty: only on a change
    */
   private Optional<Instant> sync(
       StickyPool pool, StickyPoolStatus status, Context<StickyPool> ctx, Instant now) {
-    Optional<Gathered> gathered = gather(pool, ctx);
+    Optional<Gathered> gathered = gather(pool, ctx, now);
     if (gathered.isEmpty()) {
+      sharing.recordNone(pool).forEach(wake::propagateEvent);
       // Keep the routes ConfigMap as is: never replace a good snapshot with an empty one.
       PoolStatusWriter.notReady(status, ConditionReasons.SERVICE_NOT_FOUND, "Service "
           + pool.getMetadata().getNamespace() + "/" + pool.getSpec().getBackend().getService()
@@ -192,7 +202,9 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     Decision decision = decide(pool, gathered.get(), now);
     Applied applied = apply(pool, status, ctx, gathered.get(), decision, now);
     report(pool, status, ctx, gathered.get(), decision, applied, now);
-    return Optional.of(decision.nextDue());
+    sessionRounds.follow(pool, gathered.get().proxyPods(), decision.quick());
+    return java.util.stream.Stream.of(decision.nextDue(), applied.costsDue()).flatMap(Optional::stream)
+        .min(Instant::compareTo);
   }
 
   /**
@@ -203,7 +215,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
       List<EndpointSlice> slices, List<Pod> proxyPods, PoolSessions sessions, ConfigMap routes, Secret keys,
       Optional<Deployment> proxyDeployment, Map<BackendId, java.util.SortedSet<String>> holds) {}
 
-  private Optional<Gathered> gather(StickyPool pool, Context<StickyPool> ctx) {
+  private Optional<Gathered> gather(StickyPool pool, Context<StickyPool> ctx, Instant now) {
     Optional<Service> service = PoolEventSources.targetService(ctx, pool);
     if (service.isEmpty()) {
       return Optional.empty();
@@ -217,14 +229,16 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
         ? target.map(targets::proxyPods).orElse(List.of()) : PoolEventSources.proxyPods(ctx, pool);
     PoolIdentity id = PoolIdentity.of(pool);
     return Optional.of(new Gathered(sidecar, target, backend, slices, proxyPods,
-        sessionRounds.collect(pool, proxyPods),
+        sessionRounds.latest(pool, now),
         PoolEventSources.cached(ctx, ConfigMap.class, id.namespace(), id.routesName()).orElse(null),
         PoolEventSources.cached(ctx, Secret.class, id.namespace(), id.keysName()).orElse(null),
         PoolEventSources.proxyDeployment(ctx, pool), sharing.holds(pool, ctx, backend.endpoints())));
   }
 
   /** What the reconcile decided, before anything is written: no client call on the way. */
-  private record Decision(EndpointSync sync, KeySchedule.Plan keys, PoolModel.Owned desired, Instant nextDue) {}
+  /** @param quick session rounds (and reconciles) at the drain pace: draining, or a leave still being counted */
+  private record Decision(EndpointSync sync, KeySchedule.Plan keys, PoolModel.Owned desired, boolean quick,
+      Optional<Instant> nextDue) {}
 
   private Decision decide(StickyPool pool, Gathered g, Instant now) {
     EndpointSync sync = memory.sync(pool, g.routes(), g.backend().endpoints(),
@@ -235,15 +249,21 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
             g.target().map(SidecarTargets::describe).orElse(null))
         : PoolModel.desired(pool, sync.snapshot(), ring.ring(), ring.secretAnnotations(), defaultImage,
             g.proxyDeployment().isPresent());
-    // Quick rounds while draining, and while a leave's moves are still showing up.
+    // Quick rounds while draining, and while a leave's moves are still showing up; then the
+    // reconcile also comes back at that pace (deadlines, idle sessions). Otherwise only a change,
+    // a round whose figures changed, or a key rotation step brings it back.
     boolean quick = draining(sync) || sessionRounds.settling(pool);
-    Instant nextRound = now.plus(quick ? drainRefresh : sessionRefresh);
-    return new Decision(sync, ring, desired,
-        ring.nextDue().filter(due -> due.isBefore(nextRound)).orElse(nextRound));
+    Optional<Instant> quickly = quick ? Optional.of(now.plus(drainRefresh)) : Optional.empty();
+    return new Decision(sync, ring, desired, quick,
+        java.util.stream.Stream.of(ring.nextDue(), quickly).flatMap(Optional::stream).min(Instant::compareTo));
   }
 
-  /** What writing the decision did that the report tells. */
-  private record Applied(ProxyHealth proxy) {}
+  /**
+   * What writing the decision did.
+   *
+   * @param costsDue when a deletion-cost change the writer held back may be written
+   */
+  private record Applied(ProxyHealth proxy, Optional<Instant> costsDue) {}
 
   private Applied apply(StickyPool pool, StickyPoolStatus status, Context<StickyPool> ctx, Gathered g,
       Decision d, Instant now) {
@@ -257,12 +277,14 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     }
     // Only once the routes are written: a restart then starts from what the proxies were given.
     memory.commit(pool, d.sync());
-    sharing.record(pool, d.sync(), completeCounts(g.sessions(), g.backend().endpoints()));
+    // Pools sharing a backend decide from what this one does: a change wakes them.
+    sharing.record(pool, d.sync(), completeCounts(g.sessions(), g.backend().endpoints()))
+        .forEach(wake::propagateEvent);
     ProxyHealth proxy = g.sidecar() ? placeSidecar(pool, status, g.target(), now)
         : ProxyHealth.of(g.proxyDeployment().orElse(null));
     clearOtherMode(pool, status, ctx, g.target());
-    sharing.updateCosts(pool, ctx, d.sync(), PoolEventSources.backendPods(ctx), now);
-    return new Applied(proxy);
+    Optional<Instant> costsDue = sharing.updateCosts(pool, ctx, d.sync(), PoolEventSources.backendPods(ctx), now);
+    return new Applied(proxy, costsDue);
   }
 
   private void report(StickyPool pool, StickyPoolStatus status, Context<StickyPool> ctx, Gathered g,
@@ -367,6 +389,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
   /** Writes the Events still queued (a few seconds at most), then stops their writer. */
   @Override
   public void close() {
+    sessionRounds.close();
     recorder.close();
   }
 

@@ -1,5 +1,7 @@
 package io.stickypool.operator.drain;
 
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.Set;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.stickypool.api.v1alpha1.StickyPool;
@@ -52,24 +54,37 @@ public final class BackendSharing {
         .collect(Collectors.toMap(p -> p.getMetadata().getUid(), p -> p.getMetadata().getName(), (a, b) -> a));
   }
 
-  /** What this pool now does with its backends, for the other pools; after its routes are published. */
-  public void record(StickyPool pool, EndpointSync sync, Map<BackendId, Long> completeCounts) {
+  /**
+   * What this pool now does with its backends, for the other pools; after its routes are published.
+   *
+   * @return the other pools sharing a backend with it, when what it does changed: they decide from
+   *     it (their holds, the summed deletion costs) and should reconcile
+   */
+  public Set<ResourceID> record(StickyPool pool, EndpointSync sync, Map<BackendId, Long> completeCounts) {
     Map<BackendId, DrainPhase> phases = new TreeMap<>();
     sync.statuses().forEach((id, s) -> phases.put(id, s.phase()));
-    shared.record(pool.getMetadata().getNamespace(), pool.getMetadata().getUid(),
-        new PoolView(pool.getMetadata().getName(), phases, completeCounts, deletionCost(pool)));
+    String ns = pool.getMetadata().getNamespace();
+    return named(ns, shared.record(ns, pool.getMetadata().getUid(),
+        new PoolView(pool.getMetadata().getName(), phases, completeCounts, deletionCost(pool))));
   }
 
   /** The pool decides nothing now (invalid spec, no Service): it holds no other pool's pods. */
-  public void recordNone(StickyPool pool) {
-    shared.record(pool.getMetadata().getNamespace(), pool.getMetadata().getUid(),
-        PoolView.none(pool.getMetadata().getName()));
+  public Set<ResourceID> recordNone(StickyPool pool) {
+    String ns = pool.getMetadata().getNamespace();
+    return named(ns, shared.record(ns, pool.getMetadata().getUid(), PoolView.none(pool.getMetadata().getName())));
+  }
+
+  private Set<ResourceID> named(String ns, Set<String> uids) {
+    return uids.stream().map(uid -> shared.name(ns, uid)).flatMap(java.util.Optional::stream)
+        .map(name -> new ResourceID(name, ns)).collect(Collectors.toSet());
   }
 
   /** Brings the deletion costs of the pool's backend pods in line with every pool's sessions. */
-  public void updateCosts(StickyPool pool, Context<StickyPool> ctx, EndpointSync sync, BackendPods pods, Instant now) {
+  /** @return when a cost change held back by the writer's interval is due, for the reconcile to come back */
+  public java.util.Optional<Instant> updateCosts(StickyPool pool, Context<StickyPool> ctx, EndpointSync sync,
+      BackendPods pods, Instant now) {
     String ns = pool.getMetadata().getNamespace();
-    costs.update(ns, sync.statuses().keySet(), poolsIn(ctx, ns), pods, now);
+    return costs.update(ns, sync.statuses().keySet(), poolsIn(ctx, ns), pods, now).heldBackUntil();
   }
 
   public void forget(StickyPool pool) {

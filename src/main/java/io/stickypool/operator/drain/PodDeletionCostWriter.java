@@ -59,9 +59,9 @@ public final class PodDeletionCostWriter {
    * reconcile should fail over.
    *
    * @param poolsInNamespace uid -> name of every pool of the namespace (see {@link SharedBackends#shares})
-   * @return the patches applied
+   * @return the patches applied, and when a held-back change is due
    */
-  public List<Patch> update(String namespace, Set<BackendId> backends, Map<String, String> poolsInNamespace,
+  public Update update(String namespace, Set<BackendId> backends, Map<String, String> poolsInNamespace,
       BackendPods pods, Instant now) {
     forgetUnrouted(namespace);
     Map<String, Pod> cached = new TreeMap<>();
@@ -86,8 +86,19 @@ public final class PodDeletionCostWriter {
         applied.add(p);
       }
     }
-    return applied;
+    return new Update(applied, current.keySet().stream()
+        .map(name -> PodDeletionCosts.heldBackUntil(current.get(name), shares.get(name),
+            lastPatched.get(key(namespace, name)), now, minInterval))
+        .flatMap(java.util.Optional::stream).min(Instant::compareTo));
   }
+
+  /**
+   * What one {@link #update} did.
+   *
+   * @param heldBackUntil when a wanted change the interval held back may be written: the caller's
+   *     reconcile comes back then (an idle pool has no other reason to)
+   */
+  public record Update(List<Patch> applied, java.util.Optional<Instant> heldBackUntil) {}
 
   /** Takes the pod's interval for this patch, unless another pool's reconcile just did. */
   private boolean claim(String namespace, String pod, Instant now) {

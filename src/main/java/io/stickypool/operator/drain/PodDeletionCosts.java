@@ -67,13 +67,28 @@ public final class PodDeletionCosts {
       if (share.sessions() == null) {
         return;
       }
-      int cost = clamp(share.sessions());
-      boolean same = share.owners().equals(current.owner()) && String.valueOf(cost).equals(current.cost());
-      if (!same && due(lastPatched.get(pod), now, minInterval)) {
-        out.add(new Patch(pod, cost, share.owners()));
+      if (!same(current, share) && due(lastPatched.get(pod), now, minInterval)) {
+        out.add(new Patch(pod, clamp(share.sessions()), share.owners()));
       }
     });
     return out;
+  }
+
+  /**
+   * When a wanted change of the pod's cost may be written, if the interval holds it back at
+   * {@code now}; empty when no change waits. The reconcile comes back then.
+   */
+  public static java.util.Optional<Instant> heldBackUntil(PodCost current, Share share, Instant last, Instant now,
+      Duration minInterval) {
+    if (share == null || !share.wanted() || share.sessions() == null || same(current, share)
+        || due(last, now, minInterval)) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(last.plus(minInterval));
+  }
+
+  private static boolean same(PodCost current, Share share) {
+    return share.owners().equals(current.owner()) && String.valueOf(clamp(share.sessions())).equals(current.cost());
   }
 
   /** Whether a pod last patched at {@code last} (null: never) may be patched again at {@code now}. */

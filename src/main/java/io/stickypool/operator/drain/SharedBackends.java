@@ -66,8 +66,32 @@ public final class SharedBackends {
   /** namespace -> pool uid -> view. */
   private final Map<String, Map<String, PoolView>> views = new ConcurrentHashMap<>();
 
-  public void record(String namespace, String poolUid, PoolView view) {
-    views.computeIfAbsent(namespace, ns -> new ConcurrentHashMap<>()).put(poolUid, view);
+  /**
+   * @return the uids of the other pools of the namespace that route to a backend of this pool's,
+   *     when this pool's view changed (they decide from it: holds, summed costs); empty otherwise
+   */
+  public Set<String> record(String namespace, String poolUid, PoolView view) {
+    Map<String, PoolView> pools = views.computeIfAbsent(namespace, ns -> new ConcurrentHashMap<>());
+    PoolView before = pools.put(poolUid, view);
+    if (view.equals(before)) {
+      return Set.of();
+    }
+    Set<BackendId> mine = new java.util.HashSet<>(view.phases().keySet());
+    if (before != null) {
+      mine.addAll(before.phases().keySet());
+    }
+    Set<String> sharers = new java.util.TreeSet<>();
+    pools.forEach((uid, other) -> {
+      if (!uid.equals(poolUid) && other.phases().keySet().stream().anyMatch(mine::contains)) {
+        sharers.add(uid);
+      }
+    });
+    return sharers;
+  }
+
+  /** The name of a pool the views know. */
+  public java.util.Optional<String> name(String namespace, String poolUid) {
+    return java.util.Optional.ofNullable(views.getOrDefault(namespace, Map.of()).get(poolUid)).map(PoolView::pool);
   }
 
   public void forget(String namespace, String poolUid) {

@@ -1,5 +1,6 @@
 package io.stickypool.operator.sessions;
 
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.core.backend.BackendId;
@@ -9,7 +10,6 @@ import io.stickypool.operator.endpoints.BackendTransition;
 import io.stickypool.operator.endpoints.EndpointSync;
 import io.stickypool.operator.sessions.AdminTargetResolver;
 import io.stickypool.operator.sessions.PoolSessions;
-import io.stickypool.operator.sessions.SessionCollector;
 import io.stickypool.operator.sessions.SessionMoves;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -23,8 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The session side of a reconcile: asks the pool's proxies, and follows backends that left holding
- * sessions until the proxies' re-pins account for them. Per-pool memory by uid; pools
+ * The session side of a reconcile: the pool's last session round (rounds run on their own
+ * schedule, {@link SessionRoundSchedule}), and backends that left holding sessions followed until
+ * the proxies' re-pins account for them. Per-pool memory by uid; pools
  * reconcile concurrently, each on one thread at a time.
  */
 public final class PoolSessionRounds {
@@ -37,22 +38,32 @@ public final class PoolSessionRounds {
   private static final Set<DrainTransition> LEAVES = EnumSet.of(DrainTransition.DRAIN_TIMED_OUT,
       DrainTransition.DRAIN_COMPLETED_SESSIONS_IDLE, DrainTransition.STOPPED_SERVING, DrainTransition.REMOVED);
 
-  private final SessionCollector collector;
+  private final SessionRoundSchedule<ResourceID> schedule;
   private final AdminTargetResolver targets;
   private final Map<String, SessionMoves> moves = new ConcurrentHashMap<>();
 
-  public PoolSessionRounds(SessionCollector collector, AdminTargetResolver targets) {
-    this.collector = collector;
+  public PoolSessionRounds(SessionRoundSchedule<ResourceID> schedule, AdminTargetResolver targets) {
+    this.schedule = schedule;
     this.targets = targets;
   }
 
-  public PoolSessions collect(StickyPool pool, List<Pod> proxyPods) {
-    PoolSessions s = collector.collect(AdminTargetResolver.targets(proxyPods, targets));
-    if (!s.missing().isEmpty()) {
-      LOG.info("StickyPool {}/{}: session figure partial ({} proxies answered): {}",
-          pool.getMetadata().getNamespace(), pool.getMetadata().getName(), s.reportedBy(), s.missing());
-    }
-    return s;
+  /** Where a round whose figures changed sends its pool: the controller's reconcile queue. */
+  public void wakeWith(java.util.function.Consumer<ResourceID> wake) {
+    schedule.wakeWith(wake);
+  }
+
+  /** The pool's last round (none before the first). */
+  public PoolSessions latest(StickyPool pool, Instant now) {
+    return schedule.latest(pool.getMetadata().getUid(), now);
+  }
+
+  /**
+   * Tells the schedule the pool's proxies and pace: quick rounds while draining and while a
+   * leave's moves still show up.
+   */
+  public void follow(StickyPool pool, List<Pod> proxyPods, boolean quick) {
+    schedule.follow(ResourceID.fromResource(pool), pool.getMetadata().getUid(),
+        AdminTargetResolver.targets(proxyPods, targets), quick);
   }
 
   /** The SessionsRebalanced messages this round completes. */
@@ -84,5 +95,10 @@ public final class PoolSessionRounds {
 
   public void forget(String uid) {
     moves.remove(uid);
+    schedule.forget(uid);
+  }
+
+  public void close() {
+    schedule.close();
   }
 }

@@ -62,7 +62,7 @@ class PodDeletionCostWriterApiServerTest {
   void setsEachPodsSessionCountAndNamesThePool() {
     pool("web", true, sessions(5, 0, 12));
 
-    writer.update(ns, PODS, Map.of(), cache, T0);
+    writer.update(ns, PODS, Map.of(), cache, T0).applied();
 
     assertThat(annotations("web-0")).containsEntry(COST, "5").containsEntry(OWNER, "web");
     assertThat(annotations("web-1")).containsEntry(COST, "0");
@@ -75,8 +75,8 @@ class PodDeletionCostWriterApiServerTest {
     pool("web", true, sessions(5, 0, 12));
     pool("slow", true, sessions(2, 7, 0));
 
-    writer.update(ns, PODS, Map.of(), cache, T0);
-    var again = writer.update(ns, PODS, Map.of(), cache, T0.plusSeconds(1));
+    writer.update(ns, PODS, Map.of(), cache, T0).applied();
+    var again = writer.update(ns, PODS, Map.of(), cache, T0.plusSeconds(1)).applied();
 
     assertThat(annotations("web-0")).containsEntry(COST, "7").containsEntry(OWNER, "slow,web");
     assertThat(annotations("web-1")).containsEntry(COST, "7");
@@ -89,31 +89,33 @@ class PodDeletionCostWriterApiServerTest {
     pool("web", true, sessions(5, 0, 12));
     pool("slow", true, Map.of());
 
-    assertThat(writer.update(ns, PODS, Map.of(), cache, T0)).isEmpty();
+    assertThat(writer.update(ns, PODS, Map.of(), cache, T0).applied()).isEmpty();
     assertThat(annotations("web-0")).doesNotContainKeys(COST, OWNER);
   }
 
   @Test
   void patchesAPodAtMostOncePerInterval() {
     pool("web", true, sessions(5, 0, 12));
-    writer.update(ns, PODS, Map.of(), cache, T0);
+    writer.update(ns, PODS, Map.of(), cache, T0).applied();
     pool("web", true, sessions(6, 1, 13));
 
-    assertThat(writer.update(ns, PODS, Map.of(), cache, T0.plusSeconds(29))).isEmpty();
+    var held = writer.update(ns, PODS, Map.of(), cache, T0.plusSeconds(29));
+    assertThat(held.applied()).isEmpty();
+    assertThat(held.heldBackUntil()).as("when the reconcile should come back").contains(T0.plusSeconds(30));
     assertThat(annotations("web-0")).containsEntry(COST, "5");
 
-    assertThat(writer.update(ns, PODS, Map.of(), cache, T0.plusSeconds(30))).hasSize(3);
+    assertThat(writer.update(ns, PODS, Map.of(), cache, T0.plusSeconds(30)).applied()).hasSize(3);
     assertThat(annotations("web-0")).containsEntry(COST, "6");
   }
 
   @Test
   void leavesUnchangedValuesUnwritten() {
     pool("web", true, sessions(5, 0, 12));
-    writer.update(ns, PODS, Map.of(), cache, T0);
+    writer.update(ns, PODS, Map.of(), cache, T0).applied();
     String before = pod("web-0").getMetadata().getResourceVersion();
     pool("web", true, sessions(5, 0, 99));
 
-    var applied = writer.update(ns, PODS, Map.of(), cache, T0.plusSeconds(60));
+    var applied = writer.update(ns, PODS, Map.of(), cache, T0.plusSeconds(60)).applied();
 
     assertThat(applied).extracting(PodDeletionCosts.Patch::pod).containsExactly("web-2");
     assertThat(pod("web-0").getMetadata().getResourceVersion()).isEqualTo(before);
@@ -122,12 +124,12 @@ class PodDeletionCostWriterApiServerTest {
   @Test
   void turningTheOptionOffRemovesOnlyTheCostItWrote() {
     pool("web", true, Map.of(BackendId.of("web-0"), 4L));
-    writer.update(ns, PODS, Map.of(), cache, T0);
+    writer.update(ns, PODS, Map.of(), cache, T0).applied();
     client.pods().inNamespace(ns).withName("web-1")
         .edit(p -> new PodBuilder(p).editMetadata().addToAnnotations(COST, "100").endMetadata().build());
 
     pool("web", false, sessions(4, 0, 0));
-    writer.update(ns, PODS, Map.of(), cache, T0.plusSeconds(1));
+    writer.update(ns, PODS, Map.of(), cache, T0.plusSeconds(1)).applied();
 
     assertThat(annotations("web-0")).doesNotContainKeys(COST, OWNER);
     assertThat(annotations("web-1")).as("the user's own cost").containsEntry(COST, "100");
@@ -140,7 +142,7 @@ class PodDeletionCostWriterApiServerTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> pod("web-1") == null);
     pool("web", true, sessions(5, 3, 12));
 
-    var applied = writer.update(ns, PODS, Map.of(), cache, T0);
+    var applied = writer.update(ns, PODS, Map.of(), cache, T0).applied();
 
     assertThat(applied).extracting(PodDeletionCosts.Patch::pod).containsExactly("web-0", "web-2");
     assertThat(annotations("web-2")).containsEntry(COST, "12");
@@ -149,7 +151,7 @@ class PodDeletionCostWriterApiServerTest {
   @Test
   void forgetsPodsThatLeftEveryPool() {
     pool("web", true, sessions(5, 3, 12));
-    writer.update(ns, PODS, Map.of(), cache, T0);
+    writer.update(ns, PODS, Map.of(), cache, T0).applied();
     assertThat(writer.remembered()).isEqualTo(3);
 
     Map<BackendId, Long> two = sessions(5, 3);
