@@ -31,8 +31,7 @@ public final class StatusPublisher {
     ObjectNode add = JsonNodeFactory.instance.objectNode().put("op", "add").put("path", "/status");
     add.set("value", client.getKubernetesSerialization().convertValue(pool.getStatus(), ObjectNode.class));
     ArrayNode patch = JsonNodeFactory.instance.arrayNode().add(add);
-    client.resources(StickyPool.class).inNamespace(pool.getMetadata().getNamespace())
-        .withName(pool.getMetadata().getName()).subresource("status")
-        .patch(PatchContext.of(PatchType.JSON), patch.toString());
+    // From the pool in hand: fabric8 reads a resource named only by its name before patching it.
+    client.resource(pool).subresource("status").patch(PatchContext.of(PatchType.JSON), patch.toString());
   }
 }
