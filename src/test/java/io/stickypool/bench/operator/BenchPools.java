@@ -14,9 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 /**
@@ -59,19 +57,15 @@ final class BenchPools {
     try (InputStream in = Files.newInputStream(SAMPLE)) {
       sample = client.getKubernetesSerialization().unmarshal(in, StickyPool.class);
     }
-    long t0 = System.nanoTime();
-    long every = TimeUnit.SECONDS.toNanos(1) / perSecond;
+    Pace pace = new Pace(perSecond);
     for (int i = 0; i < count; i++) {
       createService(i);
       client.discovery().v1().endpointSlices().inNamespace(NAMESPACE).resource(slice(i, false)).create();
       createPool(sample, i);
-      long ahead = t0 + (i + 1) * every - System.nanoTime();
-      if (ahead > 0) {
-        TimeUnit.NANOSECONDS.sleep(ahead); // rate limit, not a wait for a condition
-      }
+      pace.after(i + 1);
       if ((i + 1) % 100 == 0 || i + 1 == count) {
         System.out.printf("  created %d/%d pools (Service, EndpointSlice, StickyPool) in %.1f s%n", i + 1, count,
-            Duration.ofNanos(System.nanoTime() - t0).toMillis() / 1000.0);
+            pace.seconds());
       }
     }
   }

@@ -7,8 +7,6 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What else a cluster holds: per i a Service, its EndpointSlice (4 endpoints) and a Deployment with
@@ -29,8 +27,7 @@ final class UnrelatedObjects {
   void createAll(int count, int perSecond) throws InterruptedException {
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata()
         .build()).create();
-    long t0 = System.nanoTime();
-    long every = TimeUnit.SECONDS.toNanos(1) / perSecond;
+    Pace pace = new Pace(perSecond);
     for (int i = 0; i < count; i++) {
       String name = "app-" + i;
       client.resource(new ServiceBuilder().withNewMetadata().withName(name).withNamespace(NAMESPACE)
@@ -62,13 +59,10 @@ final class UnrelatedObjects {
           .addToRequests("memory", new io.fabric8.kubernetes.api.model.Quantity("128Mi")).endResources()
           .endContainer().endSpec().endTemplate().endSpec().build())
           .fieldManager(MANAGER).serverSideApply();
-      long ahead = t0 + (i + 1) * every - System.nanoTime();
-      if (ahead > 0) {
-        TimeUnit.NANOSECONDS.sleep(ahead); // rate limit, not a wait for a condition
-      }
+      pace.after(i + 1);
       if ((i + 1) % 500 == 0 || i + 1 == count) {
         System.out.printf("  created %d/%d unrelated Service+EndpointSlice+Deployment in %.1f s%n", i + 1, count,
-            Duration.ofNanos(System.nanoTime() - t0).toMillis() / 1000.0);
+            pace.seconds());
       }
     }
   }
