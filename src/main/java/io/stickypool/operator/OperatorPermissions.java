@@ -57,8 +57,8 @@ public final class OperatorPermissions {
       rule("discovery.k8s.io", "endpointslices", Set.of("list", "watch"),
           "informer on the backend Services' EndpointSlices: the backends"),
       rule("", "pods", Set.of("list", "watch", "patch"),
-          "proxy pods and backend pods informers (session reports; grace periods, deletion costs); "
-              + "sidecar targets' pods (list); backend pods' pod-deletion cost (patch)"),
+          "proxy pods and pods informers (session reports of proxies and sidecars; grace periods, "
+              + "deletion costs); backend pods' pod-deletion cost (patch)"),
       rule(APPS, "deployments", Set.of("get", "list", "watch", "create", "patch", "update", "delete"),
           "the proxy Deployment; sidecar targets (read, inject and remove by update)"),
       rule(APPS, "statefulsets", Set.of("get", "list", "watch", "update"),

@@ -226,7 +226,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     BackendResolver.Resolved backend = BackendResolver.resolve(service.get(), slices,
         pool.getSpec().getBackend().getPort());
     List<Pod> proxyPods = sidecar
-        ? target.map(targets::proxyPods).orElse(List.of()) : PoolEventSources.proxyPods(ctx, pool);
+        ? PoolEventSources.sidecarPods(ctx, pool) : PoolEventSources.proxyPods(ctx, pool);
     PoolIdentity id = PoolIdentity.of(pool);
     return Optional.of(new Gathered(sidecar, target, backend, slices, proxyPods,
         sessionRounds.latest(pool, now),

@@ -23,11 +23,13 @@ import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.api.v1alpha1.TargetKind;
 import io.stickypool.operator.sessions.CannedReport;
 import io.stickypool.operator.sessions.ReportServer;
+import io.stickypool.testing.AuditLog;
 import io.stickypool.testing.cluster.ControlPlaneNamespace;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -122,13 +124,21 @@ class SidecarModeApiServerTest {
   @Test
   void reconcilingAgainWithoutChangeWritesNothingToTheTarget() {
     injectedFrontend();
+    writeFrontendPod("frontend-a", "10.8.0.1");
     AtomicInteger writes = new AtomicInteger();
+    AuditTrail audit = new AuditTrail(K8S.controlPlane().auditLog(), ns);
+    audit.mark();
     try (Watch ignored = watchFrontend(writes)) {
       reconcileThroughABackendChange(3);
       reconcileThroughABackendChange(4);
       letTheWatchCatchUp();
     }
+    new AuditLog(K8S.controlPlane().auditLog()).catchUp(client, ns);
     assertThat(writes).as("updates of the target after the injection").hasValue(0);
+    assertThat(audit.since()).filteredOn(r -> !r.verb().equals("watch"))
+        .filteredOn(r -> Set.of("pods", "deployments", "statefulsets").contains(r.resource()))
+        .extracting(AuditTrail.Request::toString)
+        .as("the target and its sidecar pods are read from the caches").isEmpty();
   }
 
   @Test
@@ -242,17 +252,21 @@ class SidecarModeApiServerTest {
         .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("ProxyProgressing")));
 
     // No controllers run on the API-server level: roll out as the Deployment controller and kubelet would.
+    client.apps().deployments().inNamespace(ns).withName("frontend").editStatus(frontend -> {
+      frontend.setStatus(new DeploymentStatusBuilder().withObservedGeneration(frontend.getMetadata().getGeneration())
+          .withReplicas(2).withUpdatedReplicas(2).withReadyReplicas(2).withAvailableReplicas(2).build());
+      return frontend;
+    });
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.condition(POOL, "ProxyAvailable"))
+        .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True")));
+
+    // The pods come last: with no periodic reconcile, only their own events can get them asked.
     Instant seen = Instant.now();
     sidecarA.serve(CannedReport.of("frontend-a").backend("web-0", seen, keys(0, 4)).json());
     sidecarB.serve(CannedReport.of("frontend-b").backend("web-0", seen, keys(2, 6))
         .backend("web-1", seen, keys(10, 13)).json());
     writeFrontendPod("frontend-a", "10.8.0.1");
     writeFrontendPod("frontend-b", "10.8.0.2");
-    client.apps().deployments().inNamespace(ns).withName("frontend").editStatus(frontend -> {
-      frontend.setStatus(new DeploymentStatusBuilder().withObservedGeneration(frontend.getMetadata().getGeneration())
-          .withReplicas(2).withUpdatedReplicas(2).withReadyReplicas(2).withAvailableReplicas(2).build());
-      return frontend;
-    });
 
     await().atMost(WAIT).untilAsserted(() -> {
       var status = cluster.pool(POOL).getStatus();

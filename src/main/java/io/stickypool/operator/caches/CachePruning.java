@@ -62,7 +62,7 @@ public final class CachePruning {
     return false;
   }
 
-  private static boolean operatorOwned(HasMetadata object) {
+  static boolean operatorOwned(HasMetadata object) {
     Map<String, String> labels = object.getMetadata().getLabels();
     return labels != null && PoolIdentity.MANAGED_BY.equals(labels.get(MANAGED_BY_LABEL));
   }

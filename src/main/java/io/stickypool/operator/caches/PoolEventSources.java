@@ -23,7 +23,6 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.stickypool.api.v1alpha1.ProxyMode;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.operator.drain.BackendPods;
-import io.stickypool.operator.drain.PodEssentials;
 import io.stickypool.operator.endpoints.EndpointSliceMapper;
 import io.stickypool.operator.model.PoolIdentity;
 import io.stickypool.operator.model.SidecarInjection;
@@ -50,6 +49,8 @@ public final class PoolEventSources {
   private static final String PODS = "proxy-pods";
   private static final String PODS_BY_POOL = "proxy-pods-by-pool";
   private static final String BACKEND_PODS = "backend-pods";
+  private static final String SIDECAR_PODS_BY_ROUTES = "sidecar-pods-by-routes";
+  private static final String POOLS_BY_ROUTES = "pools-by-routes";
   private static final String MANAGED_BY = "app.kubernetes.io/managed-by=" + PoolIdentity.MANAGED_BY;
 
   private PoolEventSources() {}
@@ -149,21 +150,44 @@ public final class PoolEventSources {
       Context<StickyPool> ctx, Class<R> type, String namespace, String name) {
     String source = OWNED_ONLY.get(type);
     return source(ctx, type, source).get(new ResourceID(name, namespace));
-
   }
 
   /**
-   * Every pod of the watched namespaces, pruned to what the drain package reads ({@link
-   * PodEssentials}), for grace periods and deletion costs: a cache, never a trigger (pods change
-   * all the time; the slices already tell when a backend starts terminating). With several watched
-   * namespaces JOSDK runs one informer each but hands them one store, so the pods stay whole there.
+   * Every pod of the watched namespaces, pruned to what the drain package reads and, for pods that
+   * run a pool's sidecar, what a session round reads ({@link SidecarPods#essentials}): backend
+   * pods for grace periods and deletion costs, sidecar pods for session rounds. A backend pod
+   * triggers nothing (pods change all the time; the slices already tell when a backend starts
+   * terminating); a sidecar pod triggers its pool. With several watched namespaces JOSDK runs one
+   * informer each but hands them one store, so the pods stay whole there.
    */
   private static InformerEventSource<Pod, StickyPool> backendPods(EventSourceContext<StickyPool> ctx) {
+    ctx.getPrimaryCache().addIndexer(POOLS_BY_ROUTES, p -> List.of(key(p.getMetadata().getNamespace(),
+        PoolIdentity.of(p).routesName())));
     var config = InformerEventSourceConfiguration.from(Pod.class, StickyPool.class)
         .withName(BACKEND_PODS)
         .withNamespacesInheritedFromController()
-        .withSecondaryToPrimaryMapper(p -> Set.of());
-    return new InformerEventSource<>(config.withItemStore(pruned(ctx, PodEssentials::essentials)).build(), ctx);
+        .withSecondaryToPrimaryMapper(p -> sidecarPoolOf(ctx, p));
+    var pods = new InformerEventSource<>(config.withItemStore(pruned(ctx, SidecarPods::essentials)).build(), ctx);
+    pods.addIndexers(Map.of(SIDECAR_PODS_BY_ROUTES, p -> SidecarPods.routesName(p)
+        .map(routes -> List.of(key(p.getMetadata().getNamespace(), routes))).orElse(List.of())));
+    return pods;
+  }
+
+  /**
+   * The pool whose sidecar this pod runs: its pods turning ready or going start the pool's
+   * reconcile, so a new replica is asked for its sessions at once. Other pods trigger nothing.
+   */
+  private static Set<ResourceID> sidecarPoolOf(EventSourceContext<StickyPool> ctx, Pod pod) {
+    return SidecarPods.routesName(pod).map(routes -> ctx.getPrimaryCache()
+            .byIndex(POOLS_BY_ROUTES, key(pod.getMetadata().getNamespace(), routes)).stream()
+            .map(ResourceID::fromResource).collect(Collectors.toSet()))
+        .orElse(Set.of());
+  }
+
+  /** The pods that run this pool's sidecar, whichever workload they belong to. */
+  public static List<Pod> sidecarPods(Context<StickyPool> ctx, StickyPool pool) {
+    PoolIdentity id = PoolIdentity.of(pool);
+    return source(ctx, Pod.class, BACKEND_PODS).byIndex(SIDECAR_PODS_BY_ROUTES, key(id.namespace(), id.routesName()));
   }
 
   public static BackendPods backendPods(Context<StickyPool> ctx) {
@@ -271,7 +295,11 @@ public final class PoolEventSources {
   }
 
   private static String key(HasMetadata o) {
-    return o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
+    return key(o.getMetadata().getNamespace(), o.getMetadata().getName());
+  }
+
+  private static String key(String namespace, String name) {
+    return namespace + "/" + name;
   }
 
   private static String serviceKey(StickyPool p) {

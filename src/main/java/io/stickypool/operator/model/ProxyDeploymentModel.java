@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The proxy Deployment {@code <pool>-proxy}. Pods read the routes ConfigMap through the API server
@@ -72,8 +73,21 @@ public final class ProxyDeploymentModel {
         .build();
   }
 
+  private static final String CONFIG_MAP_FLAG = "--config-map";
+
   static List<String> args(PoolIdentity pool) {
-    return List.of("proxy", "--config-map", pool.routesName());
+    return args(pool.routesName());
+  }
+
+  /** The proxy container's arguments: run the proxy from this routes ConfigMap. */
+  public static List<String> args(String routesName) {
+    return List.of("proxy", CONFIG_MAP_FLAG, routesName);
+  }
+
+  /** The routes ConfigMap named in a proxy container's arguments, read back by {@link #args(String)}'s rule. */
+  public static Optional<String> routesNameIn(List<String> args) {
+    int flag = args == null ? -1 : args.indexOf(CONFIG_MAP_FLAG);
+    return flag < 0 || flag + 1 >= args.size() ? Optional.empty() : Optional.of(args.get(flag + 1));
   }
 
   private static Container container(PoolIdentity pool, EffectiveProxy proxy) {

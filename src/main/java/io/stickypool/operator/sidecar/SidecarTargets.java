@@ -3,7 +3,6 @@ package io.stickypool.operator.sidecar;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -28,7 +27,8 @@ import java.util.stream.Stream;
 
 /**
  * The reconciler's hands on sidecar targets: reads a target from the cache, injects or removes the
- * sidecar with a plain update, and finds the target's proxy pods. The decisions are
+ * sidecar with a plain update. (The pods that run the sidecar come from the pod cache: {@code
+ * caches.SidecarPods}.) The decisions are
  * {@link SidecarInjection}'s; this class only adds "is it already so?" so that an unchanged pool
  * writes nothing and rolls nothing.
  *
@@ -133,26 +133,6 @@ public final class SidecarTargets {
           removed.add(kindName(w));
         });
     return removed;
-  }
-
-  /**
-   * The target's pods that run the sidecar: every one is a proxy whose sessions count. Listed by
-   * the target's selector each round rather than watched, since a pod informer over all the
-   * application's pods would cost more memory than this list costs calls.
-   */
-  public List<Pod> proxyPods(HasMetadata target) {
-    LabelSelector selector = selector(target);
-    if (selector == null) {
-      return List.of();
-    }
-    return client.pods().inNamespace(target.getMetadata().getNamespace()).withLabelSelector(selector)
-        .list().getItems().stream().filter(SidecarTargets::runsSidecar).toList();
-  }
-
-  private static boolean runsSidecar(Pod pod) {
-    return pod.getSpec() != null && Stream.concat(
-            pod.getSpec().getInitContainers().stream(), pod.getSpec().getContainers().stream())
-        .anyMatch(c -> SidecarModel.CONTAINER.equals(c.getName()));
   }
 
   /**
