@@ -123,11 +123,9 @@ public final class ClusterDemo {
       throws InterruptedException {
     Set<String> moved = new java.util.TreeSet<>();
     users.journeys().stream().filter(j -> j.size() > 1 && removed.contains(j.get(0))).forEach(j -> moved.add(j.get(0)));
-    Instant deadline = Instant.now().plus(REBALANCED_WAIT);
-    while (Instant.now().isBefore(deadline) && !moved.stream().allMatch(b ->
-        events.messages(REBALANCED).stream().anyMatch(m -> m.contains(" from " + b + " ")))) {
-      Thread.sleep(100);
-    }
+    events.awaitUntil(stream -> moved.stream().allMatch(b ->
+        stream.messages(REBALANCED).stream().anyMatch(m -> m.contains(" from " + b + " "))),
+        Instant.now().plus(REBALANCED_WAIT));
   }
 
   private void browseFor(Duration d, DemoTable table, DemoBrowsers users) throws InterruptedException {

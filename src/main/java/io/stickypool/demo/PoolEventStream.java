@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 
 /**
  * Streams the StickyPools' Events to the terminal as the operator records them, like
@@ -34,7 +35,10 @@ final class PoolEventStream implements AutoCloseable {
       public void eventReceived(Action action, Event e) {
         if (action == Action.ADDED && e.getInvolvedObject() != null
             && "StickyPool".equals(e.getInvolvedObject().getKind()) && seen.add(e.getMetadata().getName())) {
-          events.add(e);
+          synchronized (events) {
+            events.add(e);
+            events.notifyAll();
+          }
           long t = Duration.between(started, Instant.now()).toSeconds();
           out.printf("[event %3ds] StickyPool/%s %s: %s%n", t, e.getInvolvedObject().getName(), e.getReason(),
               e.getMessage());
@@ -55,6 +59,25 @@ final class PoolEventStream implements AutoCloseable {
   /** The messages of the Events with this reason, in the order they were recorded. */
   List<String> messages(String reason) {
     return events.stream().filter(e -> reason.equals(e.getReason())).map(Event::getMessage).toList();
+  }
+
+  /**
+   * Waits until {@code done} holds over the Events recorded so far, or {@code deadline} passes;
+   * woken by each new Event rather than polling.
+   *
+   * @return whether it holds
+   */
+  boolean awaitUntil(Predicate<PoolEventStream> done, Instant deadline) throws InterruptedException {
+    synchronized (events) {
+      while (!done.test(this)) {
+        long left = Duration.between(Instant.now(), deadline).toMillis();
+        if (left <= 0) {
+          return false;
+        }
+        events.wait(left);
+      }
+      return true;
+    }
   }
 
   List<String> reasons() {
