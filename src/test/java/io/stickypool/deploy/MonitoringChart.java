@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The chart's monitoring objects as rendered by Helm: the dashboard's queries and the
@@ -20,6 +22,7 @@ import java.util.Map;
 record MonitoringChart(RenderedChart chart) {
   static final String DASHBOARD_KEY = "stickypool.json";
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\((.+),\\s*(\\w+)\\)");
 
   /** Dashboard, PrometheusRule, PodMonitor and the operator's ServiceMonitor all on. */
   static MonitoringChart everythingOn() {
@@ -44,14 +47,19 @@ record MonitoringChart(RenderedChart chart) {
     }
   }
 
-  /** Every panel's PromQL (rows' nested panels too) and every query variable's query. */
+  /**
+   * Every panel's PromQL (rows' nested panels too) and every query variable's query, Grafana's
+   * {@code label_values(series, label)} written as the PromQL {@code count by (label) (series)}.
+   */
   List<String> dashboardQueries() {
     List<String> out = new ArrayList<>();
     panelQueries(dashboard().path("panels"), out);
     for (JsonNode v : dashboard().path("templating").path("list")) {
       if ("query".equals(v.path("type").asText())) {
         JsonNode q = v.path("query");
-        out.add(q.isTextual() ? q.asText() : q.path("query").asText());
+        String query = q.isTextual() ? q.asText() : q.path("query").asText();
+        Matcher m = LABEL_VALUES.matcher(query);
+        out.add(m.matches() ? "count by (" + m.group(2) + ") (" + m.group(1) + ")" : query);
       }
     }
     return out;
