@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what a fresh Debian machine needs to build and test StickyPool: a JDK 17+ and Maven.
+# Installs what a fresh Debian machine needs to build and test StickyPool: a JDK 17+, Maven, make
+# and promtool (Debian's prometheus package).
 # Everything else (libraries, plugins, helm via helm-java) comes from Maven Central on first build.
 set -euo pipefail
 
@@ -8,6 +9,8 @@ command -v java >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v make >/dev/null 2>&1 || need+=(make)
+# promtool runs the chart's alert-rule unit tests (PrometheusRulesTest).
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 
 if ((${#need[@]})); then
   if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
@@ -18,7 +21,7 @@ if ((${#need[@]})); then
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   echo "ensure-tools: installing ${need[*]}" >&2
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
 major=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
