@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.stickypool.testing.TestBackend;
+import io.stickypool.testing.WireClient;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,14 +66,13 @@ class ProxyProcessIT {
         await().atMost(WAIT).until(() -> SERVING.matcher(out()).find());
         Matcher serving = SERVING.matcher(out());
         assertThat(serving.find()).isTrue();
-        try (Socket idle = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(serving.group(1)))) {
-          idle.setSoTimeout(10_000);
-          assertThat(exchange(idle)).startsWith("HTTP/1.1 200");
+        try (WireClient idle = new WireClient(Integer.parseInt(serving.group(1)), Duration.ofSeconds(10))) {
+          assertThat(idle.send("GET / HTTP/1.1\r\nHost: test\r\n\r\n").response().status()).isEqualTo(200);
 
           proxy.destroy();
 
           assertThat(proxy.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
-          assertThat(idle.getInputStream().read()).as("idle connection closed").isEqualTo(-1);
+          assertThat(idle.closedByServer()).as("idle connection closed").isTrue();
         }
         String report = out().lines().filter(l -> l.startsWith("stickypool proxy: stopped: ")).findFirst().orElseThrow();
         // Idle, or still finishing its exchange's bookkeeping when a SIGTERM follows its response at once.
@@ -88,17 +84,6 @@ class ProxyProcessIT {
         proxy.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
     }
-  }
-
-  /** Sends one keep-alive GET and reads the response head and its short body. */
-  private static String exchange(Socket socket) throws IOException {
-    OutputStream out = socket.getOutputStream();
-    out.write("GET / HTTP/1.1\r\nHost: test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-    out.flush();
-    InputStream in = socket.getInputStream();
-    byte[] buffer = new byte[4096];
-    int n = in.read(buffer);
-    return new String(buffer, 0, Math.max(n, 0), StandardCharsets.US_ASCII);
   }
 
   private record Run(int exitCode, String err) {
