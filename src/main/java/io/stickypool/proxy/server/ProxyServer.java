@@ -85,7 +85,9 @@ public final class ProxyServer implements AutoCloseable {
     ShutdownReport report =
         new ShutdownReport(atStart, idleClosed, Math.max(0, atStart - idleClosed - forced), forced,
             Duration.ofNanos(System.nanoTime() - started));
-    LOG.info("proxy stopped: {}", report.describe());
+    if (listener != null) {
+      LOG.info("proxy stopped: {}", report.describe());
+    }
     return report;
   }
 
