@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The proxy's once-a-second chores, on one daemon thread: idle sessions expire, ejections whose
- * time is up end, tunnels to backends past their drain deadline close, and departed backends'
- * meters go. A chore that fails is logged and the others still run.
+ * time is up end, tunnels to backends past their drain deadline close, and the meters of backends
+ * that left the routes go once their retention is over. A chore that fails is logged and the others still run.
  */
 final class Housekeeping implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
@@ -54,7 +54,7 @@ final class Housekeeping implements AutoCloseable {
     run("expiring idle sessions", sessions::expireIdle);
     run("ending ejections", this::endEjections);
     run("closing tunnels past their deadline", this::closeTunnelsPastDeadline);
-    run("removing departed backends' meters", () -> departed.sweepMeters(state.current()));
+    run("removing departed backends' meters", departed::sweepMeters);
   }
 
   private static void run(String chore, Runnable task) {

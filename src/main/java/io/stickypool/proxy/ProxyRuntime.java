@@ -64,7 +64,7 @@ public final class ProxyRuntime implements AutoCloseable {
               return r != null && address != null && r.trustsProxy(address);
             });
     this.server = new ProxyServer(context, transport, workers(config));
-    this.departed = new DepartedBackends(server, health, metrics);
+    this.departed = new DepartedBackends(server, health, metrics, clock);
     ProxyGauges gauges = new ProxyGauges(metrics, sessions, state, context.connections(), intake);
     this.admin =
         new AdminServer(

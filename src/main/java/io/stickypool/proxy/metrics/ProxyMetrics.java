@@ -20,7 +20,7 @@ import java.util.function.ToDoubleFunction;
  * The proxy's Prometheus metrics. Meters are created once per backend (and label set) and cached,
  * so the request path pays a map lookup and an adder increment, never a registry lookup.
  * Backend labels are pod names, so {@link #retainBackends} removes the meters of backends that
- * left the routes: a rollout must not add series for ever. Thread-safe.
+ * left the routes (the caller decides when): a rollout must not add series for ever. Thread-safe.
  */
 public final class ProxyMetrics {
   private static final String NO_BACKEND = "none";
