@@ -76,12 +76,18 @@ final class DepartedBackends implements Consumer<CompiledRoutes> {
     }
   }
 
-  /** Removes the meters of backends that left the routes more than the retention ago. */
+  /**
+   * Removes the meters of backends that left the routes more than the retention ago. Only a
+   * departure that expires costs a pass over the meters: every backend with meters was in some
+   * published routes, so one that is neither listed nor departed cannot have any, except from an
+   * exchange that outlived the retention, whose meters go with the next departure that expires.
+   */
   synchronized void sweepMeters() {
     Instant cutoff = clock.instant().minus(METER_RETENTION);
-    departedAt.values().removeIf(left -> !left.isAfter(cutoff));
-    Set<String> keep = new HashSet<>(listed);
-    keep.addAll(departedAt.keySet());
-    metrics.retainBackends(keep);
+    if (departedAt.values().removeIf(left -> !left.isAfter(cutoff))) {
+      Set<String> keep = new HashSet<>(listed);
+      keep.addAll(departedAt.keySet());
+      metrics.retainBackends(keep);
+    }
   }
 }

@@ -9,11 +9,13 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stickypool.core.backend.BackendId;
 import io.stickypool.core.route.AffinityOutcome;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -122,16 +124,27 @@ public final class ProxyMetrics {
    * again and bring its meter back; the next call removes it again.
    */
   public void retainBackends(Set<String> listed) {
-    boolean removed = requests.keySet().removeIf(id -> departed(id, listed))
-        | latency.keySet().removeIf(id -> departed(id, listed))
-        | results.keySet().removeIf(id -> departed(id, listed))
-        | labelled.values().removeIf(counter -> departed(counter.getId(), listed));
-    if (!removed) {
-      return;
+    removeDeparted(requests, listed, counters -> counters);
+    removeDeparted(latency, listed, timer -> new Meter[] {timer});
+    removeDeparted(results, listed, counters -> counters);
+    for (Iterator<Counter> it = labelled.values().iterator(); it.hasNext(); ) {
+      Counter counter = it.next();
+      if (departed(counter.getId(), listed)) {
+        it.remove();
+        registry.remove(counter);
+      }
     }
-    for (Meter meter : registry.getMeters()) {
-      if (departed(meter.getId(), listed)) {
-        registry.remove(meter);
+  }
+
+  /** Every per-backend meter is created through a cache, so the registry is never scanned. */
+  private <M> void removeDeparted(Map<String, M> cache, Set<String> listed, Function<M, Meter[]> meters) {
+    for (Iterator<Map.Entry<String, M>> it = cache.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, M> entry = it.next();
+      if (departed(entry.getKey(), listed)) {
+        it.remove();
+        for (Meter meter : meters.apply(entry.getValue())) {
+          registry.remove(meter);
+        }
       }
     }
   }
