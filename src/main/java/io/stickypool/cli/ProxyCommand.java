@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stickypool.contract.GoDurations;
 import io.stickypool.contract.SnapshotFormatException;
 import io.stickypool.core.cookie.KeyRing;
+import io.stickypool.proxy.ListenerBindException;
 import io.stickypool.proxy.ProxyRuntime;
 import io.stickypool.proxy.config.KeyFileSource;
 import io.stickypool.proxy.config.ProxyConfig;
@@ -39,7 +40,7 @@ import picocli.CommandLine.Spec;
  * ConfigMap watched through the API server ({@code --config-map}, how the operator runs it in a
  * pod) or from quick-start flags, until the JVM is asked to stop (SIGTERM, Ctrl-C), then drains
  * gracefully. Exit codes: 2 for bad flags, 1 for an unreadable or invalid config, ConfigMap or
- * key file.
+ * key file, or a listen or admin address that cannot be bound (such as one in use).
  */
 @Command(
     name = "proxy",
@@ -182,6 +183,9 @@ public final class ProxyCommand implements Callable<Integer> {
     } catch (Exception e) {
       routes.close();
       closeClient();
+      if (e instanceof ListenerBindException) {
+        return fail(e.getMessage());
+      }
       throw e;
     }
     if (keySource != null) {
@@ -212,9 +216,7 @@ public final class ProxyCommand implements Callable<Integer> {
       Duration grace, PrintWriter out) {
     try {
       ProxyServer.ShutdownReport report = runtime.shutdown(grace);
-      out.println("stickypool proxy: stopped: " + report.open() + " connections open, "
-          + report.idleClosed() + " idle closed, " + report.finished() + " finished, "
-          + report.forced() + " forced after " + GoDurations.format(grace));
+      out.println("stickypool proxy: stopped: " + report.describe());
       out.flush();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

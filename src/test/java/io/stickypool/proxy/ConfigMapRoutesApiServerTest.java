@@ -73,6 +73,35 @@ class ConfigMapRoutesApiServerTest {
     }
   }
 
+  @Test
+  void clearsStaleWhenABadDocumentIsRevertedToTheLastGoodOne() throws Exception {
+    ConfigMapRef revert = new ConfigMapRef(K8S.namespace(), "revert-routes");
+    RoutesConfigMaps configMaps = new RoutesConfigMaps(client, revert);
+    try (TestBackend a = TestBackend.start("a")) {
+      String good = RoutesConfigMaps.document(4, Map.of("a", a.port()));
+      configMaps.write(good);
+      ProxyRuntime proxy = ProxyRuntime.start(
+          RoutesDocument.fetch(client, revert), new ConfigMapRoutesSource(client, revert),
+          KeyRing.generate(new SecureRandom()));
+      try {
+        int admin = proxy.adminAddress().getPort();
+        configMaps.write(good.replace("port: " + a.port(), "port: 0"));
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(AdminClient.get(admin, "/readyz").body())
+            .contains("stale").contains("port"));
+        assertThat(AdminClient.get(admin, "/metrics").body()).contains("stickypool_routes_stale 1.0");
+
+        configMaps.write(good);
+
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(AdminClient.get(admin, "/readyz").body())
+            .isEqualTo("ready: snapshot version 4 from configmap:" + revert + "\n"));
+        assertThat(AdminClient.get(admin, "/metrics").body()).contains("stickypool_routes_stale 0.0");
+        assertThat(servedBy(proxy.trafficAddress().getPort())).isEqualTo("a");
+      } finally {
+        proxy.shutdown(Duration.ofMillis(200));
+      }
+    }
+  }
+
   /** The backend that answered a fresh request (no affinity cookie), by its body. */
   private String servedBy(int port) throws Exception {
     HttpResponse<String> response = http.send(

@@ -76,6 +76,34 @@ class FileReloadIT {
     }
   }
 
+  @Test
+  void clearsStaleWhenABadEditIsRevertedToTheLastGoodFile(@TempDir Path dir) throws Exception {
+    try (TestBackend b0 = TestBackend.start("b0")) {
+      Path file = dir.resolve("proxy.yaml");
+      String good = config(List.of(b0), 3, false);
+      write(file, good);
+      ProxyRuntime proxy =
+          ProxyRuntime.start(ProxyConfigLoader.load(file), new FileRoutesSource(file), KeyRing.generate(new SecureRandom()));
+      try {
+        int admin = proxy.adminAddress().getPort();
+        write(file, good.replace("port: " + b0.port(), "port: 0"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+            assertThat(AdminClient.get(admin, "/readyz").body()).contains("stale").contains("port"));
+        assertThat(AdminClient.get(admin, "/metrics").body()).contains("stickypool_routes_stale 1.0");
+
+        write(file, good);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+            assertThat(AdminClient.get(admin, "/readyz").body())
+                .isEqualTo("ready: snapshot version 3 from file:" + file.toAbsolutePath() + "\n"));
+        assertThat(AdminClient.get(admin, "/metrics").body()).contains("stickypool_routes_stale 0.0");
+        assertThat(proxy.routingState().current().table().snapshot().version()).isEqualTo(3);
+      } finally {
+        proxy.shutdown(Duration.ofMillis(200));
+      }
+    }
+  }
+
   /** Edits: the version moves on, and every other edit lists a fourth, draining, backend. */
   private static String config(List<TestBackend> backends, int version, boolean withExtra) {
     StringBuilder sb = new StringBuilder("version: " + version + "\n")

@@ -2,13 +2,17 @@ package io.stickypool.proxy.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stickypool.core.backend.BackendId;
 import io.stickypool.core.route.AffinityOutcome;
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -17,10 +21,14 @@ import java.util.function.ToDoubleFunction;
 /**
  * The proxy's Prometheus metrics. Meters are created once per backend (and label set) and cached,
  * so the request path pays a map lookup and an adder increment, never a registry lookup.
- * Thread-safe.
+ * Backend labels are pod names, so {@link #retainBackends} removes the meters of backends that
+ * left the routes (the caller decides when): a rollout must not add series for ever. Thread-safe.
  */
 public final class ProxyMetrics {
   private static final String NO_BACKEND = "none";
+  /** Tags whose value is a backend id; "none" and "unknown" stand for no backend and stay. */
+  private static final List<String> BACKEND_TAGS = List.of("backend", "from");
+  private static final Set<String> NOT_A_BACKEND = Set.of(NO_BACKEND, "unknown");
   private static final AffinityOutcome[] OUTCOMES = AffinityOutcome.values();
   /** Latency buckets: fine below 10 ms where a proxy hop lives, coarse above. */
   private static final Duration[] BUCKETS = {
@@ -34,6 +42,7 @@ public final class ProxyMetrics {
   private final Map<String, Counter[]> requests = new ConcurrentHashMap<>();
   private final Map<String, Timer> latency = new ConcurrentHashMap<>();
   private final Map<String, Counter> labelled = new ConcurrentHashMap<>();
+  private final Map<String, Counter[]> results = new ConcurrentHashMap<>();
 
   public PrometheusMeterRegistry registry() {
     return registry;
@@ -91,8 +100,6 @@ public final class ProxyMetrics {
     final String label = name().toLowerCase(java.util.Locale.ROOT);
   }
 
-  private final Map<String, Counter[]> results = new ConcurrentHashMap<>();
-
   public void backendResult(BackendId backend, BackendResult result) {
     results.computeIfAbsent(backend.value(), this::resultCounters)[result.ordinal()].increment();
   }
@@ -111,13 +118,53 @@ public final class ProxyMetrics {
     return counters;
   }
 
+  /**
+   * Removes every meter labelled with a backend that is not in {@code listed} (backend ids), from
+   * the registry and from the caches. A request still in flight to a removed backend may record
+   * again and bring its meter back; the next call removes it again.
+   */
+  public void retainBackends(Set<String> listed) {
+    removeDeparted(requests, listed, counters -> counters);
+    removeDeparted(latency, listed, timer -> new Meter[] {timer});
+    removeDeparted(results, listed, counters -> counters);
+    for (Iterator<Counter> it = labelled.values().iterator(); it.hasNext(); ) {
+      Counter counter = it.next();
+      if (departed(counter.getId(), listed)) {
+        it.remove();
+        registry.remove(counter);
+      }
+    }
+  }
+
+  /** Every per-backend meter is created through a cache, so the registry is never scanned. */
+  private <M> void removeDeparted(Map<String, M> cache, Set<String> listed, Function<M, Meter[]> meters) {
+    for (Iterator<Map.Entry<String, M>> it = cache.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, M> entry = it.next();
+      if (departed(entry.getKey(), listed)) {
+        it.remove();
+        for (Meter meter : meters.apply(entry.getValue())) {
+          registry.remove(meter);
+        }
+      }
+    }
+  }
+
+  private static boolean departed(Meter.Id meter, Set<String> listed) {
+    for (String tag : BACKEND_TAGS) {
+      String value = meter.getTag(tag);
+      if (value != null && departed(value, listed)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean departed(String backend, Set<String> listed) {
+    return !listed.contains(backend) && !NOT_A_BACKEND.contains(backend);
+  }
+
   /** Registers a gauge read from {@code source} on each scrape. */
   public <T> void gauge(String name, String description, T source, ToDoubleFunction<T> value) {
     Gauge.builder(name, source, value).description(description).register(registry);
-  }
-
-  /** Registers one gauge per key that {@code values} reports, re-read on each scrape. */
-  public void gaugePerBackend(String name, String description, BackendId backend, Function<BackendId, Number> value) {
-    Gauge.builder(name, () -> value.apply(backend)).description(description).tag("backend", backend.value()).register(registry);
   }
 }

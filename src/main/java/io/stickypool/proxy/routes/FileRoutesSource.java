@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * <p>Versions: a hand-edited file rarely bumps {@code version}, so each delivered snapshot gets the
  * file's {@code version} when it is greater than the last one delivered, and otherwise the last one
  * plus one. Every valid edit is therefore newer than what the proxy has. An edit that leaves the
- * routes as they were (a comment, only the version) is not delivered.
+ * routes as they were (a comment, only the version) is not delivered, unless a problem was
+ * reported since the last delivery: then the same snapshot is delivered again, so the listener
+ * learns its routes are current (a bad edit reverted to the last good file ends the staleness).
  *
  * <p>Only the routes are reloaded. A change to the {@code proxy:} block (listen, admin, limits,
  * workerThreads...) is logged as a warning: it takes effect after a restart.
@@ -36,6 +38,7 @@ public final class FileRoutesSource implements RoutesSource {
   private RoutesListener listener;
   private RoutingSnapshot delivered;
   private ProxyConfig lastGood;
+  private boolean problemReported;
 
   public FileRoutesSource(Path configFile) {
     this(new WatchedFile(configFile, "sp-routes-file"));
@@ -65,7 +68,7 @@ public final class FileRoutesSource implements RoutesSource {
       public void unreadable(IOException problem) {
         String detail = "cannot read " + file.file() + ": " + problem;
         LOG.warn("{}: {}; keeping the last good routes", origin, detail);
-        listener.onRoutesError(origin, detail);
+        reportProblem(detail);
       }
     });
   }
@@ -86,21 +89,36 @@ public final class FileRoutesSource implements RoutesSource {
       config = ProxyConfigLoader.parse(text, file.file().getParent());
     } catch (SnapshotFormatException e) {
       LOG.warn("{}: invalid config, keeping the last good routes: {}", origin, e.getMessage());
-      listener.onRoutesError(origin, e.getMessage());
+      reportProblem(e.getMessage());
       return;
     }
     RestartOnlySettings.warnIfChanged(LOG, origin, lastGood, config);
     lastGood = config;
     RoutingSnapshot routes = config.routes();
     if (delivered != null && sameRoutes(routes, delivered)) {
-      LOG.debug("{}: file changed but its routes did not", origin);
+      if (problemReported) {
+        LOG.info("{}: the file is valid again with the routes in use; no longer stale", origin);
+        deliver(delivered);
+      } else {
+        LOG.debug("{}: file changed but its routes did not", origin);
+      }
       return;
     }
     long version = delivered == null || routes.version() > delivered.version()
         ? routes.version()
         : delivered.version() + 1;
-    delivered = routes.withBackends(version, routes.backends());
-    listener.onRoutes(delivered, origin);
+    deliver(routes.withBackends(version, routes.backends()));
+  }
+
+  private void deliver(RoutingSnapshot routes) {
+    delivered = routes;
+    problemReported = false;
+    listener.onRoutes(routes, origin);
+  }
+
+  private void reportProblem(String detail) {
+    problemReported = true;
+    listener.onRoutesError(origin, detail);
   }
 
   private static boolean sameRoutes(RoutingSnapshot a, RoutingSnapshot b) {

@@ -163,6 +163,32 @@ class FileRoutesSourceTest {
   }
 
   @Test
+  void deliversTheSameRoutesAgainWhenABadEditIsReverted() throws Exception {
+    Path file = start(config("a"));
+
+    Files.writeString(file, config("a").replace("port: 18081", "port: 70000"));
+    await().atMost(TIMEOUT).until(() -> !recorder.errors.isEmpty());
+    Files.writeString(file, config("a"));
+
+    awaitRoutes(2);
+    assertThat(recorder.last()).isEqualTo(recorder.routes.get(0));
+  }
+
+  @Test
+  void deliversTheSameRoutesAgainWhenAMissingFileComesBackUnchanged() throws Exception {
+    Path file = start(config("a"));
+
+    Files.delete(file);
+    await().atMost(TIMEOUT).until(() -> !recorder.errors.isEmpty());
+    Files.writeString(file, config("a"));
+
+    awaitRoutes(2);
+    assertThat(recorder.last()).isEqualTo(recorder.routes.get(0));
+    Files.writeString(file, "# a comment\n" + config("a"));
+    await().during(Duration.ofMillis(400)).atMost(TIMEOUT).until(() -> recorder.routes.size() == 2);
+  }
+
+  @Test
   void deliversNothingAfterClose() throws Exception {
     Path file = start(config("a"));
 
