@@ -1,6 +1,7 @@
 package io.stickypool.operator.view;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.stickypool.api.v1alpha1.AffinityType;
 import io.stickypool.api.v1alpha1.BackendStatus;
 import io.stickypool.api.v1alpha1.ConditionTypes;
 import io.stickypool.api.v1alpha1.ProxyMode;
@@ -68,8 +69,7 @@ public record LiveView(String now, String replica, List<Pool> pools, List<Event>
     boolean sidecar = spec != null && spec.getProxy() != null && spec.getProxy().getMode() == ProxyMode.Sidecar;
     return new Pool(p.getMetadata().getNamespace(), p.getMetadata().getName(),
         sidecar ? ProxyMode.Sidecar.name() : ProxyMode.Deployment.name(),
-        spec == null || spec.getAffinity() == null || spec.getAffinity().getType() == null ? null
-            : spec.getAffinity().getType().name(),
+        affinity(spec),
         spec == null || spec.getBackend() == null ? null : spec.getBackend().getService(),
         ready == null ? "Unknown" : ready.getStatus(), ready == null ? null : ready.getReason(),
         ready == null ? null : ready.getMessage(), status.getSnapshotVersion(),
@@ -77,6 +77,14 @@ public record LiveView(String now, String replica, List<Pool> pools, List<Event>
         status.getProxyReplicas() == null ? null : status.getProxyReplicas().getDesired(),
         status.getSessions(), status.getSessionsReportedBy(), status.getSessionsObservedAt(), drainTimeout(spec),
         status.getBackends() == null ? List.of() : status.getBackends().stream().map(LiveView::backend).toList());
+  }
+
+  /** As the pool says, or Cookie, what an omitted type means (as the CRD's default sets it). */
+  private static String affinity(StickyPoolSpec spec) {
+    if (spec == null || spec.getAffinity() == null || spec.getAffinity().getType() == null) {
+      return AffinityType.Cookie.name();
+    }
+    return spec.getAffinity().getType().name();
   }
 
   private static Long drainTimeout(StickyPoolSpec spec) {
