@@ -71,7 +71,7 @@ class LiveViewApiServerTest {
 
   @BeforeEach
   void start() {
-    cluster = TestCluster.inNewNamespace(client, K8S.namespace());
+    cluster = TestCluster.inNewNamespace(client, "shop"); // a short name for the screenshots
     operator.start(client, cluster.operatorSettings()
         .admin(new InetSocketAddress("127.0.0.1", 0))
         .sessionRefresh(Duration.ofMillis(800))
