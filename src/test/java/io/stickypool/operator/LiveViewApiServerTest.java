@@ -52,7 +52,7 @@ class LiveViewApiServerTest {
   private static final Duration WAIT = Duration.ofSeconds(45);
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Long enough to see the countdown in a screenshot, short enough for a test. */
-  private static final String DRAIN_TIMEOUT = "15s";
+  private static final String DRAIN_TIMEOUT = "20s";
 
   private final KubernetesClient client = K8S.client();
   private final HttpClient http = HttpClient.newHttpClient();
@@ -102,7 +102,7 @@ class LiveViewApiServerTest {
       assertThat(web.get("sessions").asLong()).isEqualTo(37);
       assertThat(web.get("sessionsReportedBy").asText()).isEqualTo("2/2");
       assertThat(web.get("affinity").asText()).isEqualTo("Cookie");
-      assertThat(web.get("drainTimeoutSeconds").asLong()).isEqualTo(15);
+      assertThat(web.get("drainTimeoutSeconds").asLong()).isEqualTo(20);
       assertThat(reasons(view())).contains("BackendAdded", "RoutesUpdated");
     });
     assertThat(view().get("replica").asText()).isEqualTo("single");
