@@ -22,6 +22,7 @@ import java.util.function.Supplier;
  * never keeps a probe waiting.
  */
 public final class AdminServer {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdminServer.class);
   static final String TEXT = "text/plain; charset=utf-8";
   /** Prometheus text exposition format 0.0.4. */
   static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
@@ -83,7 +84,7 @@ public final class AdminServer {
         exchange.getResponseHeaders().set("Allow", "GET, HEAD");
         send(exchange, new Response(405, TEXT, "method not allowed: " + exchange.getRequestMethod() + "\n"));
       } else {
-        send(exchange, route.get());
+        send(exchange, answer(path, route));
       }
     }
   }
@@ -97,6 +98,16 @@ public final class AdminServer {
     LiveViewPage.assets().forEach((path, asset) ->
         all.put(path, () -> new Response(200, asset.contentType(), asset.body())));
     return Map.copyOf(all);
+  }
+
+  /** A route that fails answers 500 and is logged, rather than leaving the client a reset connection. */
+  private static Response answer(String path, Supplier<Response> route) {
+    try {
+      return route.get();
+    } catch (RuntimeException e) {
+      LOG.warn("admin server: {} failed", path, e);
+      return new Response(500, TEXT, "internal error serving " + path + "; see the operator's log\n");
+    }
   }
 
   private Response ready() {
