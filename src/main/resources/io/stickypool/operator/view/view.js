@@ -131,14 +131,15 @@
     const max = Math.max(1, ...p.backends.map(b => b.sessions || 0));
     const body = entry.section.querySelector('tbody');
     const keep = new Set();
-    p.backends.forEach(b => {
+    p.backends.forEach((b, i) => {
       keep.add(b.id);
       let row = entry.rows.get(b.id);
       if (!row) {
         row = newRow(b.id);
         entry.rows.set(b.id, row);
       }
-      body.appendChild(row); // in status order
+      // In status order; moved only when out of place, as a re-inserted row restarts its fades.
+      if (body.children[i] !== row) body.insertBefore(row, body.children[i] || null);
       updateRow(row, b, max, p.drainTimeoutSeconds, key + '/' + b.id);
     });
     entry.rows.forEach((row, id) => {
