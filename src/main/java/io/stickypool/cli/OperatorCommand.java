@@ -71,13 +71,13 @@ public final class OperatorCommand implements Callable<Integer> {
   @Option(
       names = "--admin-address",
       defaultValue = "0.0.0.0",
-      description = "Address of the /healthz, /readyz and /metrics server (default: ${DEFAULT-VALUE}).")
+      description = "Address of the admin server: /healthz, /readyz, /metrics and the live view at / (default: ${DEFAULT-VALUE}).")
   String adminAddress;
 
   @Option(
       names = "--admin-port",
       defaultValue = "8081",
-      description = "Port of the /healthz, /readyz and /metrics server; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+      description = "Port of the admin server (health, metrics, live view); 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int adminPort;
 
   @Option(

@@ -15,7 +15,10 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.stickypool.operator.admin.AdminServer;
 import io.stickypool.operator.admin.Readiness;
+import io.stickypool.operator.view.LiveView;
 import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -37,6 +40,7 @@ public final class StickyPoolOperator {
   private KubernetesClient client;
   private Optional<LeaderElectionSettings> lease = Optional.empty();
   private volatile boolean stopping;
+  private Clock clock = Clock.systemUTC();
 
   /** All namespaces, no leader election, no admin server. */
   public void start(KubernetesClient client, String defaultImage) {
@@ -47,6 +51,7 @@ public final class StickyPoolOperator {
     stopping = false;
     this.client = client;
     this.lease = settings.leaderElection();
+    this.clock = settings.clock();
     new JvmMemoryMetrics().bindTo(settings.metrics());
     new ProcessorMetrics().bindTo(settings.metrics());
     leadership = settings.leaderElection().map(l -> new Leadership(l.identity())).orElse(null);
@@ -58,8 +63,8 @@ public final class StickyPoolOperator {
       }
     });
     // Bind first: a taken port fails before we touch the cluster; /readyz says "starting" meanwhile.
-    admin = settings.admin().map(a -> AdminServer.start(a, this::readiness, settings.metrics()::scrape))
-        .orElse(null);
+    admin = settings.admin().map(a -> AdminServer.start(a, this::readiness, settings.metrics()::scrape,
+        this::liveView)).orElse(null);
     try {
       operator.start();
     } catch (RuntimeException e) {
@@ -117,13 +122,17 @@ public final class StickyPoolOperator {
     return operator.getRuntimeInfo();
   }
 
+  /** What the admin server's threads read, taken at once: start and stop change it under the lock. */
+  private record Running(Operator operator, StickyPoolReconciler reconciler, Leadership lease, Clock clock) {}
+
+  private synchronized Running running() {
+    return new Running(operator, reconciler, leadership, clock);
+  }
+
   Readiness readiness() {
-    Operator current;
-    Leadership lease;
-    synchronized (this) {
-      current = operator;
-      lease = leadership;
-    }
+    Running now = running();
+    Operator current = now.operator();
+    Leadership lease = now.lease();
     String leaderLine = (lease == null ? "leader election: off" : lease.describe()) + "\n";
     if (current == null) {
       return new Readiness(false, "operator: stopped\n" + leaderLine);
@@ -136,6 +145,15 @@ public final class StickyPoolOperator {
       return new Readiness(false, "operator: unhealthy event sources\n" + unhealthy(info) + leaderLine);
     }
     return new Readiness(true, "operator: ready\n" + leaderLine);
+  }
+
+  /** What the live view shows: the reconciler's caches and recent Events, never a request. */
+  LiveView liveView() {
+    Running now = running();
+    String replica = now.lease() == null ? "single" : now.lease().isLeader() ? "leader" : "standby";
+    StickyPoolReconciler current = now.reconciler();
+    return current == null ? LiveView.of(now.clock().instant(), replica, List.of(), List.of())
+        : LiveView.of(now.clock().instant(), replica, current.cachedPools(), current.recentEvents());
   }
 
   private static String unhealthy(RuntimeInfo info) {

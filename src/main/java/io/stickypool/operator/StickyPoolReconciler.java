@@ -111,6 +111,8 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
   private final SidecarTargets targets;
   /** Asked of the API server once, at the first sidecar pool, unless the settings decide it. */
   private final Supplier<Boolean> nativeSidecars;
+  /** The pools as the informer holds them, for the live view; set when JOSDK prepares the sources. */
+  private volatile io.javaoperatorsdk.operator.api.reconciler.ResourceCache<StickyPool> pools;
 
   public StickyPoolReconciler(KubernetesClient client, String defaultImage) {
     this(client, OperatorSettings.builder(defaultImage).build());
@@ -144,6 +146,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
 
   @Override
   public List<EventSource<?, StickyPool>> prepareEventSources(EventSourceContext<StickyPool> ctx) {
+    pools = ctx.getPrimaryCache();
     List<EventSource<?, StickyPool>> sources = new java.util.ArrayList<>(PoolEventSources.create(ctx));
     // A session round whose figures changed wakes its pool (an idle pool's rounds wake nothing), and
     // a pool wakes the pools sharing a backend with it when what it does there changed.
@@ -384,6 +387,20 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     LOG.info("StickyPool {}/{} deleted: removed {} owned objects",
         pool.getMetadata().getNamespace(), pool.getMetadata().getName(), deleted);
     return DeleteControl.defaultDelete();
+  }
+
+  /**
+   * Every pool in the informer cache, status included: no request to the API server. These are the
+   * cache's own objects: read them, never change them.
+   */
+  public List<StickyPool> cachedPools() {
+    var cache = pools;
+    return cache == null ? List.of() : cache.list().toList();
+  }
+
+  /** The Events recorded lately, newest first, from memory. */
+  public List<io.stickypool.operator.events.RecentEvents.Entry> recentEvents() {
+    return recorder.recent().newestFirst();
   }
 
   /** Writes the Events still queued (a few seconds at most), then stops their writer. */

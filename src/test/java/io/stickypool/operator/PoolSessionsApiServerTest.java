@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stickypool.api.v1alpha1.BackendStatus;
-import io.stickypool.api.v1alpha1.Drain;
-import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.api.v1alpha1.StickyPoolStatus;
 import io.stickypool.core.session.RepinReason;
 import io.stickypool.operator.sessions.CannedReport;
@@ -37,7 +34,6 @@ class PoolSessionsApiServerTest {
   @RegisterExtension
   static final ControlPlaneNamespace K8S = ControlPlaneNamespace.apiServer();
   private static final Duration WAIT = Duration.ofSeconds(45);
-  private static final String IMAGE = "ghcr.io/stickypool/stickypool:0.1.0";
   /** Recent activity: with a 1h idle threshold no session is idle. */
   private final Instant seen = Instant.now();
 
@@ -191,28 +187,7 @@ class PoolSessionsApiServerTest {
   }
 
   private void startPool(String drainTimeout, String idleThreshold) {
-    writeProxyPod("web-proxy-a", "10.9.0.1");
-    writeProxyPod("web-proxy-b", "10.9.0.2");
-    cluster.createService("web");
-    cluster.writeSlice("web", 3);
-    StickyPool pool = cluster.samplePool("pool-cookie.yaml");
-    Drain drain = new Drain();
-    drain.setDrainTimeout(drainTimeout);
-    drain.setIdleSessionThreshold(idleThreshold);
-    pool.getSpec().setDrain(drain);
-    cluster.createPool(pool);
-  }
-
-  /** A Ready proxy pod of pool web, labelled as the operator's Deployment labels them. */
-  private void writeProxyPod(String name, String ip) {
-    cluster.createRunningPod(new PodBuilder()
-        .withNewMetadata().withName(name)
-        .addToLabels("app.kubernetes.io/name", "stickypool-proxy")
-        .addToLabels("app.kubernetes.io/instance", "web")
-        .addToLabels("app.kubernetes.io/managed-by", "stickypool-operator")
-        .addToLabels("stickypool.io/pool", "web").endMetadata()
-        .withNewSpec().addNewContainer().withName("proxy").withImage(IMAGE).endContainer().endSpec()
-        .build(), ip);
+    cluster.createPool(cluster.webPoolWithTwoProxies(drainTimeout, idleThreshold));
   }
 
   /** web-1's sessions as proxy-a and proxy-b see them; web-0 always holds session 1000. */

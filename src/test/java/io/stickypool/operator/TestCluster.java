@@ -116,6 +116,18 @@ final class TestCluster {
     return client.pods().inNamespace(ns).resource(created).updateStatus();
   }
 
+  /** A Running, Ready proxy pod of {@code pool} at {@code ip}, labelled as the operator's Deployment labels them. */
+  io.fabric8.kubernetes.api.model.Pod createProxyPod(String pool, String name, String ip) {
+    return createRunningPod(new io.fabric8.kubernetes.api.model.PodBuilder()
+        .withNewMetadata().withName(name)
+        .addToLabels("app.kubernetes.io/name", "stickypool-proxy")
+        .addToLabels("app.kubernetes.io/instance", pool)
+        .addToLabels("app.kubernetes.io/managed-by", "stickypool-operator")
+        .addToLabels("stickypool.io/pool", pool).endMetadata()
+        .withNewSpec().addNewContainer().withName("proxy").withImage(IMAGE).endContainer().endSpec()
+        .build(), ip);
+  }
+
   /**
    * Writes slice {@code sliceName} of Service {@code service} with pods {@code <service>-<i>}
    * for i in [from, to), all ready, each then adjusted by {@code edit}.
@@ -155,6 +167,24 @@ final class TestCluster {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Writes Service {@code web} with backends web-0..web-2 (all ready) and two Ready proxy pods,
+   * web-proxy-a (10.9.0.1) and web-proxy-b (10.9.0.2); returns pool {@code web} of
+   * samples/pool-cookie.yaml with this drain, not created yet.
+   */
+  StickyPool webPoolWithTwoProxies(String drainTimeout, String idleThreshold) {
+    createProxyPod("web", "web-proxy-a", "10.9.0.1");
+    createProxyPod("web", "web-proxy-b", "10.9.0.2");
+    createService("web");
+    writeSlice("web", 3);
+    StickyPool pool = samplePool("pool-cookie.yaml");
+    io.stickypool.api.v1alpha1.Drain drain = new io.stickypool.api.v1alpha1.Drain();
+    drain.setDrainTimeout(drainTimeout);
+    drain.setIdleSessionThreshold(idleThreshold);
+    pool.getSpec().setDrain(drain);
+    return pool;
   }
 
   StickyPool createPool(StickyPool pool) {

@@ -33,6 +33,8 @@ public final class EventRecorder implements AutoCloseable {
   private static final String COMPONENT = "stickypool-operator";
   /** Identical Events remembered for aggregation, as client-go's LRU of 4096. */
   private static final int REMEMBERED = 4096;
+  /** Events kept in memory for the live view. */
+  private static final int RECENT = 200;
 
   private record Key(String uid, String reason, String type, String message) {}
 
@@ -42,6 +44,7 @@ public final class EventRecorder implements AutoCloseable {
   private final Clock clock;
   private final ThreadPoolExecutor writer;
   private final AtomicLong dropped = new AtomicLong();
+  private final RecentEvents recent = new RecentEvents(RECENT);
   /** Set on the writer thread once the API server refused a patch (403). */
   private boolean patchRefused;
   private final Map<Key, Written> written = new LinkedHashMap<>(64, 0.75f, true) {
@@ -71,8 +74,15 @@ public final class EventRecorder implements AutoCloseable {
     if (writer.isShutdown()) {
       return;
     }
-    String now = clock.instant().toString(); // when it happened, not when the queue got to it
+    java.time.Instant at = clock.instant(); // when it happened, not when the queue got to it
+    recent.add(involved.getMetadata().getNamespace(), involved.getMetadata().getName(), reason, message, at);
+    String now = at.toString();
     writer.execute(() -> write(involved, reason, message, now));
+  }
+
+  /** What was recorded lately, also Events still queued or dropped: the live view reads it. */
+  public RecentEvents recent() {
+    return recent;
   }
 
   /** Events dropped because the queue was full. */
