@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine needs to build and test StickyPool: a JDK 17+, Maven, make
-# and promtool (Debian's prometheus package).
+# promtool (Debian's prometheus package) and chromium with its driver for the browser test.
 # Everything else (libraries, plugins, helm via helm-java) comes from Maven Central on first build.
 set -euo pipefail
 
@@ -11,6 +11,8 @@ command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v make >/dev/null 2>&1 || need+=(make)
 # promtool runs the chart's alert-rule unit tests (PrometheusRulesTest).
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+# chromium + chromedriver drive the operator's live view page in LiveViewApiServerTest.
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium chromium-driver)
 
 if ((${#need[@]})); then
   if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
