@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * node, recomputing it from its children and swapping it in by CAS, a second time if the first
  * CAS lost (Jayanti's f-array refresh). A node word carries a version, so a CAS cannot succeed
  * across an A-B-A change. Whichever refresh wins, the last one at each node read the children after
- * the count changed, so once updates stop every node is exact. {@link #place} reads while counts
+ * the count changed, so once updates stop every node is exact. The walk stops early at a node the
+ * change left as it was (see {@link #refresh}). {@link #place} reads while counts
  * move, as the linear scan did; it only ever returns a candidate.
  */
 public final class LoadIndex {
@@ -38,6 +39,9 @@ public final class LoadIndex {
   static final int MAX_CANDIDATES = NONE;
   private static final long VALUE_MASK = (1L << 2 * BITS) - 1;
   private static final long EMPTY = NONE;
+  private static final int LOST = 0;
+  private static final int CHANGED = 1;
+  private static final int UNCHANGED = 2;
 
   private final NewSessionPlacer placer;
   private final Backend[] candidates;
@@ -98,8 +102,12 @@ public final class LoadIndex {
     long[] tree = trees[c];
     int leaf = (tree.length >>> 1) + (i - classStart[c]);
     for (int node = leaf >>> 1; node >= 1; node >>>= 1) {
-      if (!refresh(tree, node)) {
-        refresh(tree, node);
+      int outcome = refresh(tree, node, i);
+      if (outcome == LOST) {
+        outcome = refresh(tree, node, i);
+      }
+      if (outcome == UNCHANGED) {
+        return;
       }
     }
   }
@@ -208,12 +216,20 @@ public final class LoadIndex {
     return i != NONE && counts.get(i) == load ? i : root;
   }
 
-  /** Recomputes a node from its children; false if another thread changed it meanwhile. */
-  private boolean refresh(long[] tree, int node) {
+  /**
+   * Recomputes a node from its children after candidate {@code changed}'s count moved: LOST if
+   * another thread changed the node meanwhile; UNCHANGED if it still names the same other
+   * candidate with the same ties, so nothing above depends on the change (ancestors read only the
+   * node and its best candidate's count) and the walk up may stop; else CHANGED.
+   */
+  private int refresh(long[] tree, int node, int changed) {
     long old = (long) NODE.getVolatile(tree, node);
     long fresh = combine((long) NODE.getVolatile(tree, 2 * node), (long) NODE.getVolatile(tree, 2 * node + 1));
     long version = (old >>> 2 * BITS) + 1;
-    return NODE.compareAndSet(tree, node, old, version << 2 * BITS | fresh);
+    if (!NODE.compareAndSet(tree, node, old, version << 2 * BITS | fresh)) {
+      return LOST;
+    }
+    return (old & VALUE_MASK) == fresh && best(fresh) != changed ? UNCHANGED : CHANGED;
   }
 
   private long combine(long left, long right) {
