@@ -25,7 +25,7 @@ class NewSessionPlacerDifferentialTest {
   private int boundBit;
 
   @ParameterizedTest
-  @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+  @ValueSource(longs = {1, 2, 3, 4, 5})
   void choosesFromTheSameSetAsTheLinearReference(long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     for (int round = 0; round < 100; round++) {

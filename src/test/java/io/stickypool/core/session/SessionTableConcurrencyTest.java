@@ -131,6 +131,9 @@ class SessionTableConcurrencyTest {
 
     assertThat(failure.get()).isNull();
     assertThat(table.evictions()).as("no entry left by eviction").isZero();
+    // A touch that read the clock long before it finished may have pinned a key already idle:
+    // counts include such entries until a sweep, which must then drop exactly them.
+    table.expireIdle();
     assertCountsMatchRecount(table);
   }
 
