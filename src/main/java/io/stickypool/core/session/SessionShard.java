@@ -28,15 +28,14 @@ import java.util.concurrent.locks.StampedLock;
  *
  * <p>Invariants, under the write lock: every live slot is in the index exactly once and in the list
  * exactly once; {@code backendOf[slot]} is null exactly for free slots; each live slot is counted
- * once in its backend's counter. The index holds {@code slot + 1} (0 marks an empty cell), uses
- * linear probing with a load factor of at most one half, and deletes by shifting back (no
- * tombstones). Arrays start small and double up to the capacity. {@code pinnedAt[slot]} is when the
+ * once in its backend's counter ({@link SlotIndex} describes the index). Arrays start small and
+ * double up to the capacity. {@code pinnedAt[slot]} is when the
  * slot's backend was last set; {@code movedFrom[slot]} is non-null exactly when that pin was a
  * re-pin made here, with {@code movedWhy[slot]} its reason.
  */
 final class SessionShard {
   private static final VarHandle WORD = MethodHandles.arrayElementVarHandle(long[].class);
-  private static final int NONE = -1;
+  private static final int NONE = SlotIndex.NONE;
   private static final int INITIAL_SLOTS = 16;
   private static final int TIME_BITS = 42;
   private static final long TIME_MASK = (1L << TIME_BITS) - 1;
@@ -95,7 +94,7 @@ final class SessionShard {
     long stamp = lock.tryOptimisticRead();
     long[] w = words;
     BackendCounter[] owners = backendOf;
-    int slot = find(index, keys, key, hash);
+    int slot = SlotIndex.find(index, keys, key, hash);
     if (slot == NONE || slot >= w.length || slot >= owners.length) {
       return false;
     }
@@ -130,7 +129,7 @@ final class SessionShard {
    * is not a re-pin made here; a touch on the same backend only sets the referenced bit.
    */
   private int pin(long key, int hash, BackendId backend, long now) {
-    int slot = find(index, keys, key, hash);
+    int slot = SlotIndex.find(index, keys, key, hash);
     if (slot == NONE) {
       slot = insert(key, hash, backend);
       newPin(slot, now);
@@ -173,7 +172,7 @@ final class SessionShard {
   private BackendId pinnedIn(long key, int hash, long now, long idleMillis) {
     long[] w = words;
     BackendCounter[] owners = backendOf;
-    int slot = find(index, keys, key, hash);
+    int slot = SlotIndex.find(index, keys, key, hash);
     if (slot == NONE || slot >= w.length || slot >= owners.length) {
       return null;
     }
@@ -187,7 +186,7 @@ final class SessionShard {
   boolean remove(long key, int hash) {
     long stamp = lock.writeLock();
     try {
-      int slot = find(index, keys, key, hash);
+      int slot = SlotIndex.find(index, keys, key, hash);
       if (slot == NONE) {
         return false;
       }
@@ -296,24 +295,6 @@ final class SessionShard {
     }
   }
 
-  /**
-   * The slot of {@code key}, or NONE. Safe without the lock: it reads the arrays it is given,
-   * probes at most the whole index, and answers NONE for a slot outside {@code keys}.
-   */
-  private static int find(int[] index, long[] keys, long key, int hash) {
-    int mask = index.length - 1;
-    for (int i = hash & mask, probes = 0; probes <= mask; i = (i + 1) & mask, probes++) {
-      int slot = index[i] - 1;
-      if (slot == NONE || slot >= keys.length) {
-        return NONE;
-      }
-      if (keys[slot] == key) {
-        return slot;
-      }
-    }
-    return NONE;
-  }
-
   private boolean idle(long word, long now, long idleMillis) {
     return now - (base + (word & TIME_MASK)) >= idleMillis;
   }
@@ -344,7 +325,7 @@ final class SessionShard {
     int slot = allocateSlot();
     keys[slot] = key;
     backendOf[slot] = counters.acquire(backend);
-    placeInIndex(slot, hash);
+    SlotIndex.place(index, slot, hash);
     linkFirst(slot);
     size++;
     return slot;
@@ -375,7 +356,7 @@ final class SessionShard {
     do {
       word = (long) WORD.getVolatile(words, slot);
     } while (!WORD.compareAndSet(words, slot, word, (word + ONE_GENERATION) & ~REFERENCED));
-    deleteFromIndex(slot);
+    SlotIndex.delete(index, keys, slot);
     unlink(slot);
     counters.release(backendOf[slot]);
     backendOf[slot] = null;
@@ -409,10 +390,10 @@ final class SessionShard {
     movedWhy = Arrays.copyOf(movedWhy, length);
     prev = Arrays.copyOf(prev, length);
     next = Arrays.copyOf(next, length);
-    index = new int[indexLength(length)];
+    index = new int[SlotIndex.lengthFor(length)];
     for (int slot = 0; slot < used; slot++) {
       if (backendOf[slot] != null) {
-        placeInIndex(slot, (int) hash(keys[slot]));
+        SlotIndex.place(index, slot, (int) hash(keys[slot]));
       }
     }
   }
@@ -426,41 +407,7 @@ final class SessionShard {
     movedWhy = new RepinReason[length];
     prev = new int[length];
     next = new int[length];
-    index = new int[indexLength(length)];
-  }
-
-  /** The power of two at least twice {@code slots}: load factor at most 1/2. */
-  private static int indexLength(int slots) {
-    return Integer.highestOneBit(Math.max(1, slots * 2 - 1)) << 1;
-  }
-
-  private void placeInIndex(int slot, int hash) {
-    int mask = index.length - 1;
-    int i = hash & mask;
-    while (index[i] != 0) {
-      i = (i + 1) & mask;
-    }
-    index[i] = slot + 1;
-  }
-
-  /**
-   * Empties the slot's cell, then shifts later cells of the same probe run back into the gap when
-   * their home cell does not lie cyclically between the gap and them (Knuth's algorithm R).
-   */
-  private void deleteFromIndex(int slot) {
-    int mask = index.length - 1;
-    int gap = (int) hash(keys[slot]) & mask;
-    while (index[gap] != slot + 1) {
-      gap = (gap + 1) & mask;
-    }
-    for (int i = (gap + 1) & mask; index[i] != 0; i = (i + 1) & mask) {
-      int home = (int) hash(keys[index[i] - 1]) & mask;
-      if (((i - home) & mask) >= ((i - gap) & mask)) {
-        index[gap] = index[i];
-        gap = i;
-      }
-    }
-    index[gap] = 0;
+    index = new int[SlotIndex.lengthFor(length)];
   }
 
   private void unlink(int slot) {
