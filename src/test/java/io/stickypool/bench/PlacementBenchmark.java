@@ -4,9 +4,11 @@ import io.stickypool.core.backend.Backend;
 import io.stickypool.core.backend.BackendId;
 import io.stickypool.core.placement.BoundedKeyPlacer;
 import io.stickypool.core.placement.HashRing;
+import io.stickypool.core.placement.IndexedLoad;
 import io.stickypool.core.placement.KeyHash;
+import io.stickypool.core.placement.LoadIndex;
 import io.stickypool.core.placement.NewSessionPlacer;
-import io.stickypool.core.placement.SessionLoad;
+import io.stickypool.core.placement.RendezvousPlacer;
 import io.stickypool.core.snapshot.PlacementSettings;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,7 +27,9 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Per-request placement cost: hashing a key and finding its ring owner; choosing the backend of a
- * new cookie session; and key placement with bounded loads. Keys are pre-generated pseudo-random
+ * new cookie session (through the load index, as with the session table, and with the linear
+ * placer the index replaced as the baseline, each including its own bookkeeping of the count
+ * changes); and key placement with bounded loads. Keys are pre-generated pseudo-random
  * header values (4096 of them, so they stay in cache as a just-parsed request's would), backends
  * are named like pods.
  */
@@ -58,12 +62,14 @@ public class PlacementBenchmark {
   /** A pool of N pods with about 1000 live sessions each, churning as sessions come and go. */
   @State(Scope.Thread)
   public static class Pool {
-    @Param({"10", "100"})
+    @Param({"10", "100", "1000", "10000"})
     public int poolBackends;
 
     NewSessionPlacer sessions;
+    RendezvousPlacer linear;
     BoundedKeyPlacer keyed;
     Load load;
+    Load plainLoad;
     String[] keys;
     int next;
 
@@ -72,8 +78,10 @@ public class PlacementBenchmark {
       Random random = new Random(poolBackends);
       List<Backend> pods = pods(random, poolBackends);
       sessions = NewSessionPlacer.of(pods, PlacementSettings.defaults());
-      keyed = BoundedKeyPlacer.of(HashRing.of(pods), PlacementSettings.defaults());
-      load = new Load(pods, random);
+      linear = RendezvousPlacer.of(pods, PlacementSettings.defaults());
+      keyed = BoundedKeyPlacer.of(HashRing.of(pods), PlacementSettings.defaults(), sessions);
+      load = new Load(pods, new Random(poolBackends));
+      plainLoad = new Load(pods, new Random(poolBackends));
       keys = keys(random);
     }
   }
@@ -93,10 +101,25 @@ public class PlacementBenchmark {
     return s.ring.pick(KeyHash.hash(s.keys[s.next++ & (KEYS - 1)]));
   }
 
+  /** Through the index: the placement, then the index's update for the count changes. */
   @Benchmark
   public Backend newSessionPlacement(Pool s) {
     Backend chosen = s.sessions.place(s.load, KeyHash.hash(s.next++));
     s.load.placedOn(chosen);
+    return chosen;
+  }
+
+  /** The placement alone, counts standing still: what the index costs a new session to read. */
+  @Benchmark
+  public Backend newSessionPlacementReadOnly(Pool s) {
+    return s.sessions.place(s.load, KeyHash.hash(s.next++));
+  }
+
+  /** Baseline: the linear placer the index replaced, reading every count. */
+  @Benchmark
+  public Backend newSessionPlacementLinear(Pool s) {
+    Backend chosen = s.linear.place(s.plainLoad, KeyHash.hash(s.next++));
+    s.plainLoad.placedOn(chosen);
     return chosen;
   }
 
@@ -107,10 +130,15 @@ public class PlacementBenchmark {
     return chosen;
   }
 
-  /** Session counts in a map, as a session table's per-backend counters would be found. */
-  static final class Load implements SessionLoad {
+  /**
+   * Session counts in a map, as a session table's per-backend counters would be found; once a
+   * placer asks for an index, it keeps that index current as the session table does.
+   */
+  static final class Load implements IndexedLoad {
     private final Map<BackendId, int[]> counts = new HashMap<>();
     private final List<int[]> byIndex = new ArrayList<>();
+    private final List<BackendId> ids = new ArrayList<>();
+    private LoadIndex index;
     private int expiring;
 
     Load(List<Backend> pods, Random random) {
@@ -118,7 +146,16 @@ public class PlacementBenchmark {
         int[] count = {900 + random.nextInt(200)};
         counts.put(pod.id(), count);
         byIndex.add(count);
+        ids.add(pod.id());
       }
+    }
+
+    @Override
+    public LoadIndex indexFor(NewSessionPlacer placer) {
+      if (index == null || index.placer() != placer) {
+        index = placer.newIndex(this);
+      }
+      return index;
     }
 
     @Override
@@ -129,9 +166,16 @@ public class PlacementBenchmark {
     /** One session placed, one expired elsewhere: the total stays put, the spread moves. */
     void placedOn(Backend b) {
       counts.get(b.id())[0]++;
-      int[] expired = byIndex.get(expiring++ % byIndex.size());
+      if (index != null) {
+        index.add(b.id(), 1);
+      }
+      int i = expiring++ % byIndex.size();
+      int[] expired = byIndex.get(i);
       if (expired[0] > 0) {
         expired[0]--;
+        if (index != null) {
+          index.add(ids.get(i), -1);
+        }
       }
     }
   }

@@ -43,6 +43,17 @@ public record Backend(
     return new Backend(id, host, port, weight, newState, deadline);
   }
 
+  /**
+   * As {@link #servesPinnedSessionsAt(Instant)} at epoch millis {@code nowMillis}: the request path
+   * reads the clock as millis, which allocates nothing; only a DRAINING backend builds an Instant.
+   */
+  public boolean servesPinnedSessionsAt(long nowMillis) {
+    if (state == BackendState.DRAINING) {
+      return servesPinnedSessionsAt(Instant.ofEpochMilli(nowMillis));
+    }
+    return state.servesPinnedSessions();
+  }
+
   /** Whether a pinned session may still be routed here at {@code now}. */
   public boolean servesPinnedSessionsAt(Instant now) {
     if (state == BackendState.DRAINING) {

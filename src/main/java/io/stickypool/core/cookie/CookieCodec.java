@@ -131,9 +131,10 @@ public final class CookieCodec {
       return CookieDecodeResult.of(CookieStatus.MALFORMED);
     }
     CodecScratch s = scratch.get();
-    AffinityCookie known = s.recentlyVerified(value);
+    CookieDecodeResult known = s.recentlyVerified(value);
     if (known != null) {
-      return new CookieDecodeResult(judgeTimes(known), known);
+      CookieStatus status = judgeTimes(known.cookie());
+      return status == CookieStatus.VALID ? known : new CookieDecodeResult(status, known.cookie());
     }
     byte[] b = s.bytes;
     int n = Base64Url.decode(value, b);
@@ -148,7 +149,7 @@ public final class CookieCodec {
     }
     CookieDecodeResult result = verified(s, b);
     if (result.status().authenticated()) {
-      s.rememberVerified(value, result.cookie());
+      s.rememberVerified(value, result);
     }
     return result;
   }

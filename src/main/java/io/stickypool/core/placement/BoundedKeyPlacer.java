@@ -16,22 +16,34 @@ import java.util.Objects;
  * The capacities always leave room somewhere, so with consistent counts the result never goes
  * over the bound; if counts change under the walk and it finds no room, the owner is returned.
  *
- * <p>Cost: one pass over the members to total their sessions, then one {@link SessionLoad} read
- * per backend tried; no allocation. Immutable and thread-safe; build one per ring.
+ * <p>Cost: the total of the members' sessions, from the {@link LoadIndex} of the {@link
+ * NewSessionPlacer} over the same members when the load is {@link IndexedLoad} (O(1)), else one
+ * pass over the members; then one {@link SessionLoad} read per backend tried; no allocation.
+ * Immutable and thread-safe; build one per ring.
  */
 public final class BoundedKeyPlacer {
   private final HashRing ring;
   private final double factor;
+  private final NewSessionPlacer sameMembers;
 
-  private BoundedKeyPlacer(HashRing ring, double factor) {
+  private BoundedKeyPlacer(HashRing ring, double factor, NewSessionPlacer sameMembers) {
     this.ring = ring;
     this.factor = factor;
+    this.sameMembers = sameMembers;
   }
 
   public static BoundedKeyPlacer of(HashRing ring, PlacementSettings settings) {
+    return of(ring, settings, null);
+  }
+
+  /**
+   * A placer that takes its total from the index of {@code sameMembers}, a placer built from the
+   * same backends as the ring (so with the same candidates), or null to always add the counts up.
+   */
+  public static BoundedKeyPlacer of(HashRing ring, PlacementSettings settings, NewSessionPlacer sameMembers) {
     Objects.requireNonNull(ring, "ring");
     Objects.requireNonNull(settings, "placement settings");
-    return new BoundedKeyPlacer(ring, settings.boundedLoadFactor());
+    return new BoundedKeyPlacer(ring, settings.boundedLoadFactor(), sameMembers);
   }
 
   /** The backend for the key, or null when the ring is empty. */
@@ -64,6 +76,12 @@ public final class BoundedKeyPlacer {
   }
 
   private long liveTotal(SessionLoad load) {
+    if (sameMembers != null && load instanceof IndexedLoad indexed) {
+      LoadIndex index = indexed.indexFor(sameMembers);
+      if (index != null) {
+        return index.total();
+      }
+    }
     long total = 0;
     for (int i = 0, n = ring.memberCount(); i < n; i++) {
       total += load.liveSessions(ring.member(i).id());

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Chooses the backend of a brand-new cookie session: weighted least sessions.
@@ -19,31 +20,37 @@ import java.util.Objects;
  *       BoundedKeyPlacer} keeps. With equal weights the next rule alone always satisfies it. With
  *       unequal weights and a factor near 1.0 it can bite: weights 10, 1, 3 holding 5, 0, 1
  *       sessions at factor 1.0 would put the next session on the weight-10 backend, above its
- *       bound of 5, so it goes to the weight-3 one. It also covers counts that change while read.
+ *       bound of 5, so it goes to the weight-3 one. If counts change while read so that the bound
+ *       admits none, the rule is dropped.
  *   <li>Fewest {@code (sessions + 1) / weight}: the load it would have after taking the session.
  *       The {@code + 1} makes empty backends of higher weight go first.
- *   <li>Highest rendezvous score {@code KeyHash.combine(tieBreakHash, KeyHash.hash(id))}: with
- *       equal counts, each new session picks a pseudo-random backend instead of the first id, so
- *       two proxy replicas that see the same counts do not herd onto one backend.
+ *   <li>Among the {@code k} backends still equal, ordered by (weight, id), the one at {@code
+ *       floor(k * unsigned(tieBreakHash) / 2^64)}: with equal counts each new session picks a
+ *       pseudo-random backend instead of the first id, so two proxy replicas that see the same
+ *       counts do not herd onto one backend.
  * </ol>
  *
- * <p>Cost: one pass over the candidates reading {@link SessionLoad} once per backend (a second one
- * when the bound bites); no allocation. Immutable and thread-safe; build one per routing snapshot.
+ * <p>Cost: with the session table ({@link IndexedLoad}), O(D + log N) through a {@link LoadIndex}
+ * the table keeps current (D = distinct weights); with any other {@link SessionLoad}, up to three
+ * passes reading each count. No allocation per call. Immutable and thread-safe; build one per
+ * routing snapshot.
  */
 public final class NewSessionPlacer {
+  private static final AtomicLong BUILT = new AtomicLong();
+  private static final Comparator<Backend> ORDER =
+      Comparator.comparingInt(Backend::weight).thenComparing(Backend::id);
+
   private final Backend[] candidates;
-  private final long[] idHashes;
   private final long totalWeight;
   private final double factor;
+  private final long serial = BUILT.incrementAndGet();
 
   private NewSessionPlacer(Backend[] candidates, double factor) {
     this.candidates = candidates;
     this.factor = factor;
-    this.idHashes = new long[candidates.length];
     long weight = 0;
-    for (int i = 0; i < candidates.length; i++) {
-      idHashes[i] = KeyHash.hash(candidates[i].id().value());
-      weight += candidates[i].weight();
+    for (Backend b : candidates) {
+      weight += b.weight();
     }
     this.totalWeight = weight;
   }
@@ -56,7 +63,7 @@ public final class NewSessionPlacer {
         active.add(b);
       }
     }
-    active.sort(Comparator.comparing(Backend::id));
+    active.sort(ORDER);
     return new NewSessionPlacer(active.toArray(new Backend[0]), settings.boundedLoadFactor());
   }
 
@@ -66,55 +73,85 @@ public final class NewSessionPlacer {
    * @param tieBreakHash a hash that differs per session, such as {@code KeyHash.hash(sessionId)}
    */
   public Backend place(SessionLoad load, long tieBreakHash) {
+    if (load instanceof IndexedLoad indexed && candidates.length <= LoadIndex.MAX_CANDIDATES) {
+      LoadIndex index = indexed.indexFor(this);
+      if (index != null) {
+        return index.place(tieBreakHash);
+      }
+    }
+    return scan(load, tieBreakHash);
+  }
+
+  /** A fresh index of the candidates starting from {@code load}; the caller keeps it current. */
+  public LoadIndex newIndex(SessionLoad load) {
+    return new LoadIndex(this, candidates, totalWeight, factor, load);
+  }
+
+  /** Whether this placer was built after {@code other} (a newer routing table). */
+  public boolean newerThan(NewSessionPlacer other) {
+    return serial > other.serial;
+  }
+
+  /** The same rules by reading every count: one pass to total, one to rank, one to pick. */
+  private Backend scan(SessionLoad load, long tieBreakHash) {
     if (candidates.length == 0) {
       return null;
     }
-    // One pass finds the lightest and the total; the bound is checked on the winner alone, and
-    // only when it fails (rare, see the class comment) does a second pass look among the rest.
     long total = 0;
-    int best = -1;
-    long bestLoad = 0;
-    for (int i = 0; i < candidates.length; i++) {
-      long l = load.liveSessions(candidates[i].id());
-      total += l;
-      if (best < 0 || lighter(i, l, best, bestLoad, tieBreakHash)) {
-        best = i;
-        bestLoad = l;
+    for (Backend b : candidates) {
+      total += load.liveSessions(b.id());
+    }
+    long totalAfter = total + 1;
+    long admittedNum = 0;
+    int admittedWeight = 0;
+    long anyNum = 0;
+    int anyWeight = 0;
+    for (Backend b : candidates) {
+      long l = load.liveSessions(b.id());
+      if (LoadIndex.lighter(l + 1, b.weight(), anyNum, anyWeight)) {
+        anyNum = l + 1;
+        anyWeight = b.weight();
+      }
+      if (admits(l, b, totalAfter) && LoadIndex.lighter(l + 1, b.weight(), admittedNum, admittedWeight)) {
+        admittedNum = l + 1;
+        admittedWeight = b.weight();
       }
     }
-    if (admits(best, bestLoad, total + 1)) {
-      return candidates[best];
-    }
-    return lightestAdmitted(load, total + 1, tieBreakHash, best);
+    boolean admittedOnly = admittedWeight != 0;
+    return admittedOnly
+        ? pick(load, admittedNum, admittedWeight, true, totalAfter, tieBreakHash)
+        : pick(load, anyNum, anyWeight, false, totalAfter, tieBreakHash);
   }
 
-  /** The lightest backend the bound admits, or {@code fallback} if counts moved and none is. */
-  private Backend lightestAdmitted(
-      SessionLoad load, long totalAfter, long tieBreakHash, int fallback) {
-    int best = -1;
-    long bestLoad = 0;
+  /** The j-th (by the hash) candidate whose load after placing is num / weight. */
+  private Backend pick(
+      SessionLoad load, long num, int weight, boolean admittedOnly, long totalAfter, long hash) {
+    int ties = 0;
+    int last = 0;
     for (int i = 0; i < candidates.length; i++) {
-      long l = load.liveSessions(candidates[i].id());
-      if (admits(i, l, totalAfter) && (best < 0 || lighter(i, l, best, bestLoad, tieBreakHash))) {
-        best = i;
-        bestLoad = l;
+      if (matches(load, i, num, weight, admittedOnly, totalAfter)) {
+        ties++;
+        last = i;
       }
     }
-    return candidates[best < 0 ? fallback : best];
-  }
-
-  /** Whether candidate i would end lighter than j, by weight and then by rendezvous score. */
-  private boolean lighter(int i, long li, int j, long lj, long tieBreakHash) {
-    // (li + 1) / wi < (lj + 1) / wj, without division: exact, and no float ties to worry about.
-    long order = (li + 1) * candidates[j].weight() - (lj + 1) * candidates[i].weight();
-    if (order != 0) {
-      return order < 0;
+    int j = LoadIndex.tieIndex(hash, ties);
+    for (int i = 0; i < candidates.length; i++) {
+      if (matches(load, i, num, weight, admittedOnly, totalAfter) && j-- == 0) {
+        return candidates[i];
+      }
     }
-    return KeyHash.combine(tieBreakHash, idHashes[i]) > KeyHash.combine(tieBreakHash, idHashes[j]);
+    return candidates[last];
   }
 
-  private boolean admits(int i, long load, long totalAfter) {
-    return LoadBound.admits(load, candidates[i].weight(), totalAfter, totalWeight, factor);
+  private boolean matches(
+      SessionLoad load, int i, long num, int weight, boolean admittedOnly, long totalAfter) {
+    Backend b = candidates[i];
+    long l = load.liveSessions(b.id());
+    return (l + 1) * weight == num * b.weight() && (!admittedOnly || admits(l, b, totalAfter));
+  }
+
+  private boolean admits(long load, Backend b, long totalAfter) {
+    return LoadBound.admits(load, b.weight(), totalAfter, totalWeight, factor);
   }
 
   @Override

@@ -70,7 +70,7 @@ public final class AffinityRouter {
   private RouteDecision routeValidCookie(RoutingTable table, CookieCodec c, AffinityCookie cookie) {
     long key = sessionKey(cookie);
     Backend pinned = table.byToken(cookie.backendToken());
-    if (pinned != null && pinned.servesPinnedSessionsAt(clock.instant())) {
+    if (pinned != null && pinned.servesPinnedSessionsAt(clock.millis())) {
       sessions.touch(key, pinned.id());
       AffinityCookie refresh = c.needsRefresh(cookie) ? c.refreshed(cookie) : null;
       AffinityOutcome outcome =
@@ -157,7 +157,7 @@ public final class AffinityRouter {
     long key = KeyHash.hash(keyValue);
     BackendId pinnedId = sessions.pinned(key);
     Backend pinned = pinnedId == null ? null : table.byId(pinnedId);
-    if (pinned != null && pinned.servesPinnedSessionsAt(clock.instant())) {
+    if (pinned != null && pinned.servesPinnedSessionsAt(clock.millis())) {
       sessions.touch(key, pinned.id());
       AffinityOutcome outcome =
           pinned.state() == io.stickypool.core.backend.BackendState.DRAINING

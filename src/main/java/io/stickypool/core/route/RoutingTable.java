@@ -44,7 +44,7 @@ public final class RoutingTable {
     this.departed = departed;
     this.ring = HashRing.of(effective);
     this.newSessions = NewSessionPlacer.of(effective, snapshot.placement());
-    this.keys = BoundedKeyPlacer.of(ring, snapshot.placement());
+    this.keys = BoundedKeyPlacer.of(ring, snapshot.placement(), newSessions);
   }
 
   /** The first table of a proxy. */

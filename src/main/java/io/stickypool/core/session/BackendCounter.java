@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * reference to its counter, so a touch on the same backend needs no map lookup).
  *
  * <p>Invariant: the count equals the number of table entries that reference this counter; it
- * changes only while the shard lock of such an entry is held. A count of {@link #RETIRED} means the
+ * changes only while the shard write lock of such an entry is held, through {@link BackendCounters}. A count of {@link #RETIRED} means the
  * counter was dropped from {@link BackendCounters} at zero and must never count again: a writer
  * that finds it retired fetches a fresh counter instead. Reads are lock-free.
  */

@@ -1,6 +1,7 @@
 package io.stickypool.core.session;
 
 import io.stickypool.core.backend.BackendId;
+import io.stickypool.core.placement.LoadIndex;
 import java.util.Collections;
 import java.util.Map;
 import java.util.SortedMap;
@@ -13,20 +14,49 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Thread-safe. Counters of backends that reach zero sessions are retired by {@link
  * #pruneEmpty()} so that pod churn does not grow the map without bound; see {@link
  * BackendCounter} for why that cannot lose a count.
+ *
+ * <p>Every change of a count goes through {@link #acquire} or {@link #release}, under the lock of
+ * the shard whose entry changed, and is passed on to the placement index in use, if any. The table
+ * swaps the index while holding every shard's lock, so each change is either in the counts the new
+ * index starts from or reaches it as a delta, never both or neither.
  */
 final class BackendCounters {
   private final ConcurrentHashMap<BackendId, BackendCounter> byId = new ConcurrentHashMap<>();
+  private volatile LoadIndex index;
 
   /** Returns the counter of {@code id}, already incremented for one new entry. */
   BackendCounter acquire(BackendId id) {
     while (true) {
       BackendCounter c = byId.computeIfAbsent(id, BackendCounter::new);
       if (c.tryIncrement()) {
+        tell(id, 1);
         return c;
       }
       // Retired between lookup and increment: help the pruner drop it, then take a fresh one.
       byId.remove(id, c);
     }
+  }
+
+  /** Counts one entry fewer on {@code c}. */
+  void release(BackendCounter c) {
+    c.decrement();
+    tell(c.id, -1);
+  }
+
+  private void tell(BackendId id, int delta) {
+    LoadIndex i = index;
+    if (i != null) {
+      i.add(id, delta);
+    }
+  }
+
+  LoadIndex index() {
+    return index;
+  }
+
+  /** Only with every shard's write lock held (see the class comment). */
+  void useIndex(LoadIndex newIndex) {
+    index = newIndex;
   }
 
   int count(BackendId id) {

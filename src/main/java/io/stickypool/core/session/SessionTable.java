@@ -1,7 +1,9 @@
 package io.stickypool.core.session;
 
 import io.stickypool.core.backend.BackendId;
-import io.stickypool.core.placement.SessionLoad;
+import io.stickypool.core.placement.IndexedLoad;
+import io.stickypool.core.placement.LoadIndex;
+import io.stickypool.core.placement.NewSessionPlacer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,25 +20,29 @@ import java.util.function.LongConsumer;
  * the pins. A session key is 64 bits: the cookie's session id, or the hash of the key.
  *
  * <p>Bounded: at most {@code maxSessions} entries. The table is split into shards by key bits, each
- * with its own share of the capacity and its own recency list, so a full table evicts the least
- * recently seen entry <em>of the key's shard</em>: approximate LRU, exact with one shard. Because
+ * with its own share of the capacity and its own eviction list, so a full table evicts an entry
+ * <em>of the key's shard</em>, chosen by second chance (CLOCK, see {@link SessionShard}): the
+ * oldest pin not touched since it was last passed over, an approximation of LRU. Because
  * keys never spread perfectly evenly, a busy shard may evict while others still have room (with
  * random keys and 64 shards, about 0.02% of {@code maxSessions} stays unused). Evicted sessions
  * are simply placed again on their next request.
  *
  * <p>Idle expiry: an entry not touched for {@code idleTimeout} (by the injected clock) is never
  * returned by {@link #pinned} or {@link #forEachSession}, and is dropped by {@link #expireIdle()},
- * which the proxy calls periodically. Counts, {@link #size()} and eviction order include idle
- * entries until that sweep removes them, so counts lag by at most one sweep period.
+ * which the proxy calls periodically (it scans every entry). Counts, {@link #size()} and eviction
+ * include idle entries until that sweep removes them, so counts lag by at most one sweep period.
  *
  * <p>Invariant: each backend's count equals the number of entries pinned to it, at every moment
- * no shard lock is held (counts change only inside the shard lock together with the entry).
+ * no shard write lock is held (counts change only under it, together with the entry). The
+ * placement index of the newest {@link NewSessionPlacer} ({@link #indexFor}) gets every change.
  *
- * <p>Threading: thread-safe. Touches and lookups lock one shard (a monitor), never the whole
- * table, and do not box keys; count reads are lock-free and O(1). Methods that walk the table
- * ({@link #removeBackend}, {@link #forEachSession}, {@link #expireIdle}) lock one shard at a time.
+ * <p>Threading: thread-safe. Touching a session on the backend it is pinned to, and looking one
+ * up, take no lock (see {@link SessionShard}) and do not box keys; new pins, moves and removals
+ * take one shard's write lock (a {@link java.util.concurrent.locks.StampedLock}, not a monitor);
+ * count reads are lock-free and O(1). Methods that walk the table ({@link #removeBackend}, {@link
+ * #forEachSession}, {@link #expireIdle}) lock one shard at a time.
  */
-public final class SessionTable implements SessionLoad {
+public final class SessionTable implements IndexedLoad {
   private static final int MAX_DEFAULT_SHARDS = 64;
   private static final int MIN_ENTRIES_PER_DEFAULT_SHARD = 256;
 
@@ -71,7 +77,7 @@ public final class SessionTable implements SessionLoad {
     for (int i = 0; i < shardCount; i++) {
       // Spread the remainder so the shard capacities add up to exactly maxSessions.
       int capacity = maxSessions / shardCount + (i < maxSessions % shardCount ? 1 : 0);
-      shards[i] = new SessionShard(capacity, counters);
+      shards[i] = new SessionShard(capacity, counters, clock.millis());
     }
   }
 
@@ -183,6 +189,39 @@ public final class SessionTable implements SessionLoad {
   @Override
   public int liveSessions(BackendId id) {
     return counters.count(id);
+  }
+
+  /**
+   * The placement index of {@code placer}'s candidates, built from the counts on the first call
+   * while every shard's write lock is held, then kept current by every count change. One index
+   * at a time: a newer placer takes over, an older one gets null (and scans).
+   */
+  @Override
+  public LoadIndex indexFor(NewSessionPlacer placer) {
+    LoadIndex current = counters.index();
+    if (current != null && current.placer() == placer) {
+      return current;
+    }
+    if (current != null && current.placer().newerThan(placer)) {
+      return null;
+    }
+    long[] stamps = new long[shards.length];
+    for (int i = 0; i < shards.length; i++) {
+      stamps[i] = shards[i].lockWrites();
+    }
+    try {
+      current = counters.index();
+      if (current != null && (current.placer() == placer || current.placer().newerThan(placer))) {
+        return current.placer() == placer ? current : null;
+      }
+      LoadIndex index = placer.newIndex(counters::count);
+      counters.useIndex(index);
+      return index;
+    } finally {
+      for (int i = shards.length - 1; i >= 0; i--) {
+        shards[i].unlockWrites(stamps[i]);
+      }
+    }
   }
 
   /** Nonzero session counts by backend, sorted by id; a moment's view, unmodifiable. */

@@ -104,4 +104,26 @@ class BoundedKeyPlacerTest {
       }
     }
   }
+
+  @Test
+  void takesTheTotalFromTheIndexAndPlacesAsByAddingCountsUp() {
+    Random random = new Random(3);
+    List<Backend> pods = Pods.random(random, 40);
+    PlacementSettings settings = new PlacementSettings(1.1);
+    HashRing ring = HashRing.of(pods);
+    BoundedKeyPlacer indexed = BoundedKeyPlacer.of(ring, settings, NewSessionPlacer.of(pods, settings));
+    BoundedKeyPlacer summing = BoundedKeyPlacer.of(ring, settings);
+    IndexedCounts counts = new IndexedCounts();
+
+    for (int i = 0; i < 5_000; i++) {
+      long key = random.nextLong();
+      Backend b = indexed.place(key, counts);
+      assertThat(b).isSameAs(summing.place(key, counts.scanned()));
+      counts.add(b, 1);
+      if (i % 3 == 0) {
+        Backend other = pods.get(random.nextInt(pods.size()));
+        counts.add(other, counts.liveSessions(other.id()) > 0 ? -1 : 0);
+      }
+    }
+  }
 }

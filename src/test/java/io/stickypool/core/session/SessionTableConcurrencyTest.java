@@ -2,7 +2,11 @@ package io.stickypool.core.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stickypool.core.backend.Backend;
 import io.stickypool.core.backend.BackendId;
+import io.stickypool.core.backend.BackendState;
+import io.stickypool.core.placement.NewSessionPlacer;
+import io.stickypool.core.snapshot.PlacementSettings;
 import io.stickypool.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,36 +41,87 @@ class SessionTableConcurrencyTest {
   @Test
   void countsMatchARecountAfterConcurrentTouchesMovesAndSweeps() throws Exception {
     SessionTable table = new SessionTable(MAX_SESSIONS, 8, Duration.ofMinutes(30), clock);
-    CountDownLatch start = new CountDownLatch(1);
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    List<Thread> workers = new ArrayList<>();
-    for (int t = 0; t < THREADS; t++) {
-      workers.add(worker(table, start, new SplittableRandom(t), failure));
-    }
-    AtomicLong sweeps = new AtomicLong();
-    Thread sweeper = sweeper(table, start, workers, sweeps, failure);
 
-    start.countDown();
-    for (Thread w : workers) {
-      w.join();
-    }
-    sweeper.join();
+    long sweeps = runWithSweeper(table, THREADS,
+        t -> churn(table, new SplittableRandom(t)));
 
-    assertThat(failure.get()).isNull();
-    assertThat(sweeps.get()).isPositive();
+    assertThat(sweeps).isPositive();
     assertCountsMatchRecount(table);
+    assertThat(table.size()).isLessThanOrEqualTo(MAX_SESSIONS);
   }
 
   @Test
   void neverLosesACountWhileSweepsRetireEmptyCounters() throws Exception {
     SessionTable table = new SessionTable(MAX_SESSIONS, 8, Duration.ofMinutes(30), clock);
+
+    long sweeps = runWithSweeper(table, 2,
+        t -> flap(table, t, BACKENDS[t]));
+
+    assertThat(sweeps).isPositive();
+  }
+
+  @Test
+  void placementIndexAgreesWithTheCountsAfterConcurrentPinsRepinsAndSweeps() throws Exception {
+    SessionTable table = new SessionTable(MAX_SESSIONS, 8, Duration.ofMinutes(30), clock);
+    List<Backend> pods = new ArrayList<>();
+    for (int i = 0; i < BACKENDS.length; i++) {
+      pods.add(new Backend(BACKENDS[i], "10.0.0.1", 8080, 1 + i % 2, BackendState.ACTIVE, null));
+    }
+    NewSessionPlacer placer = NewSessionPlacer.of(pods, PlacementSettings.defaults());
+    assertThat(table.indexFor(placer)).isNotNull();
+
+    runWithSweeper(table, THREADS,
+        t -> placeAndChurn(table, placer, new SplittableRandom(t)));
+
+    assertCountsMatchRecount(table);
+    SplittableRandom random = new SplittableRandom(42);
+    for (int i = 0; i < 10_000; i++) {
+      long hash = random.nextLong();
+      assertThat(placer.place(table, hash)).isSameAs(placer.place(table::liveSessions, hash));
+    }
+    assertThat(table.indexFor(placer).total()).isEqualTo(table.size());
+  }
+
+  /**
+   * Each worker owns a few keys and touches them while a sweeper advances the clock and expires:
+   * right after a touch at time t the key must still be pinned unless the clock has since moved
+   * past t + idle. A sweep that dropped an entry on a stale read of its time would break that.
+   */
+  @Test
+  void aTouchRacingTheSweepIsNeverLost() throws Exception {
+    Duration idle = Duration.ofMinutes(30);
+    SessionTable table = new SessionTable(1 << 19, 8, idle, clock);
     CountDownLatch start = new CountDownLatch(1);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     List<Thread> workers = new ArrayList<>();
-    for (int t = 0; t < 2; t++) {
-      workers.add(flapper(table, start, t, BACKENDS[t], failure));
+    for (int t = 0; t < THREADS; t++) {
+      long first = 1_000_000L * (t + 1);
+      BackendId backend = BACKENDS[t];
+      workers.add(started(failure, () -> {
+        start.await();
+        for (int op = 0; op < OPS_PER_THREAD; op++) {
+          long key = first + op % 16;
+          long before = clock.millis();
+          table.touch(key, backend);
+          BackendId pinned = table.pinned(key);
+          if (pinned == null) {
+            assertThat(clock.millis() - before).as("lost touch of %d", key).isGreaterThanOrEqualTo(idle.toMillis());
+          } else {
+            assertThat(pinned).isEqualTo(backend);
+          }
+          if (op % 4 == 0) {
+            table.touch(first + 16 + op, BACKENDS[BACKENDS.length - 1]);
+          }
+        }
+      }));
     }
-    Thread sweeper = sweeper(table, start, workers, new AtomicLong(), failure);
+    Thread sweeper = started(failure, () -> {
+      start.await();
+      while (workers.stream().anyMatch(Thread::isAlive)) {
+        clock.advance(Duration.ofMinutes(1));
+        table.expireIdle();
+      }
+    });
 
     start.countDown();
     for (Thread w : workers) {
@@ -75,42 +130,79 @@ class SessionTableConcurrencyTest {
     sweeper.join();
 
     assertThat(failure.get()).isNull();
+    assertThat(table.evictions()).as("no entry left by eviction").isZero();
+    // A touch that read the clock long before it finished may have pinned a key already idle:
+    // counts include such entries until a sweep, which must then drop exactly them.
+    table.expireIdle();
+    assertCountsMatchRecount(table);
+  }
+
+  /** Starts the workers and a sweeper together, waits for all, fails on any failure; the sweeps. */
+  private static long runWithSweeper(SessionTable table, int threads, Body body)
+      throws Exception {
+    CountDownLatch start = new CountDownLatch(1);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int index = t;
+      workers.add(started(failure, () -> {
+        start.await();
+        body.run(index);
+      }));
+    }
+    AtomicLong sweeps = new AtomicLong();
+    Thread sweeper = sweeper(table, start, workers, sweeps, failure);
+    start.countDown();
+    for (Thread w : workers) {
+      w.join();
+    }
+    sweeper.join();
+    assertThat(failure.get()).isNull();
+    return sweeps.get();
+  }
+
+  /** What worker {@code index} does once all are started. */
+  @FunctionalInterface
+  private interface Body {
+    void run(int index) throws Exception;
+  }
+
+  /** Places new sessions through the index, touches, re-pins and removes keys at random. */
+  private static void placeAndChurn(SessionTable table, NewSessionPlacer placer, SplittableRandom random) {
+    for (int op = 0; op < OPS_PER_THREAD; op++) {
+      long key = random.nextInt(4 * MAX_SESSIONS);
+      int dice = random.nextInt(10);
+      if (dice == 0) {
+        table.remove(key);
+      } else if (dice == 1) {
+        table.repin(key, pickBackend(random), BACKENDS[0], RepinReason.FAILOVER);
+      } else {
+        BackendId pinned = table.pinned(key);
+        boolean place = dice < 5 || pinned == null;
+        table.touch(key, place ? placer.place(table, random.nextLong()).id() : pinned);
+      }
+    }
   }
 
   /** Pins and drops one key on a backend of its own, so that backend's count flaps 0, 1, 0. */
-  private static Thread flapper(
-      SessionTable table,
-      CountDownLatch start,
-      long key,
-      BackendId backend,
-      AtomicReference<Throwable> failure) {
-    return started(failure, () -> {
-      start.await();
-      for (int op = 0; op < OPS_PER_THREAD / 2; op++) {
-        table.touch(key, backend);
-        assertThat(table.liveSessions(backend)).isEqualTo(1);
-        table.remove(key);
-        assertThat(table.liveSessions(backend)).isZero();
-      }
-    });
+  private static void flap(SessionTable table, long key, BackendId backend) {
+    for (int op = 0; op < OPS_PER_THREAD / 2; op++) {
+      table.touch(key, backend);
+      assertThat(table.liveSessions(backend)).isEqualTo(1);
+      table.remove(key);
+      assertThat(table.liveSessions(backend)).isZero();
+    }
   }
 
-  private Thread worker(
-      SessionTable table,
-      CountDownLatch start,
-      SplittableRandom random,
-      AtomicReference<Throwable> failure) {
-    return started(failure, () -> {
-      start.await();
-      for (int op = 0; op < OPS_PER_THREAD; op++) {
-        long key = random.nextInt(4 * MAX_SESSIONS);
-        if (random.nextInt(10) == 0) {
-          table.remove(key);
-        } else {
-          table.touch(key, pickBackend(random));
-        }
+  private static void churn(SessionTable table, SplittableRandom random) {
+    for (int op = 0; op < OPS_PER_THREAD; op++) {
+      long key = random.nextInt(4 * MAX_SESSIONS);
+      if (random.nextInt(10) == 0) {
+        table.remove(key);
+      } else {
+        table.touch(key, pickBackend(random));
       }
-    });
+    }
   }
 
   /** Backend 0 is picked once in a thousand touches; the others share the rest. */
@@ -121,7 +213,7 @@ class SessionTableConcurrencyTest {
     return BACKENDS[1 + random.nextInt(BACKENDS.length - 1)];
   }
 
-  private Thread sweeper(
+  private static Thread sweeper(
       SessionTable table,
       CountDownLatch start,
       List<Thread> workers,
@@ -158,7 +250,7 @@ class SessionTableConcurrencyTest {
     }
     Map<BackendId, Integer> counts = table.countsByBackend();
     assertThat(counts.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(total);
-    assertThat(table.size()).isEqualTo(total).isLessThanOrEqualTo(MAX_SESSIONS);
+    assertThat(table.size()).isEqualTo(total);
   }
 
   @FunctionalInterface

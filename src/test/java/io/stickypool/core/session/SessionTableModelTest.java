@@ -7,7 +7,6 @@ import io.stickypool.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -16,8 +15,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Random operations checked step by step against a plain map. With one shard the table's eviction
- * is exact LRU, so a {@link LinkedHashMap} in touch order is a complete model of it; random keys
- * and removals exercise the index's growth and back-shift deletion.
+ * is exactly second chance (CLOCK), so a {@link LinkedHashMap} in pin order with a referenced flag
+ * per entry is a complete model of it; random keys and removals exercise the index's growth and
+ * back-shift deletion.
  */
 class SessionTableModelTest {
   private static final Duration IDLE = Duration.ofMinutes(30);
@@ -25,14 +25,14 @@ class SessionTableModelTest {
     BackendId.of("a"), BackendId.of("b"), BackendId.of("c")
   };
 
-  private record Pin(BackendId backend, long lastSeenMillis) {}
+  private record Pin(BackendId backend, long lastSeenMillis, boolean referenced) {}
 
   private final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
   private final LinkedHashMap<Long, Pin> model = new LinkedHashMap<>();
 
   @ParameterizedTest
   @ValueSource(longs = {1, 2, 3})
-  void behavesLikeAnExactLruMapWithOneShard(long seed) {
+  void behavesLikeASecondChanceMapWithOneShard(long seed) {
     int max = 64;
     SessionTable table = new SessionTable(max, 1, IDLE, clock);
     SplittableRandom random = new SplittableRandom(seed);
@@ -81,14 +81,35 @@ class SessionTableModelTest {
     assertThat(table.size()).isEqualTo(expected.size());
   }
 
+  /**
+   * A touch on the same backend marks the entry referenced in place; a new pin goes to the newest
+   * end. A full table walks from the eldest end, sending referenced entries to the newest end once
+   * (flag cleared), and evicts the first one that is not referenced.
+   */
   private void touchModel(long key, BackendId backend, int max) {
-    boolean isNew = model.remove(key) == null;
-    if (isNew && model.size() == max) {
-      Iterator<Long> eldest = model.keySet().iterator();
-      eldest.next();
-      eldest.remove();
+    Pin pin = model.get(key);
+    if (pin != null && pin.backend().equals(backend)) {
+      model.put(key, new Pin(backend, clock.millis(), true));
+      return;
     }
-    model.put(key, new Pin(backend, clock.millis()));
+    if (pin != null) {
+      model.remove(key);
+    } else if (model.size() == max) {
+      evictModel();
+    }
+    model.put(key, new Pin(backend, clock.millis(), false));
+  }
+
+  private void evictModel() {
+    while (true) {
+      Map.Entry<Long, Pin> eldest = model.entrySet().iterator().next();
+      model.remove(eldest.getKey());
+      if (!eldest.getValue().referenced()) {
+        return;
+      }
+      Pin pin = eldest.getValue();
+      model.put(eldest.getKey(), new Pin(pin.backend(), pin.lastSeenMillis(), false));
+    }
   }
 
   private BackendId modelPinned(long key) {
