@@ -1,23 +1,20 @@
 package io.stickypool.proxy.http;
 
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.stickypool.proxy.http.ResponseShaper.ConnectionField;
 import io.stickypool.proxy.routing.ProxyRoute;
 import io.stickypool.proxy.routing.RequestRouter.ExchangeResult;
 import java.util.ArrayDeque;
@@ -54,7 +51,6 @@ final class Exchange implements BackendListener {
   private boolean requestForwarded;
   private boolean bodyWritten;
   private boolean responseStarted;
-  private boolean informational;
   private boolean backendReusable;
   private boolean switchingProtocols;
   private boolean closeClient;
@@ -134,7 +130,7 @@ final class Exchange implements BackendListener {
   private void attach(Channel ch, boolean flushNow) {
     backend = ch;
     backendHandler = ch.pipeline().get(BackendHandler.class);
-    backendHandler.bind(this);
+    backendHandler.bind(this, isHead(), http10);
     route.decorateRequest(request);
     // A failed write means the connection is unusable: closing it reports it as broken.
     ch.write(request).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
@@ -146,7 +142,7 @@ final class Exchange implements BackendListener {
       ch.flush(); // otherwise the client connection's read-complete flushes it with the body
     }
     if (expectContinue && !requestReceived) {
-      ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+      ctx.writeAndFlush(ErrorResponses.continueResponse(ctx.alloc()), ctx.voidPromise());
     }
     armResponseTimer();
     frontend.updateReading();
@@ -195,80 +191,55 @@ final class Exchange implements BackendListener {
   }
 
   @Override
-  public void onResponseObject(HttpObject msg) {
-    if (msg instanceof HttpResponse) {
-      onResponseHead((HttpResponse) msg);
-    }
-    if (msg instanceof HttpContent) {
-      onResponseContent((HttpContent) msg);
-    }
-  }
-
-  private void onResponseHead(HttpResponse response) {
-    if (response.decoderResult().isFailure()) {
-      informational = true; // swallow whatever content follows; the connection is dropped
-      failBeforeResponse(ExchangeResult.BROKEN_RESPONSE);
-      return;
-    }
-    int code = response.status().code();
+  public void onResponseHead(ResponseHead head) {
+    int code = head.status();
     if (code >= 100 && code < 200 && code != 101) {
-      informational = true; // 100 Continue was answered by us; other 1xx are dropped
-      return;
+      return; // 100 Continue was answered by us; other 1xx are dropped
     }
-    if (code == 101 && !(upgrade && ProxyHeaders.switchesToWebSocket(response.headers()))) {
+    if (code == 101 && !(upgrade && head.upgradesToWebSocket())) {
       // A switch nobody asked for (or to another protocol) would turn the connection into a
       // blind tunnel; the backend is out of step with this exchange.
-      informational = true;
       failBeforeResponse(ExchangeResult.BROKEN_RESPONSE);
       return;
     }
     cancelResponseTimer();
     responseStarted = true;
     status = code;
-    backendReusable = HttpUtil.isKeepAlive(response);
-    switchingProtocols = code == 101 && upgrade;
-    ProxyHeaders.stripHopByHop(response, switchingProtocols);
-    route.decorateResponse(response);
-    shapeForClient(response);
-    frontend.writeResponseHead(response);
+    switchingProtocols = code == 101;
+    boolean untilClose = head.framing(isHead()) == ResponseHead.Framing.UNTIL_CLOSE;
+    backendReusable = head.keepAlive() && !untilClose;
+    // HTTP/1.0 has no chunked coding: the body goes raw and its end is the close.
+    boolean dechunk = http10 && head.chunked();
+    ConnectionField connection = connectionField(dechunk || untilClose);
+    frontend.writeResponse(frontend.shaper().shape(ctx.alloc(), head, route, dechunk, connection));
   }
 
-  private void shapeForClient(HttpResponse response) {
+  private ConnectionField connectionField(boolean endsAtClose) {
     if (switchingProtocols) {
-      return;
+      return ConnectionField.UPGRADE;
     }
-    closeClient |= proxy.connections().shuttingDown() || !requestReceived;
-    if (http10 && HttpUtil.isTransferEncodingChunked(response)) {
-      // HTTP/1.0 has no chunked coding: send the body raw and mark its end by closing.
-      response.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
-      closeClient = true;
-    }
-    if (closeClient) {
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    } else if (http10) {
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-    }
-    response.setProtocolVersion(HttpVersion.HTTP_1_1);
+    closeClient |= proxy.connections().shuttingDown() || !requestReceived || endsAtClose;
+    return closeClient ? ConnectionField.CLOSE : http10 ? ConnectionField.KEEP_ALIVE : ConnectionField.NONE;
   }
 
-  private void onResponseContent(HttpContent content) {
-    if (informational || finished) {
-      if (content instanceof LastHttpContent) {
-        informational = false;
-      }
-      content.release();
+  @Override
+  public void onResponseBody(ByteBuf part, boolean last) {
+    if (finished) {
+      part.release();
       return;
     }
-    if (content.decoderResult().isFailure()) {
-      content.release();
-      failBeforeResponse(ExchangeResult.BROKEN_RESPONSE);
-      return;
-    }
-    if (content instanceof LastHttpContent) {
-      ctx.writeAndFlush(content, ctx.voidPromise());
+    if (last) {
+      ctx.writeAndFlush(part, ctx.voidPromise());
       completeResponse();
     } else {
-      ctx.write(content, ctx.voidPromise());
+      ctx.write(part, ctx.voidPromise());
+    }
+  }
+
+  @Override
+  public void onResponseBroken(String why) {
+    if (!finished) {
+      failBeforeResponse(ExchangeResult.BROKEN_RESPONSE);
     }
   }
 
@@ -293,7 +264,6 @@ final class Exchange implements BackendListener {
       return;
     }
     backend = null;
-    informational = false; // what the next connection sends is a new response
     backendHandler.unbind();
     if (!ch.config().isAutoRead()) {
       ch.config().setAutoRead(true);
@@ -389,12 +359,8 @@ final class Exchange implements BackendListener {
     cancelResponseTimer();
     releasePending();
     closeClient |= !requestReceived || proxy.connections().shuttingDown();
-    HttpResponse response = ErrorResponses.build(ctx, status, detail, closeClient);
-    if (status == HttpResponseStatus.SERVICE_UNAVAILABLE) {
-      response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
-    }
     this.status = status.code();
-    frontend.writeResponseHead(response);
+    frontend.writeResponse(ErrorResponses.build(ctx.alloc(), status, detail, closeClient, isHead()));
     ctx.flush();
     frontend.exchangeDone(closeClient);
   }

@@ -1,11 +1,11 @@
 package io.stickypool.proxy.http;
 
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.stickypool.core.backend.Backend;
 import io.stickypool.core.backend.BackendId;
 import io.stickypool.proxy.routing.ProxyRoute;
 import io.stickypool.proxy.routing.RequestRouter;
+import io.stickypool.proxy.routing.ResponseDecoration;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -65,8 +65,8 @@ final class FixedRouter implements RequestRouter {
     }
 
     @Override
-    public void decorateResponse(HttpResponse response) {
-      response.headers().set("X-Routed-To", backend.id().value());
+    public void decorateResponse(ResponseDecoration response) {
+      response.addHeader("X-Routed-To", backend.id().value());
     }
 
     @Override
