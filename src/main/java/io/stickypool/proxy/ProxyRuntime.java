@@ -83,11 +83,7 @@ public final class ProxyRuntime implements AutoCloseable {
         new ProxyContext(
             new AffinityRequestRouter(state, router, metrics, health),
             config.limits(),
-            transport,
-            address -> {
-              CompiledRoutes r = state.current();
-              return r != null && address != null && r.trustsProxy(address);
-            });
+            transport);
     this.server = new ProxyServer(context, transport, workers);
     String token = config.adminTokenFile() == null ? null : Files.readString(config.adminTokenFile()).trim();
     this.admin =

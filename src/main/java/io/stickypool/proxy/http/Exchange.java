@@ -90,7 +90,7 @@ final class Exchange implements BackendListener {
     ProxyHeaders.stripHopByHop(request, upgrade);
     request.headers().remove(HttpHeaderNames.EXPECT);
     ProxyHeaders.addForwarded(
-        request, frontend.client(), proxy.isTrustedProxy(frontend.clientAddress().getAddress()));
+        request, frontend.client(), route.trustsProxy(frontend.clientAddress().getAddress()));
     request.setProtocolVersion(HttpVersion.HTTP_1_1);
   }
 

@@ -44,6 +44,11 @@ final class AffinityRoute implements io.stickypool.proxy.routing.ProxyRoute {
   }
 
   @Override
+  public boolean trustsProxy(java.net.InetAddress client) {
+    return client != null && routes.trustsProxy(client);
+  }
+
+  @Override
   public void decorateRequest(HttpRequest request) {
     if (routes.table().snapshot().affinity().type() == AffinityType.COOKIE) {
       RequestKeys.stripCookie(request.headers(), routes.table().snapshot().affinity().cookie().name());

@@ -20,6 +20,12 @@ public interface ProxyRoute {
   void decorateResponse(ResponseDecoration response);
 
   /**
+   * Whether {@code client} is a proxy whose forwarding headers are believed, by the same routes
+   * this route was chosen from (one snapshot read per exchange).
+   */
+  boolean trustsProxy(java.net.InetAddress client);
+
+  /**
    * Adds what the backend should know to the forwarded request head (for example which backend the
    * session was on before it was re-pinned).
    */

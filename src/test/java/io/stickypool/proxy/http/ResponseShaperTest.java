@@ -37,6 +37,11 @@ class ResponseShaperTest {
     }
 
     @Override
+    public boolean trustsProxy(java.net.InetAddress client) {
+      return false;
+    }
+
+    @Override
     public void decorateRequest(io.netty.handler.codec.http.HttpRequest request) {}
   }
 
