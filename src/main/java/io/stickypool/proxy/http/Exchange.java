@@ -28,7 +28,15 @@ import java.util.ArrayDeque;
  * <p>Event-loop confined: created, driven and finished on the client connection's event loop.
  */
 final class Exchange implements BackendListener {
-  private static final int MAX_ATTEMPTS = 3;
+  /** Where the exchange is; the facts about the request and the connection are the flags below. */
+  private enum Phase {
+    /** Routed, connecting or forwarding the request; no response byte has gone to the client. */
+    AWAITING_RESPONSE,
+    /** The response head went to the client; its body is being relayed. */
+    RESPONDING,
+    /** Answered, failed or aborted: nothing more happens. */
+    DONE
+  }
 
   private final FrontendHandler frontend;
   private final ChannelHandlerContext ctx;
@@ -50,11 +58,10 @@ final class Exchange implements BackendListener {
   /** The last part of the request was written to the backend connection now in use. */
   private boolean requestForwarded;
   private boolean bodyWritten;
-  private boolean responseStarted;
   private boolean backendReusable;
   private boolean switchingProtocols;
   private boolean closeClient;
-  private boolean finished;
+  private Phase phase = Phase.AWAITING_RESPONSE;
   private int status;
   private int attempts;
   private boolean rerouted;
@@ -114,7 +121,7 @@ final class Exchange implements BackendListener {
   }
 
   private void onConnected(ChannelFuture f, ProxyRoute target) {
-    if (finished || target != route) {
+    if (phase == Phase.DONE || target != route) {
       if (f.isSuccess()) {
         f.channel().close();
       }
@@ -157,7 +164,7 @@ final class Exchange implements BackendListener {
     }
     boolean last = content instanceof LastHttpContent;
     requestReceived |= last;
-    if (finished) {
+    if (phase == Phase.DONE) {
       content.release();
       return;
     }
@@ -181,7 +188,7 @@ final class Exchange implements BackendListener {
 
   /** Whether the frontend should read more of the request body now. */
   boolean wantsRequestBody() {
-    return !requestReceived && !finished && backend != null && backend.isWritable();
+    return !requestReceived && phase != Phase.DONE && backend != null && backend.isWritable();
   }
 
   void flushToBackend() {
@@ -203,7 +210,7 @@ final class Exchange implements BackendListener {
       return;
     }
     cancelResponseTimer();
-    responseStarted = true;
+    phase = Phase.RESPONDING;
     status = code;
     switchingProtocols = code == 101;
     boolean untilClose = head.framing(isHead()) == ResponseHead.Framing.UNTIL_CLOSE;
@@ -224,7 +231,7 @@ final class Exchange implements BackendListener {
 
   @Override
   public void onResponseBody(ByteBuf part, boolean last) {
-    if (finished) {
+    if (phase == Phase.DONE) {
       part.release();
       return;
     }
@@ -238,13 +245,13 @@ final class Exchange implements BackendListener {
 
   @Override
   public void onResponseBroken(String why) {
-    if (!finished) {
+    if (phase != Phase.DONE) {
       failBeforeResponse(ExchangeResult.BROKEN_RESPONSE);
     }
   }
 
   private void completeResponse() {
-    finished = true;
+    phase = Phase.DONE;
     cancelResponseTimer();
     proxy.router().record(route, ExchangeResult.RESPONDED, status, System.nanoTime() - startNanos);
     if (switchingProtocols) {
@@ -282,14 +289,14 @@ final class Exchange implements BackendListener {
 
   @Override
   public void onBackendClosed() {
-    if (!finished) {
+    if (phase != Phase.DONE) {
       failBeforeResponse(ExchangeResult.BROKEN_RESPONSE);
     }
   }
 
   @Override
   public void onBackendError(Throwable cause) {
-    if (!finished) {
+    if (phase != Phase.DONE) {
       failBeforeResponse(ExchangeResult.BROKEN_RESPONSE);
     }
   }
@@ -313,49 +320,51 @@ final class Exchange implements BackendListener {
    * went to the client we may retry; after, the client connection is cut (it cannot be told).
    */
   private void failBeforeResponse(ExchangeResult result) {
-    boolean stale = reusedConnection && result == ExchangeResult.BROKEN_RESPONSE && !responseStarted;
-    if (!stale) {
+    RetryPolicy.Failure failure = new RetryPolicy.Failure(result, attempts, reusedConnection,
+        phase == Phase.RESPONDING, idempotent, bodyWritten || !pendingBody.isEmpty(), rerouted);
+    if (!failure.staleConnection()) {
       // A keep-alive connection the backend closed while idle says nothing about its health.
       proxy.router().record(route, result, 0, System.nanoTime() - startNanos);
     }
     releaseBackend(false);
-    if (responseStarted) {
-      finished = true;
-      frontend.abortClient();
-      return;
-    }
-    if (attempts < MAX_ATTEMPTS && mayReplay(result)) {
-      boolean sameBackend = stale && idempotent;
-      if (!sameBackend) {
-        ProxyRoute next = rerouted ? null : proxy.router().reroute(route, request, frontend.clientAddress());
+    switch (RetryPolicy.decide(failure)) {
+      case CUT_CLIENT -> {
+        phase = Phase.DONE;
+        frontend.abortClient();
+      }
+      case REPLAY_SAME_BACKEND -> replay(true);
+      case REPLAY_ELSEWHERE -> {
+        ProxyRoute next = proxy.router().reroute(route, request, frontend.clientAddress());
         if (next == null) {
-          failToClient(result == ExchangeResult.CONNECT_FAILED
-              ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.BAD_GATEWAY, "backend unreachable");
+          failUnreachable(result);
           return;
         }
         rerouted = true;
         route = next;
+        replay(false);
       }
-      if (requestForwarded) {
-        // The empty end of the request went to the broken connection; the replay needs its own.
-        pendingBody.add(LastHttpContent.EMPTY_LAST_CONTENT);
-        requestForwarded = false;
-      }
-      connect(sameBackend);
-      return;
+      case NO_OTHER_BACKEND -> failUnreachable(result);
+      default -> failToClient(HttpResponseStatus.BAD_GATEWAY, "backend closed the connection or sent an invalid response");
     }
-    failToClient(HttpResponseStatus.BAD_GATEWAY, "backend closed the connection or sent an invalid response");
   }
 
-  private boolean mayReplay(ExchangeResult result) {
-    if (result == ExchangeResult.CONNECT_FAILED) {
-      return true; // nothing reached any backend; the body is still pending here
+  private void failUnreachable(ExchangeResult result) {
+    failToClient(result == ExchangeResult.CONNECT_FAILED
+        ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.BAD_GATEWAY, "backend unreachable");
+  }
+
+  /** @param fresh skip the pool: a pooled connection just turned out dead, its siblings may be too */
+  private void replay(boolean fresh) {
+    if (requestForwarded) {
+      // The empty end of the request went to the broken connection; the replay needs its own.
+      pendingBody.add(LastHttpContent.EMPTY_LAST_CONTENT);
+      requestForwarded = false;
     }
-    return result == ExchangeResult.BROKEN_RESPONSE && idempotent && !bodyWritten && pendingBody.isEmpty();
+    connect(fresh);
   }
 
   private void failToClient(HttpResponseStatus status, String detail) {
-    finished = true;
+    phase = Phase.DONE;
     cancelResponseTimer();
     releasePending();
     closeClient |= !requestReceived || proxy.connections().shuttingDown();
@@ -366,13 +375,13 @@ final class Exchange implements BackendListener {
   }
 
   private void abortBadRequest() {
-    if (finished) {
+    if (phase == Phase.DONE) {
       frontend.abortClient();
       return;
     }
     releaseBackend(false);
-    if (responseStarted) {
-      finished = true;
+    if (phase == Phase.RESPONDING) {
+      phase = Phase.DONE;
       frontend.abortClient();
     } else {
       closeClient = true;
@@ -382,7 +391,7 @@ final class Exchange implements BackendListener {
 
   /** The client went away: drop everything of this exchange. */
   void abort() {
-    finished = true;
+    phase = Phase.DONE;
     cancelResponseTimer();
     releasePending();
     releaseBackend(false);
@@ -400,7 +409,7 @@ final class Exchange implements BackendListener {
    * each piece of body, so a body that stops short ends the exchange as surely as a silent backend.
    */
   private void armResponseTimer() {
-    if (!responseStarted && !finished) {
+    if (phase == Phase.AWAITING_RESPONSE) {
       responseTimerArmed = true;
       frontend.timeouts().expectResponseWithin(proxy.settings().backendTimeout().toNanos(), this::responseTimedOut);
     }
@@ -415,7 +424,7 @@ final class Exchange implements BackendListener {
 
   private void responseTimedOut() {
     responseTimerArmed = false;
-    if (finished || responseStarted) {
+    if (phase != Phase.AWAITING_RESPONSE) {
       return;
     }
     if (!requestReceived && backend != null && backend.isWritable()) {
