@@ -3,7 +3,6 @@ package io.stickypool.proxy.http;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -47,7 +46,9 @@ final class Exchange implements BackendListener {
   private final boolean expectContinue;
   private final boolean http10;
   private final long startNanos = System.nanoTime();
-  private final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>(2);
+  /** Body parts that came before a backend connection was ready; made only when needed. */
+  private ArrayDeque<HttpContent> pendingBody;
+  private final Runnable onResponseTimeout = this::responseTimedOut;
 
   private ProxyRoute route;
   private Channel backend;
@@ -140,9 +141,10 @@ final class Exchange implements BackendListener {
     backendHandler.bind(this, isHead(), http10);
     route.decorateRequest(request);
     // A failed write means the connection is unusable: closing it reports it as broken.
-    ch.write(request).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    // A failed write fires exceptionCaught on the backend pipeline, which reports it as broken.
+    ch.write(request, ch.voidPromise());
     HttpContent c;
-    while ((c = pendingBody.poll()) != null) {
+    while ((c = pollPending()) != null) {
       writeToBackend(c);
     }
     if (flushNow) {
@@ -169,7 +171,7 @@ final class Exchange implements BackendListener {
       return;
     }
     if (backend == null) {
-      pendingBody.add(content);
+      pend(content);
       return;
     }
     writeToBackend(content);
@@ -321,7 +323,7 @@ final class Exchange implements BackendListener {
    */
   private void failBeforeResponse(ExchangeResult result) {
     RetryPolicy.Failure failure = new RetryPolicy.Failure(result, attempts, reusedConnection,
-        phase == Phase.RESPONDING, idempotent, bodyWritten || !pendingBody.isEmpty(), rerouted);
+        phase == Phase.RESPONDING, idempotent, bodyWritten || pendingBody != null && !pendingBody.isEmpty(), rerouted);
     if (!failure.staleConnection()) {
       // A keep-alive connection the backend closed while idle says nothing about its health.
       proxy.router().record(route, result, 0, System.nanoTime() - startNanos);
@@ -357,7 +359,7 @@ final class Exchange implements BackendListener {
   private void replay(boolean fresh) {
     if (requestForwarded) {
       // The empty end of the request went to the broken connection; the replay needs its own.
-      pendingBody.add(LastHttpContent.EMPTY_LAST_CONTENT);
+      pend(LastHttpContent.EMPTY_LAST_CONTENT);
       requestForwarded = false;
     }
     connect(fresh);
@@ -399,9 +401,20 @@ final class Exchange implements BackendListener {
 
   private void releasePending() {
     HttpContent c;
-    while ((c = pendingBody.poll()) != null) {
+    while ((c = pollPending()) != null) {
       ReferenceCountUtil.release(c);
     }
+  }
+
+  private void pend(HttpContent content) {
+    if (pendingBody == null) {
+      pendingBody = new ArrayDeque<>(2);
+    }
+    pendingBody.add(content);
+  }
+
+  private HttpContent pollPending() {
+    return pendingBody == null ? null : pendingBody.poll();
   }
 
   /**
@@ -411,7 +424,7 @@ final class Exchange implements BackendListener {
   private void armResponseTimer() {
     if (phase == Phase.AWAITING_RESPONSE) {
       responseTimerArmed = true;
-      frontend.timeouts().expectResponseWithin(proxy.settings().backendTimeout().toNanos(), this::responseTimedOut);
+      frontend.timeouts().expectResponseWithin(proxy.settings().backendTimeout().toNanos(), onResponseTimeout);
     }
   }
 

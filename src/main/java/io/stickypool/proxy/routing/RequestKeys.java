@@ -41,6 +41,15 @@ final class RequestKeys {
     return header.substring(vs, ve);
   }
 
+  private static boolean isBlank(String s, int from) {
+    for (int i = from; i < s.length(); i++) {
+      if (s.charAt(i) != ' ' && s.charAt(i) != ';') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Where the next cookie pair named {@code name} starts at or after {@code from}, or -1. */
   private static int findPair(String header, String name, int from) {
     int i = from;
@@ -76,7 +85,7 @@ final class RequestKeys {
     for (Iterator<String> it = headers.valueStringIterator(HttpHeaderNames.COOKIE); it.hasNext(); ) {
       only = it.next();
       fields++;
-      found |= cookieIn(only, name) != null;
+      found |= findPair(only, name, 0) >= 0;
     }
     if (!found) {
       return;
@@ -110,6 +119,9 @@ final class RequestKeys {
       return header;
     }
     int n = header.length();
+    if (i == 0 && isBlank(header, pairEnd(header, 0))) {
+      return ""; // the proxy's cookie was the only one: the common case, nothing to build
+    }
     StringBuilder out = new StringBuilder(n);
     int copied = 0;
     while (i >= 0) {
