@@ -123,16 +123,22 @@ final class Ascii {
 
   /** Whether the comma-separated list in {@code buf[from, to)} has the token {@code lower}. */
   static boolean hasToken(ByteBuf buf, int from, int to, byte[] lower) {
+    return countToken(buf, from, to, lower) > 0;
+  }
+
+  /** How often the comma-separated list in {@code buf[from, to)} has the token {@code lower}. */
+  static int countToken(ByteBuf buf, int from, int to, byte[] lower) {
+    int count = 0;
     int start = from;
     while (start <= to) {
       int comma = buf.indexOf(start, to, (byte) ',');
       int end = comma < 0 ? to : comma;
       if (equalsIgnoreCase(buf, skipWhitespace(buf, start, end), trimWhitespace(buf, start, end), lower)) {
-        return true;
+        count++;
       }
       start = end + 1;
     }
-    return false;
+    return count;
   }
 
   /** Whether the last element of the comma-separated list in {@code buf[from, to)} is {@code lower}. */

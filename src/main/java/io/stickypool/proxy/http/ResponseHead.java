@@ -7,10 +7,12 @@ import io.netty.buffer.ByteBuf;
  * lies, and what framing, connection handling and caching need, without building a header map or
  * a String per field. The lines are forwarded as the original bytes (see {@link ResponseShaper}).
  *
- * <p>Refuses what Netty's response decoder refused and what a proxy may not pass on as it is
- * (RFC 9112 5.1, 5.2, 6.3): obs-fold, control characters, a bad status line, more than one
- * Content-Length, a Content-Length that is not a number. Whitespace before the colon is allowed
- * and removed on the way out, as RFC 9112 5.1 tells a proxy to do.
+ * <p>Refuses everything Netty's response decoder refused (ResponseHeadDifferentialTest checks
+ * it): bare LF line ends, more than one Content-Length, a Content-Length that is not a number,
+ * Transfer-Encoding beside Content-Length, in HTTP/1.0, or with chunked not once and last. It is
+ * stricter where a proxy may not pass a line on as it is (RFC 9112 5.2, 4): obs-fold, control
+ * characters, a field line without a token name and colon, a status code not of three digits.
+ * Whitespace before the colon is allowed and removed on the way out (RFC 9112 5.1).
  *
  * <p>Reused for every response of one backend connection; valid only during the callback it is
  * passed to. Event-loop confined.
@@ -51,6 +53,7 @@ final class ResponseHead {
   private long contentLength;
   private boolean transferEncoding;
   private boolean chunked;
+  private int chunkedCodings;
   private boolean connectionClose;
   private boolean connectionKeepAlive;
   private boolean connectionNamesFields;
@@ -89,13 +92,34 @@ final class ResponseHead {
       if (end == line) {
         break;
       }
-      if (end < 0 || !parseField(line, end, lf + 1, buf.getByte(lf - 1) == '\r')) {
+      if (end < 0 || !parseField(line, end, lf + 1)) {
         return error == null ? fail("malformed header line") : false;
       }
       line = lf + 1;
     }
+    if (transferEncoding && !framingIsClear()) {
+      return false;
+    }
     if (connectionNamesFields) {
       ConnectionListing.dropListed(this);
+    }
+    return true;
+  }
+
+  /**
+   * Transfer-Encoding leaves one reading only when chunked, if there, is the last coding and comes
+   * once, with no Content-Length beside it, in HTTP/1.1 (RFC 9112 6.1, 6.3); Netty's decoder refuses
+   * the rest, and so does the proxy rather than guess where the body ends.
+   */
+  private boolean framingIsClear() {
+    if (versionMinor == 0) {
+      return fail("Transfer-Encoding in an HTTP/1.0 response");
+    }
+    if (contentLength >= 0) {
+      return fail("both Transfer-Encoding and Content-Length");
+    }
+    if (chunkedCodings > 1 || (chunkedCodings == 1 && !chunked)) {
+      return fail("chunked is not the last transfer coding, or comes twice");
     }
     return true;
   }
@@ -106,6 +130,7 @@ final class ResponseHead {
     contentLength = -1;
     transferEncoding = false;
     chunked = false;
+    chunkedCodings = 0;
     connectionClose = false;
     connectionKeepAlive = false;
     connectionNamesFields = false;
@@ -114,10 +139,15 @@ final class ResponseHead {
     error = null;
   }
 
-  /** The end of a line's content (before CR LF or LF); -1 when a bare CR is inside. */
+  /**
+   * The end of a line's content, before its CR LF; -1 when it ends in a bare LF or has a bare CR
+   * inside (Netty's decoder refuses both too).
+   */
   private int contentEnd(int start, int lf) {
-    int end = lf > start && buf.getByte(lf - 1) == '\r' ? lf - 1 : lf;
-    return buf.indexOf(start, end, (byte) '\r') >= 0 ? -1 : end;
+    if (lf <= start || buf.getByte(lf - 1) != '\r') {
+      return -1;
+    }
+    return buf.indexOf(start, lf - 1, (byte) '\r') >= 0 ? -1 : lf - 1;
   }
 
   private boolean parseStatusLine(int from, int end) {
@@ -138,7 +168,7 @@ final class ResponseHead {
     return true;
   }
 
-  private boolean parseField(int start, int end, int next, boolean crlf) {
+  private boolean parseField(int start, int end, int next) {
     int colon = start;
     while (colon < end && Ascii.isTokenChar(buf.getByte(colon))) {
       colon++;
@@ -162,7 +192,7 @@ final class ResponseHead {
     valueStart[i] = vs;
     valueEnd[i] = ve;
     lineEnd[i] = next;
-    verbatim[i] = crlf && name == colon;
+    verbatim[i] = name == colon;
     kind[i] = HeaderKinds.of(buf, start, name);
     return understand(i);
   }
@@ -178,6 +208,7 @@ final class ResponseHead {
       case TRANSFER_ENCODING:
         transferEncoding = true;
         chunked = Ascii.lastTokenIs(buf, valueStart[i], valueEnd[i], Ascii.CHUNKED);
+        chunkedCodings += Ascii.countToken(buf, valueStart[i], valueEnd[i], Ascii.CHUNKED);
         return true;
       case CONTENT_LENGTH:
         if (contentLength >= 0) {
@@ -257,10 +288,6 @@ final class ResponseHead {
     return chunked;
   }
 
-  boolean transferEncoding() {
-    return transferEncoding;
-  }
-
   long contentLength() {
     return contentLength;
   }
@@ -310,7 +337,7 @@ final class ResponseHead {
     return lineEnd[i];
   }
 
-  /** Whether the line can be copied as it came (CR LF ending, nothing to normalise). */
+  /** Whether the line can be copied as it came (no whitespace before the colon to remove). */
   boolean verbatim(int i) {
     return verbatim[i];
   }

@@ -75,8 +75,7 @@ final class ResponseShaper implements ResponseDecoration {
         case ResponseHead.OTHER -> true;
         case ResponseHead.UPGRADE -> keepUpgrade;
         case ResponseHead.TRANSFER_ENCODING -> !dropTransferEncoding;
-        // With a Transfer-Encoding the length is not the framing (RFC 9112 6.3); it would mislead.
-        case ResponseHead.CONTENT_LENGTH -> !head.transferEncoding();
+        case ResponseHead.CONTENT_LENGTH -> true; // never beside a Transfer-Encoding: refused
         case ResponseHead.CACHE_CONTROL -> !makePrivate;
         default -> false;
       };
