@@ -12,9 +12,12 @@ import io.stickypool.proxy.routing.ProxyRoute;
 import io.stickypool.proxy.routing.ResponseDecoration;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import io.stickypool.testing.LeakDetection;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The head the client gets, byte for byte, from the head the backend sent. */
+@ExtendWith(LeakDetection.class)
 class ResponseShaperTest {
   /** A route that adds a cookie (as a new session does) or nothing. */
   private record Route(boolean newCookie) implements ProxyRoute {
