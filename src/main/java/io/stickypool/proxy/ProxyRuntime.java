@@ -58,11 +58,7 @@ public final class ProxyRuntime implements AutoCloseable {
         new ProxyContext(
             new AffinityRequestRouter(state, signing.router(), metrics, health),
             config.limits(),
-            transport,
-            address -> {
-              CompiledRoutes r = state.current();
-              return r != null && address != null && r.trustsProxy(address);
-            });
+            transport);
     this.server = new ProxyServer(context, transport, workers(config));
     this.departed = new DepartedBackends(server, health, metrics, clock);
     ProxyGauges gauges = new ProxyGauges(metrics, sessions, state, context.connections(), intake);

@@ -153,8 +153,12 @@ public final class ScriptedBackend implements AutoCloseable {
           HttpWire.Message request = HttpWire.readRequestBody(in, head);
           received.add(new Received(connection, request)); // recorded before the client can see the answer
           pause();
-          out.write(answer.apply(request));
+          byte[] bytes = answer.apply(request);
+          out.write(bytes);
           out.flush();
+          if (new String(bytes, StandardCharsets.ISO_8859_1).contains("\r\nConnection: close\r\n")) {
+            break; // as it said it would (RFC 9112 9.6)
+          }
         }
       }
       closedByPeer.incrementAndGet();

@@ -197,6 +197,10 @@ public final class TestBackend implements AutoCloseable {
               HttpResponseStatus.valueOf(status),
               Unpooled.copiedBuffer(body, CharsetUtil.UTF_8));
       r.headers().set("X-Backend", id).setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
+      String cacheControl = request.headers().get("X-Answer-Cache-Control");
+      if (cacheControl != null) {
+        r.headers().set(HttpHeaderNames.CACHE_CONTROL, cacheControl);
+      }
       echo(r, "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "Forwarded",
           "StickyPool-Previous-Backend", "Connection", "Cookie");
       send(ctx, r, keepAlive);

@@ -6,7 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.stickypool.proxy.pool.BackendConnectionPool;
 import io.stickypool.proxy.server.PipelineNames;
 import io.stickypool.proxy.server.Transport;
@@ -36,7 +36,7 @@ final class BackendConnector {
               @Override
               protected void initChannel(Channel ch) {
                 ch.pipeline()
-                    .addLast(PipelineNames.BACKEND_CODEC, new HttpClientCodec(4096, 16384, 16384))
+                    .addLast(PipelineNames.BACKEND_CODEC, new HttpRequestEncoder())
                     .addLast(PipelineNames.BACKEND, new BackendHandler(pool, address));
               }
             })

@@ -1,23 +1,19 @@
 package io.stickypool.proxy.http;
 
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.stickypool.proxy.http.ResponseShaper.ConnectionField;
 import io.stickypool.proxy.routing.ProxyRoute;
 import io.stickypool.proxy.routing.RequestRouter.ExchangeResult;
 import java.util.ArrayDeque;
@@ -31,7 +27,15 @@ import java.util.ArrayDeque;
  * <p>Event-loop confined: created, driven and finished on the client connection's event loop.
  */
 final class Exchange implements BackendListener {
-  private static final int MAX_ATTEMPTS = 3;
+  /** Where the exchange is; the facts about the request and the connection are the flags below. */
+  private enum Phase {
+    /** Routed, connecting or forwarding the request; no response byte has gone to the client. */
+    AWAITING_RESPONSE,
+    /** The response head went to the client; its body is being relayed. */
+    RESPONDING,
+    /** Answered, failed or aborted: nothing more happens. */
+    DONE
+  }
 
   private final FrontendHandler frontend;
   private final ChannelHandlerContext ctx;
@@ -42,7 +46,9 @@ final class Exchange implements BackendListener {
   private final boolean expectContinue;
   private final boolean http10;
   private final long startNanos = System.nanoTime();
-  private final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>(2);
+  /** Body parts that came before a backend connection was ready; made only when needed. */
+  private ArrayDeque<HttpContent> pendingBody;
+  private final Runnable onResponseTimeout = this::responseTimedOut;
 
   private ProxyRoute route;
   private Channel backend;
@@ -53,12 +59,10 @@ final class Exchange implements BackendListener {
   /** The last part of the request was written to the backend connection now in use. */
   private boolean requestForwarded;
   private boolean bodyWritten;
-  private boolean responseStarted;
-  private boolean informational;
   private boolean backendReusable;
   private boolean switchingProtocols;
   private boolean closeClient;
-  private boolean finished;
+  private Phase phase = Phase.AWAITING_RESPONSE;
   private int status;
   private int attempts;
   private boolean rerouted;
@@ -94,7 +98,7 @@ final class Exchange implements BackendListener {
     ProxyHeaders.stripHopByHop(request, upgrade);
     request.headers().remove(HttpHeaderNames.EXPECT);
     ProxyHeaders.addForwarded(
-        request, frontend.client(), proxy.isTrustedProxy(frontend.clientAddress().getAddress()));
+        request, frontend.client(), route.trustsProxy(frontend.clientAddress().getAddress()));
     request.setProtocolVersion(HttpVersion.HTTP_1_1);
   }
 
@@ -118,7 +122,7 @@ final class Exchange implements BackendListener {
   }
 
   private void onConnected(ChannelFuture f, ProxyRoute target) {
-    if (finished || target != route) {
+    if (phase == Phase.DONE || target != route) {
       if (f.isSuccess()) {
         f.channel().close();
       }
@@ -134,19 +138,20 @@ final class Exchange implements BackendListener {
   private void attach(Channel ch, boolean flushNow) {
     backend = ch;
     backendHandler = ch.pipeline().get(BackendHandler.class);
-    backendHandler.bind(this);
+    backendHandler.bind(this, isHead(), http10);
     route.decorateRequest(request);
     // A failed write means the connection is unusable: closing it reports it as broken.
-    ch.write(request).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    // A failed write fires exceptionCaught on the backend pipeline, which reports it as broken.
+    ch.write(request, ch.voidPromise());
     HttpContent c;
-    while ((c = pendingBody.poll()) != null) {
+    while ((c = pollPending()) != null) {
       writeToBackend(c);
     }
     if (flushNow) {
       ch.flush(); // otherwise the client connection's read-complete flushes it with the body
     }
     if (expectContinue && !requestReceived) {
-      ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+      ctx.writeAndFlush(ErrorResponses.continueResponse(ctx.alloc()), ctx.voidPromise());
     }
     armResponseTimer();
     frontend.updateReading();
@@ -161,12 +166,12 @@ final class Exchange implements BackendListener {
     }
     boolean last = content instanceof LastHttpContent;
     requestReceived |= last;
-    if (finished) {
+    if (phase == Phase.DONE) {
       content.release();
       return;
     }
     if (backend == null) {
-      pendingBody.add(content);
+      pend(content);
       return;
     }
     writeToBackend(content);
@@ -185,7 +190,7 @@ final class Exchange implements BackendListener {
 
   /** Whether the frontend should read more of the request body now. */
   boolean wantsRequestBody() {
-    return !requestReceived && !finished && backend != null && backend.isWritable();
+    return !requestReceived && phase != Phase.DONE && backend != null && backend.isWritable();
   }
 
   void flushToBackend() {
@@ -195,85 +200,60 @@ final class Exchange implements BackendListener {
   }
 
   @Override
-  public void onResponseObject(HttpObject msg) {
-    if (msg instanceof HttpResponse) {
-      onResponseHead((HttpResponse) msg);
-    }
-    if (msg instanceof HttpContent) {
-      onResponseContent((HttpContent) msg);
-    }
-  }
-
-  private void onResponseHead(HttpResponse response) {
-    if (response.decoderResult().isFailure()) {
-      informational = true; // swallow whatever content follows; the connection is dropped
-      failBeforeResponse(ExchangeResult.BROKEN_RESPONSE);
-      return;
-    }
-    int code = response.status().code();
+  public void onResponseHead(ResponseHead head) {
+    int code = head.status();
     if (code >= 100 && code < 200 && code != 101) {
-      informational = true; // 100 Continue was answered by us; other 1xx are dropped
-      return;
+      return; // 100 Continue was answered by us; other 1xx are dropped
     }
-    if (code == 101 && !(upgrade && ProxyHeaders.switchesToWebSocket(response.headers()))) {
+    if (code == 101 && !(upgrade && head.upgradesToWebSocket())) {
       // A switch nobody asked for (or to another protocol) would turn the connection into a
       // blind tunnel; the backend is out of step with this exchange.
-      informational = true;
       failBeforeResponse(ExchangeResult.BROKEN_RESPONSE);
       return;
     }
     cancelResponseTimer();
-    responseStarted = true;
+    phase = Phase.RESPONDING;
     status = code;
-    backendReusable = HttpUtil.isKeepAlive(response);
-    switchingProtocols = code == 101 && upgrade;
-    ProxyHeaders.stripHopByHop(response, switchingProtocols);
-    route.decorateResponse(response);
-    shapeForClient(response);
-    frontend.writeResponseHead(response);
+    switchingProtocols = code == 101;
+    boolean untilClose = head.framing(isHead()) == ResponseHead.Framing.UNTIL_CLOSE;
+    backendReusable = head.keepAlive() && !untilClose;
+    // HTTP/1.0 has no chunked coding: the body goes raw and its end is the close.
+    boolean dechunk = http10 && head.chunked();
+    ConnectionField connection = connectionField(dechunk || untilClose);
+    frontend.writeResponse(frontend.shaper().shape(ctx.alloc(), head, route, dechunk, connection));
   }
 
-  private void shapeForClient(HttpResponse response) {
+  private ConnectionField connectionField(boolean endsAtClose) {
     if (switchingProtocols) {
-      return;
+      return ConnectionField.UPGRADE;
     }
-    closeClient |= proxy.connections().shuttingDown() || !requestReceived;
-    if (http10 && HttpUtil.isTransferEncodingChunked(response)) {
-      // HTTP/1.0 has no chunked coding: send the body raw and mark its end by closing.
-      response.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
-      closeClient = true;
-    }
-    if (closeClient) {
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    } else if (http10) {
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-    }
-    response.setProtocolVersion(HttpVersion.HTTP_1_1);
+    closeClient |= proxy.connections().shuttingDown() || !requestReceived || endsAtClose;
+    return closeClient ? ConnectionField.CLOSE : http10 ? ConnectionField.KEEP_ALIVE : ConnectionField.NONE;
   }
 
-  private void onResponseContent(HttpContent content) {
-    if (informational || finished) {
-      if (content instanceof LastHttpContent) {
-        informational = false;
-      }
-      content.release();
+  @Override
+  public void onResponseBody(ByteBuf part, boolean last) {
+    if (phase == Phase.DONE) {
+      part.release();
       return;
     }
-    if (content.decoderResult().isFailure()) {
-      content.release();
-      failBeforeResponse(ExchangeResult.BROKEN_RESPONSE);
-      return;
-    }
-    if (content instanceof LastHttpContent) {
-      ctx.writeAndFlush(content, ctx.voidPromise());
+    if (last) {
+      ctx.writeAndFlush(part, ctx.voidPromise());
       completeResponse();
     } else {
-      ctx.write(content, ctx.voidPromise());
+      ctx.write(part, ctx.voidPromise());
+    }
+  }
+
+  @Override
+  public void onResponseBroken(String why) {
+    if (phase != Phase.DONE) {
+      failBeforeResponse(ExchangeResult.BROKEN_RESPONSE);
     }
   }
 
   private void completeResponse() {
-    finished = true;
+    phase = Phase.DONE;
     cancelResponseTimer();
     proxy.router().record(route, ExchangeResult.RESPONDED, status, System.nanoTime() - startNanos);
     if (switchingProtocols) {
@@ -293,7 +273,6 @@ final class Exchange implements BackendListener {
       return;
     }
     backend = null;
-    informational = false; // what the next connection sends is a new response
     backendHandler.unbind();
     if (!ch.config().isAutoRead()) {
       ch.config().setAutoRead(true);
@@ -312,14 +291,14 @@ final class Exchange implements BackendListener {
 
   @Override
   public void onBackendClosed() {
-    if (!finished) {
+    if (phase != Phase.DONE) {
       failBeforeResponse(ExchangeResult.BROKEN_RESPONSE);
     }
   }
 
   @Override
   public void onBackendError(Throwable cause) {
-    if (!finished) {
+    if (phase != Phase.DONE) {
       failBeforeResponse(ExchangeResult.BROKEN_RESPONSE);
     }
   }
@@ -343,70 +322,68 @@ final class Exchange implements BackendListener {
    * went to the client we may retry; after, the client connection is cut (it cannot be told).
    */
   private void failBeforeResponse(ExchangeResult result) {
-    boolean stale = reusedConnection && result == ExchangeResult.BROKEN_RESPONSE && !responseStarted;
-    if (!stale) {
+    RetryPolicy.Failure failure = new RetryPolicy.Failure(result, attempts, reusedConnection,
+        phase == Phase.RESPONDING, idempotent, bodyWritten || pendingBody != null && !pendingBody.isEmpty(), rerouted);
+    if (!failure.staleConnection()) {
       // A keep-alive connection the backend closed while idle says nothing about its health.
       proxy.router().record(route, result, 0, System.nanoTime() - startNanos);
     }
     releaseBackend(false);
-    if (responseStarted) {
-      finished = true;
-      frontend.abortClient();
-      return;
-    }
-    if (attempts < MAX_ATTEMPTS && mayReplay(result)) {
-      boolean sameBackend = stale && idempotent;
-      if (!sameBackend) {
-        ProxyRoute next = rerouted ? null : proxy.router().reroute(route, request, frontend.clientAddress());
+    switch (RetryPolicy.decide(failure)) {
+      case CUT_CLIENT -> {
+        phase = Phase.DONE;
+        frontend.abortClient();
+      }
+      case REPLAY_SAME_BACKEND -> replay(true);
+      case REPLAY_ELSEWHERE -> {
+        ProxyRoute next = proxy.router().reroute(route, request, frontend.clientAddress());
         if (next == null) {
-          failToClient(result == ExchangeResult.CONNECT_FAILED
-              ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.BAD_GATEWAY, "backend unreachable");
+          failUnreachable(result);
           return;
         }
         rerouted = true;
         route = next;
+        replay(false);
       }
-      if (requestForwarded) {
-        // The empty end of the request went to the broken connection; the replay needs its own.
-        pendingBody.add(LastHttpContent.EMPTY_LAST_CONTENT);
-        requestForwarded = false;
-      }
-      connect(sameBackend);
-      return;
+      case NO_OTHER_BACKEND -> failUnreachable(result);
+      default -> failToClient(HttpResponseStatus.BAD_GATEWAY, "backend closed the connection or sent an invalid response");
     }
-    failToClient(HttpResponseStatus.BAD_GATEWAY, "backend closed the connection or sent an invalid response");
   }
 
-  private boolean mayReplay(ExchangeResult result) {
-    if (result == ExchangeResult.CONNECT_FAILED) {
-      return true; // nothing reached any backend; the body is still pending here
+  private void failUnreachable(ExchangeResult result) {
+    failToClient(result == ExchangeResult.CONNECT_FAILED
+        ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.BAD_GATEWAY, "backend unreachable");
+  }
+
+  /** @param fresh skip the pool: a pooled connection just turned out dead, its siblings may be too */
+  private void replay(boolean fresh) {
+    if (requestForwarded) {
+      // The empty end of the request went to the broken connection; the replay needs its own.
+      pend(LastHttpContent.EMPTY_LAST_CONTENT);
+      requestForwarded = false;
     }
-    return result == ExchangeResult.BROKEN_RESPONSE && idempotent && !bodyWritten && pendingBody.isEmpty();
+    connect(fresh);
   }
 
   private void failToClient(HttpResponseStatus status, String detail) {
-    finished = true;
+    phase = Phase.DONE;
     cancelResponseTimer();
     releasePending();
     closeClient |= !requestReceived || proxy.connections().shuttingDown();
-    HttpResponse response = ErrorResponses.build(ctx, status, detail, closeClient);
-    if (status == HttpResponseStatus.SERVICE_UNAVAILABLE) {
-      response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
-    }
     this.status = status.code();
-    frontend.writeResponseHead(response);
+    frontend.writeResponse(ErrorResponses.build(ctx.alloc(), status, detail, closeClient, isHead()));
     ctx.flush();
     frontend.exchangeDone(closeClient);
   }
 
   private void abortBadRequest() {
-    if (finished) {
+    if (phase == Phase.DONE) {
       frontend.abortClient();
       return;
     }
     releaseBackend(false);
-    if (responseStarted) {
-      finished = true;
+    if (phase == Phase.RESPONDING) {
+      phase = Phase.DONE;
       frontend.abortClient();
     } else {
       closeClient = true;
@@ -416,7 +393,7 @@ final class Exchange implements BackendListener {
 
   /** The client went away: drop everything of this exchange. */
   void abort() {
-    finished = true;
+    phase = Phase.DONE;
     cancelResponseTimer();
     releasePending();
     releaseBackend(false);
@@ -424,9 +401,20 @@ final class Exchange implements BackendListener {
 
   private void releasePending() {
     HttpContent c;
-    while ((c = pendingBody.poll()) != null) {
+    while ((c = pollPending()) != null) {
       ReferenceCountUtil.release(c);
     }
+  }
+
+  private void pend(HttpContent content) {
+    if (pendingBody == null) {
+      pendingBody = new ArrayDeque<>(2);
+    }
+    pendingBody.add(content);
+  }
+
+  private HttpContent pollPending() {
+    return pendingBody == null ? null : pendingBody.poll();
   }
 
   /**
@@ -434,9 +422,9 @@ final class Exchange implements BackendListener {
    * each piece of body, so a body that stops short ends the exchange as surely as a silent backend.
    */
   private void armResponseTimer() {
-    if (!responseStarted && !finished) {
+    if (phase == Phase.AWAITING_RESPONSE) {
       responseTimerArmed = true;
-      frontend.timeouts().expectResponseWithin(proxy.settings().backendTimeout().toNanos(), this::responseTimedOut);
+      frontend.timeouts().expectResponseWithin(proxy.settings().backendTimeout().toNanos(), onResponseTimeout);
     }
   }
 
@@ -449,7 +437,7 @@ final class Exchange implements BackendListener {
 
   private void responseTimedOut() {
     responseTimerArmed = false;
-    if (finished || responseStarted) {
+    if (phase != Phase.AWAITING_RESPONSE) {
       return;
     }
     if (!requestReceived && backend != null && backend.isWritable()) {

@@ -1,5 +1,6 @@
 package io.stickypool.proxy.http;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -12,7 +13,6 @@ import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -48,7 +48,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private InetSocketAddress client;
   private ProxyHeaders.ClientAddress clientAddress;
   private HeaderTimeoutHandler headerTimeout;
-  private FrontendResponseEncoder encoder;
+  private final ResponseShaper shaper = new ResponseShaper();
   private Exchange current;
   /** Whether the current exchange has been handed the last part of its request. */
   private boolean currentRequestRead;
@@ -66,7 +66,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
     this.headerTimeout = ctx.pipeline().get(HeaderTimeoutHandler.class);
-    this.encoder = ctx.pipeline().get(FrontendResponseEncoder.class);
   }
 
   @Override
@@ -169,7 +168,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     headerTimeout.requestHeadReceived();
     ctx.channel().attr(OpenConnections.BUSY).set(Boolean.TRUE);
     current = new Exchange(this, ctx, proxy, request);
-    encoder.currentRequestIsHead(current.isHead());
     currentRequestRead = false;
     // Body parts already read go to the exchange first: it then knows at once whether its
     // request is whole (a 503 for a complete GET keeps the connection).
@@ -201,13 +199,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   /** Answers a request the proxy will not forward, then closes: what follows it cannot be trusted. */
   private void reject(HttpResponseStatus status, String detail) {
-    encoder.currentRequestIsHead(false);
-    ctx.write(ErrorResponses.build(ctx, status, detail, true), ctx.voidPromise());
+    ctx.write(ErrorResponses.build(ctx.alloc(), status, detail, true, false), ctx.voidPromise());
     closeAfterResponse(true);
   }
 
-  void writeResponseHead(HttpResponse response) {
-    ctx.write(response, ctx.voidPromise());
+  void writeResponse(ByteBuf bytes) {
+    ctx.write(bytes, ctx.voidPromise());
+  }
+
+  ResponseShaper shaper() {
+    return shaper;
   }
 
   /**
@@ -324,7 +325,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     backend.config().setAutoRead(false);
     proxy.connections().addTunnel(route.backend().id(), clientChannel);
     front.remove(this);
-    front.remove(PipelineNames.HTTP_ENCODER);
     front.remove(PipelineNames.HTTP_DECODER);
     front.remove(PipelineNames.HEADER_TIMEOUT);
     releaseQueued();

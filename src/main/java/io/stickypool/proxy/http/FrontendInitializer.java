@@ -18,7 +18,6 @@ public final class FrontendInitializer extends ChannelInitializer<SocketChannel>
     ch.pipeline()
         .addLast(PipelineNames.HEADER_TIMEOUT, new HeaderTimeoutHandler(s))
         .addLast(PipelineNames.HTTP_DECODER, new StrictRequestDecoder(s))
-        .addLast(PipelineNames.HTTP_ENCODER, new FrontendResponseEncoder())
         .addLast(PipelineNames.FRONTEND, new FrontendHandler(proxy));
   }
 }

@@ -3,8 +3,6 @@ package io.stickypool.proxy.http;
 import io.stickypool.proxy.pool.BackendConnectionPool;
 import io.stickypool.proxy.routing.RequestRouter;
 import io.stickypool.proxy.server.Transport;
-import java.net.InetAddress;
-import java.util.function.Predicate;
 
 /**
  * What every client connection of one proxy shares: the router, the backend connector and pool,
@@ -15,17 +13,11 @@ public final class ProxyContext {
   private final RequestRouter router;
   private final ProxySettings settings;
   private final BackendConnector connector;
-  private final Predicate<InetAddress> trustedProxy;
   private final OpenConnections connections = new OpenConnections();
 
-  public ProxyContext(
-      RequestRouter router,
-      ProxySettings settings,
-      Transport transport,
-      Predicate<InetAddress> trustedProxy) {
+  public ProxyContext(RequestRouter router, ProxySettings settings, Transport transport) {
     this.router = router;
     this.settings = settings;
-    this.trustedProxy = trustedProxy;
     BackendConnectionPool pool =
         new BackendConnectionPool(
             settings.maxIdleConnectionsPerBackend(), settings.pooledConnectionMaxIdle().toNanos());
@@ -46,10 +38,6 @@ public final class ProxyContext {
 
   public BackendConnectionPool pool() {
     return connector.pool();
-  }
-
-  boolean isTrustedProxy(InetAddress address) {
-    return trustedProxy.test(address);
   }
 
   public OpenConnections connections() {

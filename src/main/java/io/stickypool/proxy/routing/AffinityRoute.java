@@ -2,7 +2,6 @@ package io.stickypool.proxy.routing;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.stickypool.core.backend.Backend;
 import io.stickypool.core.route.RouteDecision;
 import io.stickypool.core.snapshot.AffinityType;
@@ -45,6 +44,11 @@ final class AffinityRoute implements io.stickypool.proxy.routing.ProxyRoute {
   }
 
   @Override
+  public boolean trustsProxy(java.net.InetAddress client) {
+    return client != null && routes.trustsProxy(client);
+  }
+
+  @Override
   public void decorateRequest(HttpRequest request) {
     if (routes.table().snapshot().affinity().type() == AffinityType.COOKIE) {
       RequestKeys.stripCookie(request.headers(), routes.table().snapshot().affinity().cookie().name());
@@ -57,16 +61,14 @@ final class AffinityRoute implements io.stickypool.proxy.routing.ProxyRoute {
   }
 
   @Override
-  public void decorateResponse(HttpResponse response) {
+  public void decorateResponse(ResponseDecoration response) {
     if (setCookie != null) {
-      response.headers().add(HttpHeaderNames.SET_COOKIE, setCookie);
-      if (!response.headers().contains(HttpHeaderNames.CACHE_CONTROL)) {
-        // A shared cache must not hand one client's affinity cookie to another.
-        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "private");
-      }
+      response.addHeader(HttpHeaderNames.SET_COOKIE, setCookie);
+      // A shared cache must not hand one client's affinity cookie to another.
+      response.keepOutOfSharedCaches();
     }
     if (decision.outcome().repinned()) {
-      response.headers().set(REBALANCED, "1");
+      response.addHeader(REBALANCED, "1");
     }
   }
 }

@@ -1,6 +1,5 @@
 package io.stickypool.proxy.routing;
 
-import io.netty.handler.codec.http.HttpResponse;
 import io.stickypool.core.backend.Backend;
 import java.net.InetSocketAddress;
 
@@ -18,7 +17,13 @@ public interface ProxyRoute {
    * Adds what affinity needs to the response head (a Set-Cookie, the rebalanced marker) before it
    * goes to the client.
    */
-  void decorateResponse(HttpResponse response);
+  void decorateResponse(ResponseDecoration response);
+
+  /**
+   * Whether {@code client} is a proxy whose forwarding headers are believed, by the same routes
+   * this route was chosen from (one snapshot read per exchange).
+   */
+  boolean trustsProxy(java.net.InetAddress client);
 
   /**
    * Adds what the backend should know to the forwarded request head (for example which backend the

@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Iterator;
 import java.util.List;
 
 /** Pulls affinity keys out of requests: cookie values and the effective client address. */
@@ -24,68 +25,120 @@ final class RequestKeys {
   }
 
   static String cookieIn(String header, String name) {
-    int i = 0;
+    int i = findPair(header, name, 0);
+    if (i < 0) {
+      return null;
+    }
+    int vs = i + name.length() + 1;
+    int ve = pairEnd(header, i);
+    while (ve > vs && header.charAt(ve - 1) == ' ') {
+      ve--;
+    }
+    if (ve - vs >= 2 && header.charAt(vs) == '"' && header.charAt(ve - 1) == '"') {
+      vs++;
+      ve--;
+    }
+    return header.substring(vs, ve);
+  }
+
+  private static boolean isBlank(String s, int from) {
+    for (int i = from; i < s.length(); i++) {
+      if (s.charAt(i) != ' ' && s.charAt(i) != ';') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Where the next cookie pair named {@code name} starts at or after {@code from}, or -1. */
+  private static int findPair(String header, String name, int from) {
+    int i = from;
     int n = header.length();
     while (i < n) {
       while (i < n && (header.charAt(i) == ' ' || header.charAt(i) == ';')) {
         i++;
       }
-      int end = header.indexOf(';', i);
-      if (end < 0) {
-        end = n;
-      }
+      int end = pairEnd(header, i);
       int eq = header.indexOf('=', i);
       if (eq > i && eq < end && eq - i == name.length() && header.regionMatches(i, name, 0, name.length())) {
-        int vs = eq + 1;
-        int ve = end;
-        while (ve > vs && header.charAt(ve - 1) == ' ') {
-          ve--;
-        }
-        if (ve - vs >= 2 && header.charAt(vs) == '"' && header.charAt(ve - 1) == '"') {
-          vs++;
-          ve--;
-        }
-        return header.substring(vs, ve);
+        return i;
       }
       i = end + 1;
     }
-    return null;
+    return -1;
+  }
+
+  private static int pairEnd(String header, int start) {
+    int end = header.indexOf(';', start);
+    return end < 0 ? header.length() : end;
   }
 
   /**
    * Removes cookie {@code name} from the Cookie header(s) before the request goes to the backend
-   * (the application never sees the proxy's cookie, as HAProxy's {@code indirect}).
+   * (the application never sees the proxy's cookie, as HAProxy's {@code indirect}). The other
+   * cookies stay as the client wrote them: only the pair and its separator are cut out.
    */
   static void stripCookie(HttpHeaders headers, String name) {
-    List<String> all = headers.getAll(HttpHeaderNames.COOKIE);
-    if (all.isEmpty()) {
-      return;
-    }
+    int fields = 0;
+    String only = null;
     boolean found = false;
-    for (String h : all) {
-      found |= cookieIn(h, name) != null;
+    for (Iterator<String> it = headers.valueStringIterator(HttpHeaderNames.COOKIE); it.hasNext(); ) {
+      only = it.next();
+      fields++;
+      found |= findPair(only, name, 0) >= 0;
     }
     if (!found) {
       return;
     }
-    StringBuilder kept = new StringBuilder();
+    if (fields == 1) {
+      setOrRemove(headers, without(only, name));
+      return;
+    }
+    List<String> all = headers.getAll(HttpHeaderNames.COOKIE);
+    headers.remove(HttpHeaderNames.COOKIE);
     for (String h : all) {
-      for (String part : h.split(";")) {
-        String p = part.trim();
-        if (p.isEmpty() || (p.startsWith(name) && p.length() > name.length() && p.charAt(name.length()) == '=')) {
-          continue;
-        }
-        if (kept.length() > 0) {
-          kept.append("; ");
-        }
-        kept.append(p);
+      String kept = without(h, name);
+      if (!kept.isEmpty()) {
+        headers.add(HttpHeaderNames.COOKIE, kept);
       }
     }
-    if (kept.length() == 0) {
+  }
+
+  private static void setOrRemove(HttpHeaders headers, String cookie) {
+    if (cookie.isEmpty()) {
       headers.remove(HttpHeaderNames.COOKIE);
     } else {
-      headers.set(HttpHeaderNames.COOKIE, kept.toString());
+      headers.set(HttpHeaderNames.COOKIE, cookie);
     }
+  }
+
+  /** {@code header} without the pairs named {@code name}; the same String when it has none. */
+  static String without(String header, String name) {
+    int i = findPair(header, name, 0);
+    if (i < 0) {
+      return header;
+    }
+    int n = header.length();
+    if (i == 0 && isBlank(header, pairEnd(header, 0))) {
+      return ""; // the proxy's cookie was the only one: the common case, nothing to build
+    }
+    StringBuilder out = new StringBuilder(n);
+    int copied = 0;
+    while (i >= 0) {
+      out.append(header, copied, i);
+      copied = pairEnd(header, i);
+      while (copied < n && (header.charAt(copied) == ';' || header.charAt(copied) == ' ')) {
+        copied++;
+      }
+      i = findPair(header, name, copied);
+    }
+    out.append(header, copied, n);
+    int len = out.length();
+    while (len > 0 && (out.charAt(len - 1) == ' ' || out.charAt(len - 1) == ';')) {
+      len--;
+    }
+    out.setLength(len);
+    return out.toString();
   }
 
   /**

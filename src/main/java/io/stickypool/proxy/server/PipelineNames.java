@@ -4,7 +4,6 @@ package io.stickypool.proxy.server;
 public final class PipelineNames {
   public static final String HEADER_TIMEOUT = "header-timeout";
   public static final String HTTP_DECODER = "http-decoder";
-  public static final String HTTP_ENCODER = "http-encoder";
   public static final String FRONTEND = "frontend";
   public static final String BACKEND_CODEC = "backend-codec";
   public static final String BACKEND = "backend";

@@ -1,11 +1,11 @@
 package io.stickypool.proxy.http;
 
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.stickypool.core.backend.Backend;
 import io.stickypool.core.backend.BackendId;
 import io.stickypool.proxy.routing.ProxyRoute;
 import io.stickypool.proxy.routing.RequestRouter;
+import io.stickypool.proxy.routing.ResponseDecoration;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,8 +17,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class FixedRouter implements RequestRouter {
   private final List<Backend> backends;
   final List<String> results = new CopyOnWriteArrayList<>();
+  private final boolean trustLoopback;
 
+  /** A router whose routes trust no client's forwarding headers. */
   FixedRouter(List<InetSocketAddress> addresses) {
+    this(addresses, false);
+  }
+
+  /** @param trustLoopback loopback peers are trusted proxies, as a proxy in front on the same host */
+  FixedRouter(List<InetSocketAddress> addresses, boolean trustLoopback) {
+    this.trustLoopback = trustLoopback;
     this.backends =
         addresses.stream()
             .map(a -> Backend.active(BackendId.of("b" + addresses.indexOf(a)), a.getHostString(), a.getPort()))
@@ -31,13 +39,13 @@ final class FixedRouter implements RequestRouter {
       return null;
     }
     String h = request.headers().get("X-Route");
-    return new Route(backends.get(h == null ? 0 : Integer.parseInt(h)));
+    return new Route(backends.get(h == null ? 0 : Integer.parseInt(h)), trustLoopback);
   }
 
   @Override
   public ProxyRoute reroute(ProxyRoute failed, HttpRequest request, InetSocketAddress client) {
     int i = backends.indexOf(failed.backend());
-    return i + 1 < backends.size() ? new Route(backends.get(i + 1)) : null;
+    return i + 1 < backends.size() ? new Route(backends.get(i + 1), trustLoopback) : null;
   }
 
   @Override
@@ -48,9 +56,11 @@ final class FixedRouter implements RequestRouter {
   private static final class Route implements ProxyRoute {
     private final Backend backend;
     private final InetSocketAddress address;
+    private final boolean trustLoopback;
 
-    Route(Backend backend) {
+    Route(Backend backend, boolean trustLoopback) {
       this.backend = backend;
+      this.trustLoopback = trustLoopback;
       this.address = new InetSocketAddress(backend.host(), backend.port());
     }
 
@@ -65,8 +75,13 @@ final class FixedRouter implements RequestRouter {
     }
 
     @Override
-    public void decorateResponse(HttpResponse response) {
-      response.headers().set("X-Routed-To", backend.id().value());
+    public void decorateResponse(ResponseDecoration response) {
+      response.addHeader("X-Routed-To", backend.id().value());
+    }
+
+    @Override
+    public boolean trustsProxy(java.net.InetAddress client) {
+      return trustLoopback && client != null && client.isLoopbackAddress();
     }
 
     @Override

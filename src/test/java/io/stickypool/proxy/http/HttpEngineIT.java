@@ -44,12 +44,13 @@ class HttpEngineIT {
         new FixedRouter(
             List.of(
                 new InetSocketAddress("127.0.0.1", b0.port()),
-                new InetSocketAddress("127.0.0.1", b1.port())));
+                new InetSocketAddress("127.0.0.1", b1.port())),
+            true);
     ProxySettings settings =
         ProxySettings.defaults()
             .withHeaderTimeout(Duration.ofMillis(500))
             .withBackendTimeout(Duration.ofSeconds(2));
-    ProxyContext ctx = new ProxyContext(router, settings, Transport.best(), a -> a.isLoopbackAddress());
+    ProxyContext ctx = new ProxyContext(router, settings, Transport.best());
     server = new ProxyServer(ctx, Transport.best(), 2);
     port = server.start(new InetSocketAddress("127.0.0.1", 0)).getPort();
   }
@@ -228,7 +229,7 @@ class HttpEngineIT {
       });
       t.start();
       FixedRouter one = new FixedRouter(List.of(new InetSocketAddress("127.0.0.1", garbage.getLocalPort())));
-      ProxyServer s2 = new ProxyServer(new ProxyContext(one, ProxySettings.defaults(), Transport.best(), a -> false), Transport.best(), 1);
+      ProxyServer s2 = new ProxyServer(new ProxyContext(one, ProxySettings.defaults(), Transport.best()), Transport.best(), 1);
       int p2 = s2.start(new InetSocketAddress("127.0.0.1", 0)).getPort();
       try {
         HttpResponse<String> r = CLIENT.send(

@@ -26,7 +26,7 @@ final class ProxyUnderTest implements AutoCloseable {
         .map(b -> new InetSocketAddress("127.0.0.1", b.port()))
         .toList());
     ProxyServer server =
-        new ProxyServer(new ProxyContext(router, settings, Transport.best(), a -> false), Transport.best(), 1);
+        new ProxyServer(new ProxyContext(router, settings, Transport.best()), Transport.best(), 1);
     int port = server.start(new InetSocketAddress("127.0.0.1", 0)).getPort();
     return new ProxyUnderTest(server, port);
   }
