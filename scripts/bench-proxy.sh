@@ -19,8 +19,9 @@ rm -rf "$copy" && mkdir -p target && cp -r "$harness" "$copy" && chmod -R u+w "$
 sed -i "s/^START='exec java/START='java/" "$copy/cases/30-stickypool.case"
 cp scripts/bench-cases/*.case "$copy/cases/"
 [ -f target/stickypool.jar ] || mvn -B -ntp -q -DskipTests package
-export STICKYPOOL_SIDECAR_JAVA_OPTS=${STICKYPOOL_SIDECAR_JAVA_OPTS:-$(sed -n 's/^STICKYPOOL_SIDECAR_JAVA_OPTS=//p' scripts/proxy-jvm.env)}
 export STICKYPOOL_CDS_ARCHIVE=${STICKYPOOL_CDS_ARCHIVE:-$PWD/target/stickypool.jsa}
+source scripts/lib/proxy-jvm-opts.sh
+export STICKYPOOL_SIDECAR_JAVA_OPTS=${STICKYPOOL_SIDECAR_JAVA_OPTS:-$(sidecar_java_opts "$STICKYPOOL_CDS_ARCHIVE")}
 
 rss_of_port() { # PORT -> RSS kB of the listener's process (+ its parent if the same program)
   local pid parent kb=0 p v

@@ -11,7 +11,8 @@ LB_PIDS=()
 mkdir -p "$LB_OUT/work/tmp"
 [ -f "$LB_HARNESS/configs/backends.conf" ] || { echo "no harness at $LB_HARNESS (set BENCH_HARNESS)" >&2; exit 1; }
 [ -f "$LB_JAR" ] || { echo "no $LB_JAR: run make build" >&2; exit 1; }
-ulimit -n "$(ulimit -Hn)"
+# 10,000 idle connections and HAProxy's maxconn need more descriptors than the usual 20,000 hard limit.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 lb_log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" | tee -a "$LB_OUT/log.txt" >&2; }
 
@@ -46,12 +47,13 @@ lb_backends() {
   lb_wait_http "http://127.0.0.1:28084/" 10 >/dev/null
 }
 
-# lb_proxy NAME PORT ADMIN "JVM OPTS" [proxy flags...]: a StickyPool proxy in cookie mode (cookie STICKY).
+# lb_proxy NAME PORT ADMIN "JVM OPTS" [proxy flags...]: a StickyPool proxy in cookie mode (cookie
+# STICKY), with the environment assignments in LB_ENV (such as MALLOC_ARENA_MAX=2).
 lb_proxy() {
   local name=$1 port=$2 admin=$3 opts=$4 b args=(); shift 4
   for b in ${LB_BACKENDS//,/ }; do args+=(--backend "$b"); done
   # shellcheck disable=SC2086
-  lb_start "$name" 1 java $opts -jar "$LB_JAR" proxy --listen "127.0.0.1:$port" --admin "127.0.0.1:$admin" \
+  lb_start "$name" 1 env ${LB_ENV:-} java $opts -jar "$LB_JAR" proxy --listen "127.0.0.1:$port" --admin "127.0.0.1:$admin" \
     --cookie-name STICKY "${args[@]}" "$@"
 }
 
@@ -83,6 +85,18 @@ lb_wrk() {
   taskset -c 0 wrk -t1 -c64 -d"${secs}s" -s "$LB_HARNESS/lib/sticky.lua" "http://127.0.0.1:$port/" -- "$@" > "$out" 2>&1
   sed -n 's/.* rps=\([0-9.]*\).*/\1/p' "$out" | head -1
 }
+
+lb_ticks() { # PID -> utime+stime (clock ticks) of it and its children (HAProxy's worker is the master's child)
+  local p s t=0
+  for p in "$1" $(pgrep -P "$1" || true); do s=$(cat "/proc/$p/stat"); s=${s##*) }; set -- $s; t=$(( t + ${12} + ${13} )); done
+  echo "$t"
+}
+
+# lb_cpu_us TICKS REQUESTS -> CPU microseconds per request
+lb_cpu_us() { awk -v d="$1" -v n="$2" -v t="$(getconf CLK_TCK)" 'BEGIN{printf "%.1f", (n > 0 ? d*1e6/t/n : 0)}'; }
+
+# lb_requests WRK_OUTPUT -> requests served in that wrk run
+lb_requests() { sed -n 's/.* requests=\([0-9]*\).*/\1/p' "$1" | head -1; }
 
 lb_rss_kb() { # PID... -> summed VmRSS (kB) of these processes and their children
   local p t=0 all v
