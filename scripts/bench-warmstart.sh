@@ -7,7 +7,7 @@
 # Pinning as in the harness (wrk on CPU0, proxy and backends on CPU1); backends: the harness's nginx
 # on 2808x. Absolute figures move with what else runs on the machine: compare within one run.
 #
-#   scripts/bench-warmstart.sh                      default, AppCDS, AppCDS + earlier JIT
+#   scripts/bench-warmstart.sh     the harness flags without and with AppCDS, the sidecar flags (with it)
 #   VARIANTS="name|JVM opts|proxy flags;..." REPEAT=1 ROUND_S=5 scripts/bench-warmstart.sh
 # Needs target/stickypool.jsa (make build, or scripts/build-cds.sh) for the AppCDS variants.
 # Results: target/warmstart/<UTC time>/summary.tsv. Binds fixed ports: take the bench lock,
@@ -21,7 +21,7 @@ BASE="-XX:+UseParallelGC -Xms256m -Xmx256m"
 CDS="-XX:SharedArchiveFile=$PWD/target/stickypool.jsa"
 source scripts/lib/proxy-jvm-opts.sh
 SIDECAR=$(sidecar_java_opts "$PWD/target/stickypool.jsa")
-VARIANTS=${VARIANTS:-"default|$BASE;appcds|$BASE $CDS;appcds-jit|$BASE $CDS -XX:CompileThresholdScaling=0.1;sidecar|$SIDECAR|--workers 1"}
+VARIANTS=${VARIANTS:-"default|$BASE;appcds|$BASE $CDS;sidecar|$SIDECAR|--workers 1"}
 source scripts/lib/local-bench.sh
 SUMMARY=$LB_OUT/summary.tsv
 printf 'case\trun\tms to /readyz\treq/s r1\tr2\tr3\tr4\tr1/r4\tCPU us/req r1\tr4\tr1/r4\n' > "$SUMMARY"

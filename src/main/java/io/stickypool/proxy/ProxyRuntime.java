@@ -76,7 +76,7 @@ public final class ProxyRuntime implements AutoCloseable {
     this.sessions = new SessionTable(config.maxSessions(), cookieSettings.idleTimeout(), clock);
     this.router = new AffinityRouter(CookieCodec.of(keys, clock, cookieSettings), sessions, clock);
     this.health = new PassiveHealth(config.health().consecutiveFailures(), config.health().ejectFor(), clock);
-    Transport transport = config.transport().resolve();
+    Transport transport = config.transport().resolve(config.listen());
     int workers = config.workerThreads() == 0 ? Runtime.getRuntime().availableProcessors() : config.workerThreads();
     this.state = new RoutingState(this::onPublished);
     ProxyContext context =

@@ -20,6 +20,7 @@ import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.function.Supplier;
@@ -27,8 +28,8 @@ import java.util.function.Supplier;
 /**
  * The socket transport. Server and client channels of one proxy always come from the same
  * transport because backend connections are registered on the frontend connection's event loop.
- * Which one runs is chosen once at start by {@link TransportChoice}: epoll unless told otherwise
- * (measured against io_uring in docs/proxy-tuning.md), NIO where no native transport loads.
+ * Which one runs is chosen once at start by {@link TransportChoice}: io_uring or epoll as measured
+ * (docs/proxy-tuning.md), NIO where no native transport loads.
  */
 public enum Transport {
   IO_URING(IoUringIoHandler::newFactory, IoUring::unavailabilityCause),
@@ -43,9 +44,10 @@ public enum Transport {
     this.unavailability = unavailability;
   }
 
-  /** The transport {@code auto} picks on this machine, for code that has no setting to honour. */
+  /** The transport {@code auto} picks here for a loopback IPv4 listener, for code with no setting. */
   public static Transport best() {
-    return TransportChoice.AUTO.resolve(Transport::unavailabilityCause, message -> { });
+    return TransportChoice.AUTO.resolve(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Transport::unavailabilityCause, message -> { });
   }
 
   /** The name used on the command line and in the config file. */
