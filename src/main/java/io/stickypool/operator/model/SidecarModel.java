@@ -62,8 +62,8 @@ public final class SidecarModel {
    * The sidecar-sized JVM (docs/proxy-tuning.md, scripts/proxy-jvm.env): every application pod
    * carries one. Added to the image's entrypoint flags, which set the GC and the AppCDS archive.
    */
-  static final String JAVA_TOOL_OPTIONS = "-Xms8m -Xmx64m -Xmn4m -XX:MinHeapFreeRatio=10"
-      + " -XX:MaxHeapFreeRatio=20 -XX:TrimNativeHeapInterval=5000 -Xss256k -XX:ReservedCodeCacheSize=32m"
+  static final String JAVA_TOOL_OPTIONS = "-Xms8m -Xmx64m -Xmn2m -XX:MinHeapFreeRatio=10"
+      + " -XX:MaxHeapFreeRatio=20 -XX:TrimNativeHeapInterval=1000 -Xss256k -XX:ReservedCodeCacheSize=32m"
       + " -XX:MaxMetaspaceSize=64m -XX:MaxDirectMemorySize=32m";
 
   private SidecarModel() {}
