@@ -3,15 +3,16 @@
 SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 JAR := target/stickypool.jar
+JSA := target/stickypool.jsa
 CRD := stickypools.stickypool.io-v1.yml
 CHART_CRDS := deploy/helm/stickypool-operator/crds
 GENERATED_CRD := target/classes/META-INF/fabric8/$(CRD)
 ARGS ?=
 
-.PHONY: help tools control-plane build test crds verify-crds diff-crds demo demo-cluster bench bench-proxy bench-operator image clean
+.PHONY: help tools control-plane build test crds verify-crds diff-crds demo demo-cluster bench bench-proxy bench-footprint bench-warmstart bench-operator image clean
 
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 tools: ## Install a JDK and Maven if this machine lacks them (Debian/apt)
 	@bash scripts/ensure-tools.sh
@@ -19,8 +20,9 @@ tools: ## Install a JDK and Maven if this machine lacks them (Debian/apt)
 control-plane: ## Build (once, cached in ~/.cache/stickypool) kube-apiserver, etcd, controller-manager, scheduler, kubectl, KWOK from the Go module proxy
 	@BUILD_KWOKCTL=0 bash scripts/build-control-plane.sh >/dev/null
 
-build: tools ## Build target/stickypool.jar (no tests)
+build: tools ## Build target/stickypool.jar (no tests) and its AppCDS archive target/stickypool.jsa (faster proxy start)
 	$(MVN) -DskipTests package
+	@bash scripts/build-cds.sh $(JAR) $(JSA)
 
 test: tools control-plane ## Run every test tier (unit, sockets, real API server and cluster, end to end), package the jar, check crds/
 	STICKYPOOL_CONTROL_PLANE_BIN="$$(bash scripts/build-control-plane.sh --print-dir)" $(MVN) verify
@@ -45,6 +47,10 @@ $(JAR): $(shell find src/main pom.xml -type f 2>/dev/null)
 	@bash scripts/ensure-tools.sh
 	$(MVN) -q -DskipTests package
 
+# Optional: without it (or with a stale one) the proxy starts as before, only slower.
+$(JSA): $(JAR) scripts/build-cds.sh
+	@bash scripts/build-cds.sh $(JAR) $(JSA)
+
 demo: $(JAR) ## No-cluster demo: embedded API + real operator + simulated node, web scales 4 -> 2 (ARGS=--short, --keep, --proxy-only, --help)
 	java -jar $(JAR) demo $(ARGS)
 
@@ -54,8 +60,14 @@ demo-cluster: $(JAR) control-plane ## The same story on a real control plane: ku
 bench: tools ## Run the JMH benchmarks and write bench/results/jmh-latest.{txt,json}
 	bash scripts/bench-jmh.sh $(ARGS)
 
-bench-proxy: $(JAR) ## Run the proxy side by side with HAProxy and nginx (../shared/bench; ARGS=--quick)
+bench-proxy: $(JAR) $(JSA) ## Run the proxy side by side with HAProxy and nginx (../shared/bench; ARGS=--quick; CASES="stickypool sp-iouring ...")
 	bash scripts/bench-proxy.sh $(ARGS)
+
+bench-footprint: $(JAR) ## Proxy RSS under load and per idle keep-alive connection (10,000 held open), beside HAProxy's
+	bash scripts/bench-footprint.sh
+
+bench-warmstart: $(JAR) $(JSA) ## Proxy cold start: ms to /readyz and req/s of the first 10 s vs steady, with and without AppCDS
+	bash scripts/bench-warmstart.sh
 
 bench-operator: $(JAR) control-plane ## Operator at 1/10/100/1000 pools on a real API server: requests, CPU, heap, latency (ARGS="--pools 1,10")
 	bash scripts/bench-operator.sh $(ARGS)

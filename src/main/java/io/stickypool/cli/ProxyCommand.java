@@ -16,6 +16,7 @@ import io.stickypool.proxy.routes.kubernetes.ConfigMapRef;
 import io.stickypool.proxy.routes.kubernetes.ConfigMapRoutesSource;
 import io.stickypool.proxy.routes.kubernetes.RoutesDocument;
 import io.stickypool.proxy.server.ProxyServer;
+import io.stickypool.proxy.server.TransportChoice;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -64,7 +65,7 @@ public final class ProxyCommand implements Callable<Integer> {
 
   @Option(names = "--config", paramLabel = "FILE",
       description = "YAML config: routes plus a proxy: block (docs/proxy-config.md); reloaded when"
-          + " it changes. Replaces the flags below except --drain-grace.")
+          + " it changes. Replaces the flags below except --drain-grace and --transport.")
   Path configFile;
 
   @Option(names = "--config-map", paramLabel = "[NAMESPACE/]NAME",
@@ -79,6 +80,11 @@ public final class ProxyCommand implements Callable<Integer> {
       description = "On shutdown, how long in-flight requests may take before they are cut"
           + " (default: ${DEFAULT-VALUE}).")
   String drainGrace;
+
+  @Option(names = "--transport", paramLabel = "NAME",
+      description = "Socket transport: " + TransportChoice.NAMES + "; one that this machine refuses"
+          + " falls back with a warning (default: the config's proxy.transport, else auto).")
+  String transport;
 
   /** Replaced in tests by a client of the mock API server. */
   Supplier<KubernetesClient> kubernetes = ConfigMapFlag::client;
@@ -107,6 +113,10 @@ public final class ProxyCommand implements Callable<Integer> {
    * @throws CommandLine.ParameterException for flags that are wrong or conflict
    */
   ProxyConfig config() throws IOException, SnapshotFormatException {
+    return withTransportFlag(configFromSource());
+  }
+
+  private ProxyConfig configFromSource() throws IOException, SnapshotFormatException {
     if (configMap != null) {
       return configMapConfig();
     }
@@ -156,6 +166,18 @@ public final class ProxyCommand implements Callable<Integer> {
   private void closeClient() {
     if (client != null) {
       client.close();
+    }
+  }
+
+  /** {@code --transport} wins over the config's {@code proxy.transport}, in every mode. */
+  private ProxyConfig withTransportFlag(ProxyConfig config) {
+    if (transport == null) {
+      return config;
+    }
+    try {
+      return config.withTransport(TransportChoice.parse(transport));
+    } catch (IllegalArgumentException e) {
+      throw usageError("--transport " + e.getMessage());
     }
   }
 

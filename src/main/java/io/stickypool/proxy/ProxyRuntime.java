@@ -76,7 +76,7 @@ public final class ProxyRuntime implements AutoCloseable {
 
   /** Starts listeners, admin, routes and key sources; returns once traffic is accepted. */
   public static ProxyRuntime start(ProxyConfig config, RoutesSource routes, KeyRing initialKeys) throws Exception {
-    return start(config, routes, initialKeys, Transport.best());
+    return start(config, routes, initialKeys, config.transport().resolve(config.listen()));
   }
 
   /**

@@ -12,6 +12,7 @@ import io.stickypool.core.snapshot.CookieSettings;
 import io.stickypool.proxy.config.ProxyConfig;
 import io.stickypool.proxy.health.HealthSettings;
 import io.stickypool.proxy.http.ProxySettings;
+import io.stickypool.proxy.server.TransportChoice;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
@@ -189,6 +190,23 @@ class ProxyCommandTest {
   }
 
   @Test
+  void transportFlagOverridesTheConfigFileAndDefaultsToAuto() throws Exception {
+    assertThat(configOf(A).transport()).isEqualTo(TransportChoice.AUTO);
+    assertThat(configOf(A, "--transport", "IO_URING").transport()).isEqualTo(TransportChoice.IO_URING);
+    assertThat(configOf("--config", "samples/proxy-local.yaml", "--transport", "nio").transport())
+        .isEqualTo(TransportChoice.NIO);
+  }
+
+  @Test
+  void exitsWith2ForAnUnknownTransport() {
+    Run run = run("proxy", A, "--transport", "kqueue");
+
+    assertThat(run.exitCode).isEqualTo(2);
+    assertThat(run.err).startsWith(
+        "stickypool proxy: --transport 'kqueue': expected auto, io_uring, epoll or nio").hasLineCount(1);
+  }
+
+  @Test
   void helpListsEveryOption() {
     Run run = run("proxy", "--help");
 
@@ -196,6 +214,6 @@ class ProxyCommandTest {
     assertThat(run.out).contains("--config=FILE", "--listen=HOST:PORT", "--admin=HOST:PORT",
         "--backend=ID=HOST:PORT[@WEIGHT]", "--affinity=MODE", "--trusted-proxy=CIDR",
         "--cookie-name=NAME", "--key-file=FILE", "--admin-token-file=FILE", "--workers=N",
-        "--drain-grace=DURATION", "default: 30s", "samples/proxy-local.yaml");
+        "--drain-grace=DURATION", "default: 30s", "--transport=NAME", "samples/proxy-local.yaml");
   }
 }

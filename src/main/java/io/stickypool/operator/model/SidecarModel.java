@@ -58,6 +58,14 @@ public final class SidecarModel {
     }
   }
 
+  /**
+   * The sidecar-sized JVM (docs/proxy-tuning.md, scripts/proxy-jvm.env): every application pod
+   * carries one. Added to the image's entrypoint flags, which set the GC and the AppCDS archive.
+   */
+  static final String JAVA_TOOL_OPTIONS = "-Xms8m -Xmx64m -Xmn2m -XX:MinHeapFreeRatio=10"
+      + " -XX:MaxHeapFreeRatio=20 -XX:TrimNativeHeapInterval=1000 -Xss256k -XX:ReservedCodeCacheSize=32m"
+      + " -XX:MaxMetaspaceSize=64m -XX:MaxDirectMemorySize=32m";
+
   private SidecarModel() {}
 
   public static Sidecar sidecar(PoolIdentity pool, EffectiveProxy proxy, boolean nativeSidecar) {
@@ -71,6 +79,7 @@ public final class SidecarModel {
                 .withNewFieldRef().withApiVersion("v1").withFieldPath("metadata.namespace").endFieldRef()
             .endValueFrom()
         .endEnv()
+        .addNewEnv().withName("JAVA_TOOL_OPTIONS").withValue(JAVA_TOOL_OPTIONS).endEnv()
         .addNewPort()
             .withName("stickypool")
             .withContainerPort(proxy.port())

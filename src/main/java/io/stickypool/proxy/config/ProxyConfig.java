@@ -3,6 +3,7 @@ package io.stickypool.proxy.config;
 import io.stickypool.core.snapshot.RoutingSnapshot;
 import io.stickypool.proxy.health.HealthSettings;
 import io.stickypool.proxy.http.ProxySettings;
+import io.stickypool.proxy.server.TransportChoice;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -17,6 +18,7 @@ import java.util.Objects;
  * @param adminTokenFile bearer token for state-changing admin calls, or null to disable them
  * @param workerThreads event loop threads, 0 for one per available core
  * @param maxSessions bound of the session table
+ * @param transport socket transport setting ({@code auto} unless set), resolved at start
  */
 public record ProxyConfig(
     InetSocketAddress listen,
@@ -27,7 +29,8 @@ public record ProxyConfig(
     int workerThreads,
     Path keyFile,
     Path adminTokenFile,
-    RoutingSnapshot routes) {
+    RoutingSnapshot routes,
+    TransportChoice transport) {
 
   public static final int DEFAULT_MAX_SESSIONS = 1_000_000;
 
@@ -37,6 +40,7 @@ public record ProxyConfig(
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(health, "health");
     Objects.requireNonNull(routes, "routes");
+    Objects.requireNonNull(transport, "transport");
     if (maxSessions < 1) {
       throw new IllegalArgumentException("maxSessions must be at least 1");
     }
@@ -45,8 +49,23 @@ public record ProxyConfig(
     }
   }
 
+  /** With the {@code auto} transport. */
+  public ProxyConfig(InetSocketAddress listen, InetSocketAddress admin, ProxySettings limits,
+      HealthSettings health, int maxSessions, int workerThreads, Path keyFile, Path adminTokenFile,
+      RoutingSnapshot routes) {
+    this(listen, admin, limits, health, maxSessions, workerThreads, keyFile, adminTokenFile, routes,
+        TransportChoice.AUTO);
+  }
+
   public ProxyConfig withRoutes(RoutingSnapshot newRoutes) {
     return new ProxyConfig(
-        listen, admin, limits, health, maxSessions, workerThreads, keyFile, adminTokenFile, newRoutes);
+        listen, admin, limits, health, maxSessions, workerThreads, keyFile, adminTokenFile, newRoutes,
+        transport);
+  }
+
+  public ProxyConfig withTransport(TransportChoice newTransport) {
+    return new ProxyConfig(
+        listen, admin, limits, health, maxSessions, workerThreads, keyFile, adminTokenFile, routes,
+        newTransport);
   }
 }

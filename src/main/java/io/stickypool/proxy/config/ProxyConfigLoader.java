@@ -6,6 +6,7 @@ import io.stickypool.contract.SourceTree;
 import io.stickypool.core.snapshot.RoutingSnapshot;
 import io.stickypool.proxy.health.HealthSettings;
 import io.stickypool.proxy.http.ProxySettings;
+import io.stickypool.proxy.server.TransportChoice;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,7 @@ public final class ProxyConfigLoader {
   static final String PROXY = "proxy";
   private static final List<String> PROXY_FIELDS = List.of(
       "listen", "admin", "workerThreads", "keyFile", "adminTokenFile", "maxSessions", "limits",
-      "health");
+      "health", "transport");
   private static final List<String> LIMITS = List.of(
       "maxInitialLineLength", "maxHeaderSize", "maxHeaderCount", "headerTimeout", "keepAliveTimeout",
       "connectTimeout", "backendTimeout", "maxIdleConnectionsPerBackend",
@@ -72,7 +73,8 @@ public final class ProxyConfigLoader {
         proxy.field("workerThreads").integer(0, MAX_WORKER_THREADS, 0),
         proxy.field("keyFile").file(baseDirectory),
         proxy.field("adminTokenFile").file(baseDirectory),
-        routes);
+        routes,
+        transport(proxy.field("transport")));
   }
 
   /** The file's text, with IO errors that name the file. */
@@ -95,6 +97,14 @@ public final class ProxyConfigLoader {
       throws SnapshotFormatException {
     try {
       return field.hostPort(absent).toSocketAddress();
+    } catch (IllegalArgumentException e) {
+      throw field.error(e.getMessage());
+    }
+  }
+
+  private static TransportChoice transport(ConfigField field) throws SnapshotFormatException {
+    try {
+      return TransportChoice.parse(field.text(TransportChoice.AUTO.configName()));
     } catch (IllegalArgumentException e) {
       throw field.error(e.getMessage());
     }

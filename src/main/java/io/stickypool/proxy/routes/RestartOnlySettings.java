@@ -32,6 +32,7 @@ public final class RestartOnlySettings {
     addIfChanged(changed, "admin", before.admin(), after.admin());
     addIfChanged(changed, "limits", before.limits(), after.limits());
     addIfChanged(changed, "workerThreads", before.workerThreads(), after.workerThreads());
+    addIfChanged(changed, "transport", before.transport(), after.transport());
     addIfChanged(changed, "maxSessions", before.maxSessions(), after.maxSessions());
     addIfChanged(changed, "health", before.health(), after.health());
     addIfChanged(changed, "keyFile", before.keyFile(), after.keyFile());

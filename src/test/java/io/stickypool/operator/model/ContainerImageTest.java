@@ -59,6 +59,13 @@ class ContainerImageTest {
   }
 
   @Test
+  void entrypointMapsTheAppCdsArchiveTheImageBuildsForItsOwnJvm() throws IOException {
+    assertThat(jsonArray("ENTRYPOINT")).contains("-XX:SharedArchiveFile=/app/stickypool.jsa");
+    assertThat(dockerfile()).containsPattern(
+        "(?m)^RUN\\s+bash\\s+/tmp/build-cds\\.sh\\s+/app/stickypool\\.jar\\s+/app/stickypool\\.jsa\\b");
+  }
+
+  @Test
   void buildScriptFailsAtOnceWithoutDockerOrPodman(@TempDir Path bin) throws Exception {
     // A PATH with bash and what the script needs before its first check, and no container engine.
     for (String tool : List.of("bash", "dirname")) {

@@ -24,10 +24,21 @@ class SidecarModelTest {
     assertThat(container.getName()).isEqualTo("stickypool-proxy");
     assertThat(container.getImage()).isEqualTo(IMAGE);
     assertThat(container.getArgs()).containsExactly("proxy", "--config-map", "web-routes");
-    assertThat(container.getEnv()).singleElement().satisfies(env -> {
+    assertThat(container.getEnv()).first().satisfies(env -> {
       assertThat(env.getName()).isEqualTo("POD_NAMESPACE");
       assertThat(env.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
     });
+  }
+
+  @Test
+  void runsTheSidecarSizedJvmOfTheBenchScripts() throws Exception {
+    String measured = java.nio.file.Files.readAllLines(java.nio.file.Path.of("scripts/proxy-jvm.env")).stream()
+        .filter(l -> l.startsWith("STICKYPOOL_SIDECAR_JAVA_OPTS=")).findFirst().orElseThrow();
+    assertThat(container.getEnv()).extracting(e -> e.getName()).containsExactly("POD_NAMESPACE", "JAVA_TOOL_OPTIONS");
+    assertThat(container.getEnv().get(1).getValue()).isEqualTo(SidecarModel.JAVA_TOOL_OPTIONS);
+    assertThat(measured.split("=", 2)[1].split(" "))
+        .as("the flags the footprint was measured with; the image's entrypoint sets the rest")
+        .containsAll(List.of(SidecarModel.JAVA_TOOL_OPTIONS.split(" ")));
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.stickypool.core.backend.BackendId;
 import io.stickypool.core.snapshot.AffinityType;
 import io.stickypool.proxy.health.HealthSettings;
 import io.stickypool.proxy.http.ProxySettings;
+import io.stickypool.proxy.server.TransportChoice;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -65,6 +66,7 @@ class ProxyConfigLoaderTest {
     assertThat(config.health()).isEqualTo(HealthSettings.defaults());
     assertThat(config.maxSessions()).isEqualTo(ProxyConfig.DEFAULT_MAX_SESSIONS);
     assertThat(config.workerThreads()).isZero();
+    assertThat(config.transport()).isEqualTo(TransportChoice.AUTO);
     assertThat(config.keyFile()).isNull();
     assertThat(config.adminTokenFile()).isNull();
     assertThat(config.routes().backends()).hasSize(1);
@@ -77,6 +79,7 @@ class ProxyConfigLoaderTest {
         "  listen: '[::1]:0'",
         "  admin: 127.0.0.1:19901",
         "  workerThreads: 4",
+        "  transport: io_uring",
         "  keyFile: secrets/keys.txt",
         "  adminTokenFile: /run/token",
         "  maxSessions: 5000",
@@ -98,6 +101,7 @@ class ProxyConfigLoaderTest {
     assertThat(config.listen()).isEqualTo(new InetSocketAddress("::1", 0));
     assertThat(config.admin().getPort()).isEqualTo(19901);
     assertThat(config.workerThreads()).isEqualTo(4);
+    assertThat(config.transport()).isEqualTo(TransportChoice.IO_URING);
     assertThat(config.keyFile()).isEqualTo(Path.of("/etc/stickypool/secrets/keys.txt"));
     assertThat(config.adminTokenFile()).isEqualTo(Path.of("/run/token"));
     assertThat(config.maxSessions()).isEqualTo(5000);
@@ -132,6 +136,8 @@ class ProxyConfigLoaderTest {
             "proxy.listen: expected a non-blank string, got 8080", "(line 4, column 11)"),
         bad("negative workers", "proxy:\n  workerThreads: -1\n",
             "proxy.workerThreads: -1 is not 0..1024", "(line 4, column 18)"),
+        bad("unknown transport", "proxy:\n  transport: kqueue\n",
+            "proxy.transport: 'kqueue': expected auto, io_uring, epoll or nio", "(line 4, column 14)"),
         bad("maxSessions zero", "proxy:\n  maxSessions: 0\n",
             "proxy.maxSessions: 0 is not 1 or more", "(line 4, column 16)"),
         bad("proxy not an object", "proxy: none\n",
