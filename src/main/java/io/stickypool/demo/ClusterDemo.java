@@ -196,8 +196,11 @@ public final class ClusterDemo {
     out.println("[demo] --keep: everything keeps running until Ctrl-C. Try:");
     out.println("         " + kubectl + " get sp,deploy,pods,endpointslices,events");
     out.println("         " + kubectl + " scale deploy web --replicas=3");
-    out.println("         " + kubectl + " get events --field-selector involvedObject.kind=StickyPool");
+    out.println("         " + kubectl + " get events -w --field-selector involvedObject.kind=StickyPool");
+    out.println("         " + kubectl + " get sp -w");
+    out.println("         " + kubectl + " explain sp.spec.drain");
     out.println("         curl -c /tmp/sp.jar -b /tmp/sp.jar http://127.0.0.1:" + ports.get(0) + "/hostname");
+    out.println("       (make demo's embedded API differs from a real one where docs/demo.md says)");
     new CountDownLatch(1).await();
   }
 }
