@@ -114,7 +114,7 @@ public record ClusterDemoSummary(int requests, int failed, String firstFailure, 
     s.append(String.format("  users: %d arrived, %d left (their sessions ended on their own), %d still browsing%n",
         users, left, users - left));
     s.append(String.format("  the scale-down removed %s: of their sessions %d ended on their own during the drain"
-        + " and %d moved at the deadline, once each:%n", String.join(", ", removed), sessionsEnded(), sessionsMoved()));
+        + " and %d moved at the deadline, once each:%n", String.join(", ", new java.util.TreeSet<>(removed)), sessionsEnded(), sessionsMoved()));
     leaving.forEach((b, l) -> s.append(String.format(
         "    %s: %d sessions when it began draining (BackendDraining said %s); %d ended on their own, %d moved"
             + " (SessionsRebalanced said %d)%s%n",
