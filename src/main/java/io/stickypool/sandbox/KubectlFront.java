@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -130,49 +131,12 @@ final class KubectlFront implements AutoCloseable {
     Optional<EventFieldSelector> selector = EventFieldSelector.of(path, query);
     String mockQuery = selector.map(EventFieldSelector::query).orElse(query);
     boolean asTable = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Accept")).orElse("").contains("as=Table");
-    var columns = asTable ? tables.columnsFor(path) : Optional.<List<io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition>>empty();
+    Optional<List<CustomResourceColumnDefinition>> columns = asTable ? tables.columnsFor(path) : Optional.empty();
     exchange.getResponseHeaders().set("Content-Type", "application/json");
     exchange.sendResponseHeaders(200, 0);
     OutputStream out = exchange.getResponseBody();
     out.flush();
-    CountDownLatch done = new CountDownLatch(1);
-    WebSocket.Listener relay = new WebSocket.Listener() {
-      private final StringBuilder message = new StringBuilder();
-
-      @Override
-      public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-        message.append(data);
-        if (last) {
-          String event = message.toString();
-          message.setLength(0);
-          try {
-            Optional<String> line = relayed(event, selector, columns);
-            if (line.isPresent()) {
-              synchronized (out) {
-                out.write((line.get() + "\n").getBytes(StandardCharsets.UTF_8));
-                out.flush();
-              }
-            }
-          } catch (IOException e) {
-            ws.abort(); // kubectl went away
-            done.countDown();
-          }
-        }
-        ws.request(1);
-        return null;
-      }
-
-      @Override
-      public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
-        done.countDown();
-        return null;
-      }
-
-      @Override
-      public void onError(WebSocket ws, Throwable error) {
-        done.countDown();
-      }
-    };
+    Relay relay = new Relay(out, line -> relayed(line, selector, columns));
     String target = mock.replaceFirst("^http", "ws") + path + (mockQuery.isEmpty() ? "" : "?" + mockQuery);
     WebSocket ws;
     try {
@@ -184,8 +148,64 @@ final class KubectlFront implements AutoCloseable {
     if (query.contains("sendInitialEvents=true")) {
       initialEvents(path, mockQuery, selector, out);
     }
-    done.await(timeout(query).toMillis(), TimeUnit.MILLISECONDS);
+    relay.done.await(timeout(query).toMillis(), TimeUnit.MILLISECONDS);
     ws.abort();
+  }
+
+  /** What to send for one watch event of the mock: a line, or nothing. */
+  private interface EventLine {
+    Optional<String> of(String event) throws IOException;
+  }
+
+  /**
+   * Writes each of the mock's WebSocket watch events to the chunked stream as one line, until the
+   * mock closes the watch or kubectl goes away ({@link #done}). Called on the WebSocket's thread; the
+   * stream is shared with the initial events, hence the lock on it.
+   */
+  private static final class Relay implements WebSocket.Listener {
+    private final StringBuilder message = new StringBuilder();
+    private final OutputStream out;
+    private final EventLine lines;
+    final CountDownLatch done = new CountDownLatch(1);
+
+    Relay(OutputStream out, EventLine lines) {
+      this.out = out;
+      this.lines = lines;
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      message.append(data);
+      if (last) {
+        String event = message.toString();
+        message.setLength(0);
+        try {
+          Optional<String> line = lines.of(event);
+          if (line.isPresent()) {
+            synchronized (out) {
+              out.write((line.get() + "\n").getBytes(StandardCharsets.UTF_8));
+              out.flush();
+            }
+          }
+        } catch (IOException e) {
+          ws.abort(); // kubectl went away
+          done.countDown();
+        }
+      }
+      ws.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
+      done.countDown();
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket ws, Throwable error) {
+      done.countDown();
+    }
   }
 
   /**
@@ -224,7 +244,7 @@ final class KubectlFront implements AutoCloseable {
 
   /** The line to send for one of the mock's watch events, or empty when the selector drops it. */
   private Optional<String> relayed(String event, Optional<EventFieldSelector> selector,
-      Optional<List<io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition>> columns)
+      Optional<List<CustomResourceColumnDefinition>> columns)
       throws IOException {
     JsonNode e = mapper.readTree(event);
     if (selector.isPresent() && !selector.get().matches(e.path("object"))) {
