@@ -2,6 +2,9 @@ package io.stickypool.demo;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stickypool.api.v1alpha1.Affinity;
+import io.stickypool.api.v1alpha1.AffinityType;
+import io.stickypool.api.v1alpha1.CookieAffinity;
 import io.stickypool.api.v1alpha1.Drain;
 import io.stickypool.api.v1alpha1.StickyPool;
 import java.io.IOException;
@@ -28,10 +31,12 @@ final class DemoManifests {
 
   /**
    * samples/pool-cookie.yaml with the drain tuned for a demo: a short drainTimeout so the story
-   * fits in a minute, and session-aware scale-down (pod-deletion cost) so the simulated node
-   * removes the pods with the fewest sessions, as the ReplicaSet controller would.
+   * fits in a minute, session-aware scale-down (pod-deletion cost) so the simulated node removes
+   * the pods with the fewest sessions, as the ReplicaSet controller would, and a short cookie idle
+   * timeout so the sessions of users who leave end within the drain.
    */
-  static StickyPool demoPool(KubernetesClient client, Duration drainTimeout, Duration idleThreshold) {
+  static StickyPool demoPool(KubernetesClient client, Duration drainTimeout, Duration idleThreshold,
+      Duration sessionIdle) {
     try (InputStream in = open("pool-cookie.yaml")) {
       StickyPool pool = client.getKubernetesSerialization().unmarshal(in, StickyPool.class);
       Drain drain = new Drain();
@@ -39,6 +44,12 @@ final class DemoManifests {
       drain.setIdleSessionThreshold(idleThreshold.toSeconds() + "s");
       drain.setPodDeletionCost(true);
       pool.getSpec().setDrain(drain);
+      Affinity affinity = pool.getSpec().getAffinity() == null ? new Affinity() : pool.getSpec().getAffinity();
+      affinity.setType(AffinityType.Cookie);
+      CookieAffinity cookie = affinity.getCookie() == null ? new CookieAffinity() : affinity.getCookie();
+      cookie.setIdleTimeout(sessionIdle.toSeconds() + "s");
+      affinity.setCookie(cookie);
+      pool.getSpec().setAffinity(affinity);
       return pool;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

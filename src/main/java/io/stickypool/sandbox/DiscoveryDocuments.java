@@ -103,6 +103,14 @@ final class DiscoveryDocuments {
     }
   }
 
+  /** Per group version ("v1" for the core group), its kinds: plural to kind, subresources left out. */
+  Map<String, Map<String, String>> kinds() {
+    Map<String, Map<String, String>> kinds = new LinkedHashMap<>();
+    resources.forEach((gv, list) -> list.stream().filter(r -> !r.getName().contains("/"))
+        .forEach(r -> kinds.computeIfAbsent(gv, g -> new LinkedHashMap<>()).put(r.getName(), r.getKind())));
+    return kinds;
+  }
+
   String apiVersions() {
     return json.asJson(new APIVersionsBuilder().withVersions(CORE).build());
   }

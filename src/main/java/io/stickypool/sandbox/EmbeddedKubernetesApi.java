@@ -28,8 +28,8 @@ import java.util.Queue;
 /**
  * A Kubernetes API in this JVM for trying StickyPool without a cluster: fabric8's CRUD mock server
  * on loopback over plain http, with the discovery documents kubectl needs and the StickyPool CRD
- * installed. Known gaps (it is a mock): no watches over chunked HTTP ({@code kubectl get -w}), no
- * strategic-merge or server-side apply, no OpenAPI (so {@code kubectl apply --validate=false}).
+ * installed, behind a {@link KubectlFront} that serves kubectl's chunked watches. Where it still
+ * differs from a real API server is listed in docs/demo.md.
  */
 public final class EmbeddedKubernetesApi implements AutoCloseable {
   static final String CRD_RESOURCE = "/META-INF/fabric8/stickypools.stickypool.io-v1.yml";
@@ -37,13 +37,13 @@ public final class EmbeddedKubernetesApi implements AutoCloseable {
   private static final String NAMESPACE = "default";
 
   private final KubernetesMockServer server;
+  private final KubectlFront front;
   private final KubernetesClient client;
-  private final String url;
 
-  private EmbeddedKubernetesApi(KubernetesMockServer server, KubernetesClient client, String url) {
+  private EmbeddedKubernetesApi(KubernetesMockServer server, KubectlFront front, KubernetesClient client) {
     this.server = server;
+    this.front = front;
     this.client = client;
-    this.url = url;
   }
 
   /** Starts on an ephemeral loopback port. */
@@ -51,19 +51,31 @@ public final class EmbeddedKubernetesApi implements AutoCloseable {
     return start(0);
   }
 
-  /** Starts on the given loopback port (0 = ephemeral) with the StickyPool CRD installed. */
+  /**
+   * Starts on the given loopback port (0 = ephemeral) with the StickyPool CRD installed: the
+   * kubectl front on that port, the CRUD mock behind it on an ephemeral one.
+   */
   public static EmbeddedKubernetesApi start(int port) {
     KubernetesSerialization json = new KubernetesSerialization();
     List<CustomResourceDefinition> crds = List.of(stickyPoolCrd(json));
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
-    var dispatcher = new SandboxDispatcher(new KubernetesMixedDispatcher(expectations),
-        new DiscoveryDocuments(json, crds), new PrinterColumnTables(Clock.systemUTC(), crds));
+    PrinterColumnTables tables = new PrinterColumnTables(Clock.systemUTC(), crds);
+    DiscoveryDocuments discovery = new DiscoveryDocuments(json, crds);
+    var dispatcher = new SandboxDispatcher(new KubernetesMixedDispatcher(expectations), discovery, tables, crds);
     var server = new KubernetesMockServer(new Context(), new MockWebServer(), expectations,
         dispatcher, false);
-    server.start(InetAddress.getLoopbackAddress(), port);
-    String url = "http://127.0.0.1:" + server.getPort();
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig(url)).build();
-    var api = new EmbeddedKubernetesApi(server, client, url);
+    server.start(InetAddress.getLoopbackAddress(), 0);
+    String mockUrl = "http://127.0.0.1:" + server.getPort();
+    KubectlFront front;
+    try {
+      front = KubectlFront.start(port, mockUrl, tables, discovery.kinds());
+    } catch (IOException e) {
+      server.shutdown();
+      throw new UncheckedIOException(e);
+    }
+    // In-process clients go straight to the mock: their watches are WebSockets, which it serves.
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig(mockUrl)).build();
+    var api = new EmbeddedKubernetesApi(server, front, client);
     try {
       client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
           .endMetadata().build()).create();
@@ -93,9 +105,9 @@ public final class EmbeddedKubernetesApi implements AutoCloseable {
     }
   }
 
-  /** The base URL, http://127.0.0.1:PORT. */
+  /** The base URL kubectl and other HTTP clients use, http://127.0.0.1:PORT. */
   public String url() {
-    return url;
+    return front.url();
   }
 
   /** A client for this API, namespace "default"; closed with the API. */
@@ -122,13 +134,14 @@ public final class EmbeddedKubernetesApi implements AutoCloseable {
             user: %1$s
             namespace: %3$s
         current-context: %1$s
-        """.formatted(NAME, url, NAMESPACE);
+        """.formatted(NAME, url(), NAMESPACE);
     return Files.writeString(file, yaml);
   }
 
   @Override
   public void close() {
     client.close();
+    front.close();
     server.shutdown();
   }
 }

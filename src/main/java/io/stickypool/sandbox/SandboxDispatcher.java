@@ -1,6 +1,7 @@
 package io.stickypool.sandbox;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -9,8 +10,8 @@ import java.util.Optional;
 
 /**
  * Sits in front of the CRUD mock and answers what kubectl needs and the mock lacks: the version,
- * the legacy discovery documents, a 404 for OpenAPI (so kubectl falls back to discovery), and
- * Tables for custom resources. Paths are matched without their query string, because kubectl
+ * the legacy discovery documents, the OpenAPI v3 documents made from the CRDs, Tables for custom
+ * resources, field selectors on Events, and schema validation and dry runs of writes. Paths are matched without their query string, because kubectl
  * appends {@code ?timeout=32s}.
  */
 final class SandboxDispatcher extends Dispatcher {
@@ -22,11 +23,16 @@ final class SandboxDispatcher extends Dispatcher {
   private final Dispatcher crud;
   private final DiscoveryDocuments discovery;
   private final PrinterColumnTables tables;
+  private final OpenApiDocuments openApi;
+  private final ServerWrites writes;
 
-  SandboxDispatcher(Dispatcher crud, DiscoveryDocuments discovery, PrinterColumnTables tables) {
+  SandboxDispatcher(Dispatcher crud, DiscoveryDocuments discovery, PrinterColumnTables tables,
+      List<CustomResourceDefinition> crds) {
     this.crud = crud;
     this.discovery = discovery;
     this.tables = tables;
+    this.openApi = new OpenApiDocuments(crds, discovery.kinds());
+    this.writes = new ServerWrites(crud, openApi, crds);
   }
 
   @Override
@@ -43,13 +49,13 @@ final class SandboxDispatcher extends Dispatcher {
       return scale(crud.dispatch(request));
     }
     if (!"GET".equals(request.getMethod())) {
-      return crud.dispatch(request);
+      return writes.answer(request, path, query).orElseGet(() -> crud.dispatch(request));
     }
     Optional<MockResponse> answered = discoveryAnswer(path);
     if (answered.isPresent()) {
       return answered.get();
     }
-    Optional<InvolvedObjectSelector> about = InvolvedObjectSelector.of(path, query);
+    Optional<EventFieldSelector> about = EventFieldSelector.of(path, query);
     MockResponse response = about.isEmpty() ? crud.dispatch(request)
         : eventsAbout(request, path, about.get());
     String accept = Optional.ofNullable(request.getHeader("Accept")).orElse("");
@@ -69,6 +75,10 @@ final class SandboxDispatcher extends Dispatcher {
       return Optional.of(json(200, discovery.apiVersions()));
     } else if (path.equals("/apis")) {
       return Optional.of(json(200, discovery.groupList()));
+    } else if (path.equals("/openapi/v3")) {
+      return Optional.of(json(200, openApi.index()));
+    } else if (path.startsWith("/openapi/v3/")) {
+      return Optional.of(openApi.document(path).map(d -> json(200, d)).orElse(notFound(path)));
     } else if (path.startsWith("/openapi/")) {
       return Optional.of(notFound(path));
     } else if (path.equals("/api/v1")) {
@@ -104,7 +114,7 @@ final class SandboxDispatcher extends Dispatcher {
   }
 
   private MockResponse eventsAbout(RecordedRequest request, String path,
-      InvolvedObjectSelector about) {
+      EventFieldSelector about) {
     MockResponse all = crud.dispatch(new RecordedRequest(request.getHttpVersion(),
         request.method(), about.pathFor(path), request.getHeaders(), request.getBody()));
     if (all.code() != 200 || all.getBody() == null) {

@@ -158,7 +158,7 @@ class PoolSessionsApiServerTest {
 
     terminateWeb1();
     awaitWeb1("Drained", "BackendDrained", "Backend web-1 drained after ",
-        ": deadline passed with 6 live sessions still pinned, which will be re-pinned");
+        ": deadline passed; the proxies re-pin the sessions still pinned (SessionsRebalanced counts them)");
     await().atMost(WAIT).untilAsserted(() -> assertThat(message("SessionsRebalanced"))
         .isEqualTo("6 sessions moved from web-1 to web-0 (+4), web-2 (+2), re-pinned by the proxies when it drained"));
     await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->

@@ -61,8 +61,8 @@ class KubectlOnEmbeddedApiTest {
     assertThat(kubectl.ok("version")).contains("Server Version: v1.32.0");
     assertThat(kubectl.ok("api-resources")).containsPattern(
         "stickypools\\s+sp,spool\\s+stickypool.io/v1alpha1\\s+true\\s+StickyPool");
-    kubectl.ok("apply", "--validate=false", "-n", NS, "-f", BACKEND);
-    kubectl.ok("apply", "--validate=false", "-n", NS, "-f", POOL);
+    kubectl.ok("apply", "-n", NS, "-f", BACKEND);
+    kubectl.ok("apply", "-n", NS, "-f", POOL);
 
     await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(
         activeBackends(kubectl.ok("get", "cm", "web-routes", "-o", "jsonpath={.data.proxy\\.json}")))

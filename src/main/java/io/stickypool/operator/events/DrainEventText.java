@@ -1,6 +1,7 @@
 package io.stickypool.operator.events;
 
 import io.stickypool.contract.GoDurations;
+import io.stickypool.core.drain.DrainPhase;
 import io.stickypool.core.drain.DrainPolicy;
 import io.stickypool.operator.endpoints.BackendTransition;
 import io.stickypool.operator.sessions.PoolSessions;
@@ -28,10 +29,15 @@ public final class DrainEventText {
               ? "deadline passed; the proxies re-pinned its remaining sessions" : "no sessions left");
       case DRAIN_COMPLETED_SESSIONS_IDLE -> drained(backend, t, policy, now) + "all " + count(t, sessions)
           + " remaining idle for " + GoDurations.format(policy.idleSessionThreshold()) + " or more";
-      case DRAIN_TIMED_OUT -> drained(backend, t, policy, now) + "deadline passed with " + count(t, sessions)
-          + " still pinned, which will be re-pinned";
+      // No count: the proxies re-pin at the deadline on their own, so the last round already lags;
+      // SessionsRebalanced says how many moved once their reports account for them.
+      case DRAIN_TIMED_OUT -> drained(backend, t, policy, now)
+          + "deadline passed; the proxies re-pin the sessions still pinned (SessionsRebalanced counts them)";
       case STOPPED_SERVING -> drained(backend, t, policy, now) + "stopped serving with " + count(t, sessions)
           + " pinned, which will be re-pinned";
+      // REMOVED is also the phase of an endpoint the pool never saw: it is news, not a return.
+      case BECAME_ACTIVE -> t.from() == DrainPhase.REMOVED ? backend + " added: a new ready endpoint, now ACTIVE"
+          : backend + ": " + t.from() + " -> " + t.to();
       default -> backend + ": " + t.from() + " -> " + t.to()
           + (t.drainDeadline() == null ? "" : " until " + t.drainDeadline());
     };

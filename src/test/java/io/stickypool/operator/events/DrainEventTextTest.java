@@ -46,14 +46,22 @@ class DrainEventTextTest {
     assertThat(message(DrainTransition.DRAIN_COMPLETED_SESSIONS_IDLE, DrainPhase.DRAINING, DrainPhase.DRAINED, 2,
         T.plusMillis(1500))).isEqualTo("Backend web-1 drained after 1s500ms: all 2 live sessions remaining idle for 1m or more");
     assertThat(message(DrainTransition.DRAIN_TIMED_OUT, DrainPhase.DRAINING, DrainPhase.DRAINED, 7, DEADLINE))
-        .isEqualTo("Backend web-1 drained after 5m: deadline passed with 7 live sessions still pinned,"
-            + " which will be re-pinned");
+        .as("no count: it would race the proxies' own re-pins at the deadline")
+        .isEqualTo("Backend web-1 drained after 5m: deadline passed; the proxies re-pin the sessions still"
+            + " pinned (SessionsRebalanced counts them)");
+  }
+
+  @Test
+  void aBackendNeverSeenBeforeIsAnnouncedAsNew() {
+    assertThat(DrainEventText.message(new BackendTransition(WEB_1, DrainTransition.BECAME_ACTIVE,
+        DrainPhase.REMOVED, DrainPhase.ACTIVE, null, null), PARTIAL, POLICY, T))
+        .isEqualTo("Backend web-1 added: a new ready endpoint, now ACTIVE");
   }
 
   @Test
   void otherTransitionsKeepTheirShortForm() {
     assertThat(DrainEventText.message(new BackendTransition(WEB_1, DrainTransition.BECAME_ACTIVE,
-        DrainPhase.REMOVED, DrainPhase.ACTIVE, null, null), PARTIAL, POLICY, T))
-        .isEqualTo("Backend web-1: REMOVED -> ACTIVE");
+        DrainPhase.DRAINED, DrainPhase.ACTIVE, null, null), PARTIAL, POLICY, T))
+        .isEqualTo("Backend web-1: DRAINED -> ACTIVE");
   }
 }
