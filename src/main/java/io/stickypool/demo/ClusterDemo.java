@@ -75,8 +75,12 @@ public final class ClusterDemo {
     operator.start(client, OperatorSettings.builder("ghcr.io/stickypool/stickypool:0.1.0")
         .namespaces(Set.of(platform.namespace())).sessionRefresh(Duration.ofSeconds(1))
         .drainRefresh(Duration.ofMillis(500)).adminTargets(node::adminTarget)
-        .writeMethod(platform.writeMethod()).build());
+        .writeMethod(platform.writeMethod())
+        // Port 0: a free port; the live view page is served there for as long as the demo runs.
+        .admin(new java.net.InetSocketAddress("127.0.0.1", 0)).build());
     out.println("[demo] operator started against it (the real StickyPoolOperator, this JVM)");
+    out.println("[demo] live view of the pool (open it in a browser): http://127.0.0.1:"
+        + operator.adminAddress().orElseThrow().getPort() + "/");
     try (PoolEventStream events = new PoolEventStream(client, platform.namespace(), out, started)) {
       ClusterDemoSummary summary = story(platform, events);
       screen.release();

@@ -1,5 +1,16 @@
 package io.stickypool.demo;
 
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -21,6 +32,16 @@ class ClusterDemoE2E {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream both = new PrintStream(new TeeStream(bytes, System.out), true, StandardCharsets.UTF_8);
     long t0 = System.nanoTime();
+    // What a user who opens the printed live view address sees while the story runs.
+    CompletableFuture<String> liveView = CompletableFuture.supplyAsync(() -> {
+      Pattern url = Pattern.compile("live view of the pool \\(open it in a browser\\): (http://127\\.0\\.0\\.1:\\d+/)");
+      Matcher m = await().atMost(Duration.ofSeconds(60)).until(
+          () -> url.matcher(bytes.toString(StandardCharsets.UTF_8)), Matcher::find);
+      HttpClient http = HttpClient.newHttpClient();
+      HttpRequest pools = HttpRequest.newBuilder(URI.create(m.group(1) + "api/pools")).build();
+      return await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+          .until(() -> http.send(pools, HttpResponse.BodyHandlers.ofString()).body(), body -> body.contains("\"web\""));
+    });
 
     ClusterDemoSummary s = new ClusterDemo(both, ClusterDemoOptions.shortRun(40, false)).run();
 
@@ -33,6 +54,7 @@ class ClusterDemoE2E {
         .contains("[event").contains("RESULT: OK").contains("ended on their own")
         .doesNotContain("REMOVED -> ACTIVE").contains("Backend web-0 added: a new ready endpoint")
         .as("not a terminal: plain lines, no ANSI codes").doesNotContain("\u001b[");
+    assertThat(liveView.get(10, TimeUnit.SECONDS)).as("the live view's JSON during the demo").contains("\"web\"");
     assertThat(text.split("\\[table ", -1).length - 1).as("tables printed only when a row changed")
         .isLessThan(30);
     System.out.printf("short cluster demo took %d ms%n", Duration.ofNanos(System.nanoTime() - t0).toMillis());
