@@ -92,9 +92,9 @@ final class Ascii {
     return b >= 'A' && b <= 'Z' ? (byte) (b + 32) : b;
   }
 
-  /** The decimal value of {@code buf[from, to)}, or -1 when it is not all digits. */
-  static int digits(ByteBuf buf, int from, int to) {
-    int v = 0;
+  /** The decimal value of {@code buf[from, to)} (at most 18 digits), or -1 when it is not all digits. */
+  static long digits(ByteBuf buf, int from, int to) {
+    long v = 0;
     for (int i = from; i < to; i++) {
       byte b = buf.getByte(i);
       if (b < '0' || b > '9') {
@@ -107,18 +107,7 @@ final class Ascii {
 
   /** A Content-Length value: 1 to 18 digits, nothing else; -1 otherwise. */
   static long parseLength(ByteBuf buf, int from, int to) {
-    if (to <= from || to - from > 18) {
-      return -1;
-    }
-    long v = 0;
-    for (int i = from; i < to; i++) {
-      byte b = buf.getByte(i);
-      if (b < '0' || b > '9') {
-        return -1;
-      }
-      v = v * 10 + (b - '0');
-    }
-    return v;
+    return to <= from || to - from > 18 ? -1 : digits(buf, from, to);
   }
 
   /** Whether the comma-separated list in {@code buf[from, to)} has the token {@code lower}. */

@@ -156,7 +156,7 @@ final class ResponseHead {
       return fail("invalid status line");
     }
     byte minor = buf.getByte(from + 7);
-    int code = Ascii.digits(buf, from + 9, from + 12);
+    int code = (int) Ascii.digits(buf, from + 9, from + 12);
     if ((minor != '0' && minor != '1') || code < 100 || code > 999
         || (end > from + 12 && buf.getByte(from + 12) != ' ') || !Ascii.isFieldText(buf, from + 12, end)) {
       return fail("invalid status line");
