@@ -136,6 +136,11 @@ public final class ProxyRuntime implements AutoCloseable {
     return state;
   }
 
+  /** The client connections (package tests wait on them for "nothing in flight"). */
+  io.stickypool.proxy.http.OpenConnections connections() {
+    return server.context().connections();
+  }
+
   public InetSocketAddress trafficAddress() {
     return trafficAddress;
   }

@@ -118,6 +118,9 @@ class PoolSessionsApiServerTest {
     serveWeb1(keys(0, 0), keys(0, 0));
     proxyB.status(503);
     startPool("5m", "1h");
+    // The Event tells what the last round knew: terminate once a round has heard from proxy-a.
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.pool("web").getStatus())
+        .extracting(StickyPoolStatus::getSessionsReportedBy).isEqualTo("1/2"));
 
     terminateWeb1();
     await().atMost(WAIT).untilAsserted(() -> {
