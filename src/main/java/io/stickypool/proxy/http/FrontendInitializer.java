@@ -1,10 +1,15 @@
 package io.stickypool.proxy.http;
 
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.stickypool.proxy.server.PipelineNames;
 
-/** Wires a client connection's pipeline; the only place that does. */
+/**
+ * Wires a client connection's pipeline; the only place that does. The HTTP/1.1 handlers are
+ * added by {@link #addHttp1Handlers} so that a connection which starts with something else in
+ * front of them (TLS, an HTTP/2 stream adapter) ends in the very same request handling.
+ */
 public final class FrontendInitializer extends ChannelInitializer<SocketChannel> {
   private final ProxyContext proxy;
 
@@ -14,8 +19,13 @@ public final class FrontendInitializer extends ChannelInitializer<SocketChannel>
 
   @Override
   protected void initChannel(SocketChannel ch) {
+    addHttp1Handlers(ch.pipeline(), proxy);
+  }
+
+  /** Appends the handlers that read HTTP/1.1 requests and proxy them. */
+  public static void addHttp1Handlers(ChannelPipeline pipeline, ProxyContext proxy) {
     ProxySettings s = proxy.settings();
-    ch.pipeline()
+    pipeline
         .addLast(PipelineNames.HEADER_TIMEOUT, new HeaderTimeoutHandler(s))
         .addLast(PipelineNames.HTTP_DECODER, new StrictRequestDecoder(s))
         .addLast(PipelineNames.FRONTEND, new FrontendHandler(proxy));
