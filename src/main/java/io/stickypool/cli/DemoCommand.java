@@ -17,52 +17,71 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
+    sortOptions = false,
     description = {
-      "Run the StickyPool demo on this machine, no cluster needed: an embedded",
-      "Kubernetes API, the real operator, samples/backend-app.yaml and a Cookie",
-      "StickyPool applied, and a SIMULATED node that runs the Deployments on",
-      "127.0.0.1 (real HTTP backends, the real proxies in this JVM). Simulated",
-      "users browse while Deployment web scales 4 -> 2; the pool's Events stream",
-      "live and a summary counts failed requests and moved sessions. Exits 0",
-      "only if nothing failed. --control-plane runs the same story on a real",
-      "Kubernetes control plane (make control-plane builds it; KWOK plays the",
-      "node) where kubectl get events -w works. --proxy-only runs the older",
-      "proxy-only demo, --simulation the placement-only simulation."
+      "Watch sticky sessions survive a scale-down on this machine, no cluster needed.",
+      "",
+      "An embedded Kubernetes API, the real operator, samples/backend-app.yaml and a cookie",
+      "StickyPool applied, and a SIMULATED node that runs the Deployments on 127.0.0.1 (real",
+      "HTTP backends, the real proxies in this JVM). Simulated users browse while Deployment web",
+      "scales 4 -> 2; the pool's Events stream live and a summary counts failed requests and",
+      "moved sessions. Exits 0 only if nothing failed."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  stickypool demo --short             (fewer users, a 4s drain)",
+      "  stickypool demo --keep              (then kubectl against the embedded API until Ctrl-C)",
+      "  stickypool demo --control-plane     (a real kube-apiserver and a KWOK node: make control-plane)",
+      "  stickypool demo --proxy-only        (one proxy, four backends, no Kubernetes)"
     })
 public final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--users", description = "Simulated users (default 200, 40 with --short).")
-  Integer users;
-
-  @Option(names = "--short", description = "A quick run: fewer users and a 4s drain.")
+  @Option(names = "--short",
+      description = "A quick run: fewer users and a 4s drain.")
   boolean shortRun;
 
-  @Option(names = "--keep", description = "Leave the API, operator, proxies and backends running for kubectl until Ctrl-C.")
+  @Option(names = "--users", paramLabel = "N",
+      description = "Simulated users (default: 200, 40 with --short).")
+  Integer users;
+
+  @Option(names = "--keep",
+      description = "Leave the API, operator, proxies and backends running for kubectl until Ctrl-C.")
   boolean keep;
 
-  @Option(names = "--verbose", description = "Show the operator's and proxies' INFO logs between the story's lines.")
+  @Option(names = "--verbose",
+      description = "Show the operator's and proxies' INFO logs between the story's lines.")
   boolean verbose;
 
-  @Option(names = "--control-plane", description = "Run on a real control plane (kube-apiserver, etcd, controllers,"
-      + " scheduler, a KWOK node) instead of the embedded API; needs `make control-plane`.")
+  @Option(names = "--control-plane",
+      description = "Run the same story on a real control plane (kube-apiserver, etcd, controllers,"
+          + " scheduler, a KWOK node) instead of the embedded API, where kubectl get events -w"
+          + " works; needs `make control-plane`.")
   boolean controlPlane;
 
-  @Option(names = "--control-plane-bin", paramLabel = "DIR", description = "--control-plane: where the binaries are"
-      + " (default: $STICKYPOOL_CONTROL_PLANE_BIN, else what scripts/build-control-plane.sh --print-dir says).")
+  @Option(names = "--control-plane-bin", paramLabel = "DIR",
+      description = "With --control-plane: where the binaries are (default:"
+          + " $STICKYPOOL_CONTROL_PLANE_BIN, else what scripts/build-control-plane.sh --print-dir"
+          + " says).")
   Path controlPlaneBin;
 
-  @Option(names = "--proxy-only", description = "Run the proxy-only demo (4 backends, one proxy, no Kubernetes).")
+  @Option(names = "--proxy-only",
+      description = "Run the proxy-only demo instead (4 backends, one proxy, no Kubernetes).")
   boolean proxyOnly;
 
-  @Option(names = "--drain-seconds", defaultValue = "3", description = "--proxy-only: how long the backend drains (default ${DEFAULT-VALUE}).")
+  @Option(names = "--drain-seconds", paramLabel = "SECONDS", defaultValue = "3",
+      description = "With --proxy-only: how long the backend drains (default: ${DEFAULT-VALUE}).")
   int drainSeconds;
 
-  @Option(names = "--simulation", description = "Run the placement-only simulation (no network).")
+  @Option(names = "--simulation",
+      description = "Run the placement-only simulation instead (no network).")
   boolean simulation;
 
-  @Option(names = "--sessions", defaultValue = "10000", description = "Sessions the simulation places (default ${DEFAULT-VALUE}).")
+  @Option(names = "--sessions", paramLabel = "N", defaultValue = "10000",
+      description = "With --simulation: sessions placed (default: ${DEFAULT-VALUE}).")
   int sessions;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+      description = "With --simulation: random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Override

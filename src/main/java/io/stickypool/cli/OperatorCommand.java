@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -30,82 +31,84 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "operator",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Run the StickyPool operator against the current kubeconfig or in-cluster config.")
+    sortOptions = false,
+    description = "Run the StickyPool operator against the current kubeconfig or in-cluster config.",
+    footer = {
+      "",
+      "Examples:",
+      "  stickypool operator                              (kubeconfig's cluster, all namespaces)",
+      "  stickypool operator --namespace team-a,team-b",
+      "  stickypool operator --leader-election            (in a pod, more than one replica)",
+      "  make demo                                        (no cluster: an embedded API instead)"
+    })
 public final class OperatorCommand implements Callable<Integer> {
   static final Path SERVICE_ACCOUNT_NAMESPACE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
 
   @Spec
   CommandSpec spec;
 
-  @Option(
-      names = "--image",
-      defaultValue = "ghcr.io/stickypool/stickypool:0.1.0",
-      description = "Proxy image for pools that do not set spec.proxy.image (default: ${DEFAULT-VALUE}).")
-  String image;
-
-  @Option(
-      names = "--namespace",
-      split = ",",
-      paramLabel = "NS",
-      description = "Namespace to watch; repeat or comma-separate for several. Without it: env WATCH_NAMESPACES "
-          + "(comma separated), else all namespaces.")
+  @Option(names = "--namespace", split = ",", paramLabel = "NS",
+      description = "Namespace to watch; repeat or comma-separate for several (default: env"
+          + " WATCH_NAMESPACES, comma separated, else all namespaces).")
   List<String> namespaces = new ArrayList<>();
 
-  @Option(
-      names = "--leader-election",
-      description = "Elect one active replica through a coordination.k8s.io/v1 Lease; turn on when running "
-          + "more than one replica (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--image", paramLabel = "IMAGE",
+      defaultValue = "ghcr.io/stickypool/stickypool:0.1.0",
+      description = "Proxy image for pools that do not set spec.proxy.image (default:"
+          + " ${DEFAULT-VALUE}).")
+  String image;
+
+  @Option(names = "--admin-address", paramLabel = "HOST", defaultValue = "0.0.0.0",
+      description = "Address of the admin server: /healthz, /readyz, /metrics and the live view"
+          + " at / (default: ${DEFAULT-VALUE}).")
+  String adminAddress;
+
+  @Option(names = "--admin-port", paramLabel = "PORT", defaultValue = "8081",
+      description = "Port of the admin server; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int adminPort;
+
+  @Option(names = "--leader-election",
+      description = "Elect one active replica through a coordination.k8s.io/v1 Lease; turn on"
+          + " when running more than one replica (default: off).")
   boolean leaderElection;
 
-  @Option(
-      names = "--lease-name",
+  @Option(names = "--lease-name", paramLabel = "NAME",
       defaultValue = LeaderElectionSettings.DEFAULT_LEASE_NAME,
       description = "Name of the leader-election Lease (default: ${DEFAULT-VALUE}).")
   String leaseName;
 
-  @Option(
-      names = "--lease-namespace",
-      description = "Namespace of the Lease (default: env POD_NAMESPACE, else the pod's service-account namespace).")
+  @Option(names = "--lease-namespace", paramLabel = "NS",
+      description = "Namespace of the Lease (default: env POD_NAMESPACE, else the pod's"
+          + " service-account namespace).")
   String leaseNamespace;
 
-  @Option(
-      names = "--admin-address",
-      defaultValue = "0.0.0.0",
-      description = "Address of the admin server: /healthz, /readyz, /metrics and the live view at / (default: ${DEFAULT-VALUE}).")
-  String adminAddress;
-
-  @Option(
-      names = "--admin-port",
-      defaultValue = "8081",
-      description = "Port of the admin server (health, metrics, live view); 0 picks a free one (default: ${DEFAULT-VALUE}).")
-  int adminPort;
-
-  @Option(
-      names = "--session-refresh",
-      defaultValue = "10s",
-      description = "How often each pool asks its proxies for live sessions, as a duration such as 10s or "
-          + "1m (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--session-refresh", paramLabel = "DURATION", defaultValue = "10s",
+      description = "How often each pool asks its proxies for live sessions, such as 10s or 1m"
+          + " (default: ${DEFAULT-VALUE}).")
   String sessionRefresh;
 
-  @Option(
-      names = "--drain-refresh",
-      defaultValue = "2s",
-      description = "How often instead while one of the pool's backends is draining, so drains end soon "
-          + "after their last session (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--drain-refresh", paramLabel = "DURATION", defaultValue = "2s",
+      description = "How often instead while one of the pool's backends is draining, so drains"
+          + " end soon after their last session (default: ${DEFAULT-VALUE}).")
   String drainRefresh;
 
-  @Option(
-      names = "--sidecar-style",
-      defaultValue = "auto",
-      description = "Sidecar-mode proxies as native sidecars (init containers with restartPolicy Always)"
-          + " or regular containers; auto picks native from Kubernetes 1.29 (values: auto, native,"
-          + " container; default: ${DEFAULT-VALUE}).")
+  @Option(names = "--sidecar-style", paramLabel = "STYLE", defaultValue = "auto",
+      description = "Sidecar-mode proxies as native sidecars (init containers with restartPolicy"
+          + " Always) or regular containers: auto (native from Kubernetes 1.29), native or"
+          + " container (default: ${DEFAULT-VALUE}).")
   String sidecarStyle;
 
   @Override
   public Integer call() throws InterruptedException {
     OperatorSettings settings = settings(System.getenv(), SERVICE_ACCOUNT_NAMESPACE);
     KubernetesClient client = new KubernetesClientBuilder().build();
+    Optional<String> problem = ClusterCheck.problem(client, settings.namespaces(), System.getenv());
+    if (problem.isPresent()) {
+      client.close();
+      spec.commandLine().getErr().println("stickypool operator: " + problem.get());
+      spec.commandLine().getErr().flush();
+      return 1;
+    }
     StickyPoolOperator operator = new StickyPoolOperator();
     CountDownLatch stopped = new CountDownLatch(1);
     // SIGTERM runs shutdown hooks: stop the admin server, informers and the Lease, then the client we own.

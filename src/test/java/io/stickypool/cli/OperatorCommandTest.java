@@ -109,6 +109,6 @@ class OperatorCommandTest {
     String help = new CommandLine(new OperatorCommand()).getUsageMessage().replaceAll("\\s+", " ");
     assertThat(help).contains("--namespace", "--leader-election", "--lease-name", "--lease-namespace",
         "--admin-address", "--admin-port", "default: stickypool-operator", "default: 8081", "default: 0.0.0.0",
-        "default: false");
+        "default: off");
   }
 }
