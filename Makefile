@@ -9,7 +9,7 @@ CHART_CRDS := deploy/helm/stickypool-operator/crds
 GENERATED_CRD := target/classes/META-INF/fabric8/$(CRD)
 ARGS ?=
 
-.PHONY: help tools control-plane build test crds verify-crds diff-crds demo demo-cluster bench bench-proxy bench-footprint bench-warmstart bench-operator image clean
+.PHONY: help tools control-plane build test crds verify-crds diff-crds demo demo-cluster bench bench-proxy bench-footprint bench-warmstart bench-operator image image-test image-reproducible clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -72,8 +72,19 @@ bench-warmstart: $(JAR) $(JSA) ## Proxy cold start: ms to /readyz and req/s of t
 bench-operator: $(JAR) control-plane ## Operator at 1/10/100/1000 pools on a real API server: requests, CPU, heap, latency (ARGS="--pools 1,10")
 	bash scripts/bench-operator.sh $(ARGS)
 
-image: ## Build the container image (needs docker or podman and a reachable registry)
+IMAGE := target/stickypool-image.tar
+
+image: $(JAR) ## Build the image as an OCI archive, target/stickypool-image.tar: no Docker, no registry (deploy/image/README.md; root for its AppCDS training)
 	bash scripts/build-image.sh
+
+image-test: image ## Build the image, then check its manifest and config and run it unpacked under chroot (--version, proxy /readyz)
+	$(MVN) -q test -Dtest=ImageArchiveTest -Dsurefire.failIfNoSpecifiedTests=false -Dstickypool.image=$(IMAGE)
+
+image-reproducible: $(JAR) ## Build the image twice without its CDS layer and fail unless both have the same digest
+	STICKYPOOL_IMAGE_CDS=0 bash scripts/build-image.sh
+	cp $(IMAGE) target/stickypool-image.first.tar
+	STICKYPOOL_IMAGE_CDS=0 bash scripts/build-image.sh
+	cmp target/stickypool-image.first.tar $(IMAGE) && echo "image-reproducible: the same bytes twice ($$(sha256sum < $(IMAGE) | cut -c1-16)...)"
 
 clean: ## Remove build output
 	$(MVN) -q clean

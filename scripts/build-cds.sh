@@ -11,13 +11,21 @@
 # same size and mtime; with another, the JVM says so in one warning and runs without it. So the
 # archive is built where it is used: by `make build` for this machine, in the image for the image.
 # Needs only bash (requests go over /dev/tcp); never fails the build: no archive is a slower start.
+# For another root file system (the image's, scripts/build-image.sh): CDS_ROOT=<dir> makes JAR and
+# ARCHIVE paths inside it, and JAVA=<command> runs the java that lives there (default: java).
 set -uo pipefail
-jar=$(realpath "${1:-target/stickypool.jar}")
-archive=$(realpath -m "${2:-${jar%.jar}.jsa}")
+root=${CDS_ROOT:-}
+if [ -n "$root" ]; then
+  jar=$1 archive=$2
+else
+  jar=$(realpath "${1:-target/stickypool.jar}")
+  archive=$(realpath -m "${2:-${jar%.jar}.jsa}")
+fi
+java=${JAVA:-java}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-[ -f "$jar" ] || { echo "build-cds: no $jar" >&2; exit 1; }
-rm -f "$archive"
+[ -f "$root$jar" ] || { echo "build-cds: no $root$jar" >&2; exit 1; }
+rm -f "$root$archive"
 
 request() { # port path [cookie]: one HTTP/1.1 request, response discarded
   exec 3<>"/dev/tcp/127.0.0.1/$1" || return 1
@@ -40,7 +48,7 @@ train() { # port admin
 
 for attempt in 1 2 3 4 5; do
   port=$(( 20000 + RANDOM % 20000 )); admin=$(( port + 1 ))
-  java -XX:ArchiveClassesAtExit="$archive" -Xshare:auto -jar "$jar" proxy \
+  $java -XX:ArchiveClassesAtExit="$archive" -Xshare:auto -jar "$jar" proxy \
     --listen "127.0.0.1:$port" --admin "127.0.0.1:$admin" --backend "self=127.0.0.1:$admin" \
     --drain-grace 1s > "$log" 2>&1 &
   pid=$!
@@ -52,8 +60,8 @@ for attempt in 1 2 3 4 5; do
   fi
   kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
 done
-if [ -s "$archive" ]; then
-  echo "build-cds: $archive ($(( $(stat -c %s "$archive") / 1024 / 1024 )) MiB), for $jar on $(java -version 2>&1 | sed -n 2p)"
+if [ -s "$root$archive" ]; then
+  echo "build-cds: $root$archive ($(( $(stat -c %s "$root$archive") / 1024 / 1024 )) MiB), for $jar on $($java -version 2>&1 | sed -n 2p)"
 else
   echo "build-cds: no archive written (the proxy starts without one); training log:" >&2
   cat "$log" >&2

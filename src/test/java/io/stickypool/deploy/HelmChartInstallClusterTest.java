@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.Release;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -14,22 +13,12 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stickypool.api.v1alpha1.StickyPool;
-import io.stickypool.cli.OperatorCommand;
 import io.stickypool.operator.OperatorPermissions;
-import io.stickypool.operator.OperatorSettings;
-import io.stickypool.operator.StickyPoolOperator;
 import io.stickypool.testing.cluster.ControlPlane;
 import io.stickypool.testing.cluster.ControlPlaneNamespace;
-import java.io.FileInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,9 +39,8 @@ class HelmChartInstallClusterTest {
   static final ControlPlaneNamespace K8S = ControlPlaneNamespace.cluster();
   private static final Duration WAIT = Duration.ofSeconds(120);
   private static final int HELM_TIMEOUT_SECONDS = 180;
-  private static final String CRD = "stickypools.stickypool.io";
   private static final String IMAGE = "ghcr.io/stickypool/stickypool";
-  private static final String INSTANCE = "app.kubernetes.io/instance";
+  private static final String INSTANCE = ChartOnCluster.INSTANCE;
 
   private final KubernetesClient admin = K8S.client();
   /** The release namespace: stickypool-system in the chart's README. */
@@ -60,17 +48,16 @@ class HelmChartInstallClusterTest {
   /** Unique, as the release's ClusterRole and binding are cluster-wide on a shared server. */
   private final String release = "sp-" + ns.substring(ns.lastIndexOf('-') + 1);
   private final String fullname = release + "-stickypool-operator";
+  private final ChartOnCluster cluster = new ChartOnCluster(K8S, release);
   /** Where the sample backend and pool go: "shop" in the README. */
-  private final String appNs = ns + "-shop";
-  private final StickyPoolOperator operator = new StickyPoolOperator();
-  private KubernetesClient operatorClient;
+  private final String appNs = cluster.appNamespace();
 
   @AfterEach
   void cleanUp() {
-    stopOperator();
+    cluster.stopOperator();
     // Only does something when the test failed before its own uninstall.
     helm(Helm.uninstall(release).withNamespace(ns).ignoreNotFound());
-    admin.namespaces().withName(appNs).delete();
+    cluster.deleteAppNamespace();
   }
 
   @Test
@@ -102,9 +89,9 @@ class HelmChartInstallClusterTest {
 
   /** {@code kubectl apply -f samples/backend-app.yaml -f samples/pool-cookie.yaml}, as NOTES.txt says. */
   private void runTheSamplePool() {
-    startOperatorFromTheDeployment(Optional.empty());
-    applySample("backend-app.yaml");
-    applySample("pool-cookie.yaml");
+    cluster.startOperator(fullname, Optional.empty());
+    cluster.applySample("backend-app.yaml");
+    cluster.applySample("pool-cookie.yaml");
     await().atMost(WAIT).untilAsserted(() -> assertThat(condition("web", "Ready")).isEqualTo("True"));
     assertThat(proxyImage()).as("the chart's --image").isEqualTo(IMAGE + ":0.1.0");
     assertNothingRefusedToTheServiceAccount();
@@ -129,9 +116,9 @@ class HelmChartInstallClusterTest {
 
   /** The operator as the new args describe it: leader election through the new Role, new image. */
   private void runAsAReplicaOfTheUpgrade() {
-    stopOperator();
-    String identity = startOperatorFromTheDeployment(Optional.of(ns));
-    await().atMost(WAIT).until(operator::isLeader);
+    cluster.stopOperator();
+    String identity = cluster.startOperator(fullname, Optional.of(ns));
+    await().atMost(WAIT).until(cluster.operator()::isLeader);
     Lease lease = admin.leases().inNamespace(ns).withName("stickypool-operator").get();
     assertThat(lease.getSpec().getHolderIdentity()).isEqualTo(identity);
     await().atMost(WAIT).untilAsserted(() -> assertThat(proxyImage()).isEqualTo(IMAGE + ":0.2.0"));
@@ -147,7 +134,7 @@ class HelmChartInstallClusterTest {
     admin.resources(StickyPool.class).inNamespace(appNs).withName("web").delete();
     await().atMost(WAIT).until(
         () -> admin.resources(StickyPool.class).inNamespace(appNs).withName("web").get() == null);
-    stopOperator();
+    cluster.stopOperator();
     assertThat(helm(Helm.uninstall(release).withNamespace(ns))).contains(release);
     await().atMost(WAIT).untilAsserted(() -> {
       for (HasMetadata o : chart.objects()) {
@@ -216,89 +203,31 @@ class HelmChartInstallClusterTest {
 
   /** The API server's audit log has no 403 for anything the operator did as the ServiceAccount. */
   private void assertNothingRefusedToTheServiceAccount() {
-    String user = AccessReviews.user(ns, serviceAccount());
-    assertThat(AccessReviews.refused(K8S.controlPlane().auditLog(), user))
-        .as("requests of %s refused by RBAC", user).isEmpty();
-  }
-
-  /**
-   * Starts the operator as one of the Deployment's pods would run: its args, its pod name and
-   * namespace, as its ServiceAccount. Two settings differ, as in every test here: only the sample's
-   * namespace is watched (other test classes leave pools in theirs), and there is no admin server
-   * (a fixed 8081 could clash on this host) nor any session report from proxy pods (KWOK's pod IPs
-   * are fake). Returns its leader-election identity, or the pod name without leader election.
-   */
-  private String startOperatorFromTheDeployment(Optional<String> leaseNamespace) {
-    List<String> args = deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
-    assertThat(args.get(0)).isEqualTo("operator");
-    String pod = operatorPods().get(0).getMetadata().getName();
-    OperatorSettings parsed = OperatorCommand.settingsFrom(args.subList(1, args.size()),
-        Map.of("POD_NAME", pod, "POD_NAMESPACE", ns));
-    assertThat(parsed.namespaces()).as("the chart watches all namespaces").isEmpty();
-    assertThat(parsed.leaderElection().map(l -> l.leaseNamespace())).isEqualTo(leaseNamespace);
-    createAppNamespace();
-    operatorClient = K8S.controlPlane().impersonating(AccessReviews.user(ns, serviceAccount()),
-        AccessReviews.groups(ns));
-    operator.start(operatorClient, new OperatorSettings(parsed.defaultImage(), Set.of(appNs),
-        parsed.leaderElection(), Optional.empty(), parsed.metrics(), parsed.sessionRefresh(),
-        parsed.drainRefresh(), p -> Optional.empty(), parsed.nativeSidecars(), parsed.writeMethod(), parsed.clock()));
-    return parsed.leaderElection().map(l -> l.identity()).orElse(pod);
-  }
-
-  private void stopOperator() {
-    operator.stop();
-    if (operatorClient != null) {
-      operatorClient.close();
-      operatorClient = null;
-    }
+    cluster.assertNothingRefusedTo(serviceAccount());
   }
 
   private String serviceAccount() {
     return deployment().getSpec().getTemplate().getSpec().getServiceAccountName();
   }
 
-  private void createAppNamespace() {
-    if (admin.namespaces().withName(appNs).get() == null) {
-      admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(appNs).endMetadata()
-          .build()).create();
-    }
-  }
-
-  /** {@code kubectl create -f samples/<file> -n <appNs>}, as the admin. */
-  private void applySample(String file) {
-    try (InputStream in = new FileInputStream(Path.of("samples", file).toFile())) {
-      admin.load(in).items().forEach(o -> admin.resource(o).inNamespace(appNs).create());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   private String condition(String pool, String type) {
-    StickyPool p = admin.resources(StickyPool.class).inNamespace(appNs).withName(pool).get();
-    if (p == null || p.getStatus() == null || p.getStatus().getConditions() == null) {
-      return null;
-    }
-    return p.getStatus().getConditions().stream().filter(c -> type.equals(c.getType()))
-        .map(c -> c.getStatus()).findFirst().orElse(null);
+    return cluster.condition(pool, type);
   }
 
   private String proxyImage() {
-    Deployment proxy = admin.apps().deployments().inNamespace(appNs).withName("web-proxy").get();
-    return proxy == null ? null : proxy.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    return cluster.proxyImage();
   }
 
   private Deployment deployment() {
-    return admin.apps().deployments().inNamespace(ns).withName(fullname).get();
+    return cluster.deployment(fullname);
   }
 
-  /** The operator Deployment's pods that are not on their way out. */
   private List<Pod> operatorPods() {
-    return admin.pods().inNamespace(ns).withLabel(INSTANCE, release).list().getItems()
-        .stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+    return cluster.operatorPods();
   }
 
   private CustomResourceDefinition crd() {
-    return admin.apiextensions().v1().customResourceDefinitions().withName(CRD).get();
+    return cluster.crd();
   }
 
   private static String helm(com.marcnuri.helm.UninstallCommand command) {

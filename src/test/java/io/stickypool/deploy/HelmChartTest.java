@@ -102,7 +102,9 @@ class HelmChartTest {
             org.assertj.core.groups.Tuple.tuple("POD_NAME", "metadata.name"),
             org.assertj.core.groups.Tuple.tuple("POD_NAMESPACE", "metadata.namespace"));
     assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
-    assertThat(pod.getServiceAccountName()).isEqualTo("stickypool-stickypool-operator");
+    assertThat(pod.getServiceAccountName()).isEqualTo("stickypool-operator");
+    assertThat(pod.getSecurityContext().getRunAsUser()).as("the image's user")
+        .isEqualTo(10001L);
   }
 
   @Test
@@ -226,7 +228,8 @@ class HelmChartTest {
   @Test
   void notesTellWhatToApplyNext() {
     // helm template does not print NOTES.txt; strict lint above parses it as a template.
-    assertThat(readNotes()).contains("kubectl apply -f samples/backend-app.yaml -f samples/pool-cookie.yaml",
+    assertThat(readNotes()).contains("kubectl get stickypools -A", "port-forward deploy/",
+        "kubectl apply -f samples/backend-app.yaml -f samples/pool-cookie.yaml",
         "kubectl get sp", "kubectl get events --field-selector involvedObject.kind=StickyPool -w",
         "kubectl apply --server-side -f crds/");
   }
