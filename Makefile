@@ -78,7 +78,7 @@ image: $(JAR) ## Build the image as an OCI archive, target/stickypool-image.tar:
 	bash scripts/build-image.sh
 
 image-test: image ## Build the image, then check its manifest and config and run it unpacked under chroot (--version, proxy /readyz)
-	$(MVN) -q test -Dtest=ImageArchiveTest -Dsurefire.failIfNoSpecifiedTests=false -Dstickypool.image=$(IMAGE)
+	$(MVN) -q test-compile surefire:test -Dtest=ImageArchiveCheck -Dstickypool.image=$(IMAGE)
 
 image-reproducible: $(JAR) ## Build the image twice without its CDS layer and fail unless both have the same digest
 	STICKYPOOL_IMAGE_CDS=0 bash scripts/build-image.sh

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * environment) under chroot, in a mount namespace of its own with a /proc. Needs root, as CI is.
  */
 @EnabledIfSystemProperty(named = "stickypool.image", matches = ".+")
-class ImageArchiveTest {
+class ImageArchiveCheck {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** The uid the operator's proxy pods run as (ProxyDeploymentModel.RUN_AS_USER) and the chart's. */
   private static final String USER = "10001:10001";
