@@ -32,14 +32,17 @@ public class ProxyPodTemplate {
   @JsonPropertyDescription("Taints the proxy pods tolerate.")
   private List<Toleration> tolerations;
 
-  @JsonPropertyDescription("Node affinity and pod (anti-)affinity of the proxy pods.")
+  @JsonPropertyDescription("Node affinity and pod (anti-)affinity of the proxy pods. Unset: a"
+      + " preferred podAntiAffinity on topology.kubernetes.io/zone, so that proxy pods prefer zones"
+      + " with fewer of them where nodes carry zone labels; set: replaces it.")
   private io.fabric8.kubernetes.api.model.Affinity affinity;
 
   @JsonPropertyDescription("How the proxy pods spread over the topology. Unset: at most one more"
-      + " proxy pod per node (kubernetes.io/hostname) and per zone (topology.kubernetes.io/zone)"
-      + " than on any other, as a preference (ScheduleAnyway), so a one-node cluster still runs"
-      + " every replica. Set: replaces that default ([] spreads nothing); a constraint without a"
-      + " labelSelector selects the pool's proxy pods.")
+      + " proxy pod per node (kubernetes.io/hostname) than on any other, as a preference"
+      + " (ScheduleAnyway), so a one-node cluster still runs every replica (zones: see affinity). Set:"
+      + " replaces that default ([] spreads nothing); a constraint without a labelSelector selects"
+      + " the pool's proxy pods. Note that kube-scheduler scores spread constraints only on nodes"
+      + " that carry every one of their topologyKeys.")
   private List<TopologySpreadConstraint> topologySpreadConstraints;
 
   @Size(max = 253)

@@ -1,5 +1,7 @@
 package io.stickypool.operator.model;
 
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
@@ -17,6 +19,12 @@ import java.util.Map;
  * Where the proxy pods run and what they carry besides the operator's container: the default
  * spread over nodes and zones, and spec.proxy.podTemplate. Applied to the pod template {@link
  * ProxyDeploymentModel} built, so that model keeps to the container.
+ *
+ * <p>Nodes by a topologySpreadConstraint, zones by a preferred podAntiAffinity, both preferences:
+ * kube-scheduler scores a pod's spread constraints only on nodes that carry every one of their
+ * topology keys (PodTopologySpread ignores the others when the pod sets constraints), so a zone
+ * constraint on a cluster without zone labels (kind, bare metal, KWOK) would switch off the node
+ * spread too; pod anti-affinity simply counts nothing where a node has no zone.
  *
  * <p>The default spread has no {@code matchLabelKeys: [pod-template-hash]}: that field is beta
  * from Kubernetes 1.27 and dropped by older API servers (the chart supports 1.25), which would
@@ -41,7 +49,7 @@ public final class ProxyPodTemplateModel {
     PodSpec pod = template.getSpec();
     pod.setNodeSelector(emptyToNull(t.getNodeSelector()));
     pod.setTolerations(t.getTolerations());
-    pod.setAffinity(t.getAffinity());
+    pod.setAffinity(t.getAffinity() != null ? t.getAffinity() : preferOtherZones(pool));
     pod.setPriorityClassName(t.getPriorityClassName());
     pod.setImagePullSecrets(t.getImagePullSecrets());
     pod.setTopologySpreadConstraints(spread(pool, t.getTopologySpreadConstraints()));
@@ -51,11 +59,26 @@ public final class ProxyPodTemplateModel {
   /** The user's constraints (a missing labelSelector selects the pool's proxies), else the default. */
   static List<TopologySpreadConstraint> spread(PoolIdentity pool, List<TopologySpreadConstraint> user) {
     if (user == null) {
-      return List.of(preferSpread(pool, HOSTNAME), preferSpread(pool, ZONE));
+      return List.of(preferSpread(pool, HOSTNAME));
     }
     return user.isEmpty() ? null : user.stream().map(c -> c.getLabelSelector() != null ? c
         : new TopologySpreadConstraintBuilder(c).withNewLabelSelector()
             .withMatchLabels(pool.selectorLabels()).endLabelSelector().build()).toList();
+  }
+
+  /** Each proxy pod in a zone makes that zone less preferred for the next one. */
+  static Affinity preferOtherZones(PoolIdentity pool) {
+    return new AffinityBuilder()
+        .withNewPodAntiAffinity()
+            .addNewPreferredDuringSchedulingIgnoredDuringExecution()
+                .withWeight(100)
+                .withNewPodAffinityTerm()
+                    .withTopologyKey(ZONE)
+                    .withNewLabelSelector().withMatchLabels(pool.selectorLabels()).endLabelSelector()
+                .endPodAffinityTerm()
+            .endPreferredDuringSchedulingIgnoredDuringExecution()
+        .endPodAntiAffinity()
+        .build();
   }
 
   private static TopologySpreadConstraint preferSpread(PoolIdentity pool, String topologyKey) {

@@ -24,12 +24,19 @@ class ProxyPodTemplateModelTest {
       "app.kubernetes.io/name", "stickypool-proxy", "app.kubernetes.io/instance", "web");
 
   @Test
-  void spreadsOverNodesAndZonesAsAPreferenceByDefault() {
+  void spreadsOverNodesAndZonesAsPreferencesByDefault() {
     PodTemplateSpec pod = render(null);
 
     assertThat(pod.getSpec().getTopologySpreadConstraints())
         .extracting(c -> c.getTopologyKey() + " " + c.getMaxSkew() + " " + c.getWhenUnsatisfiable())
-        .containsExactly("kubernetes.io/hostname 1 ScheduleAnyway", "topology.kubernetes.io/zone 1 ScheduleAnyway");
+        .containsExactly("kubernetes.io/hostname 1 ScheduleAnyway");
+    assertThat(pod.getSpec().getAffinity().getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution())
+        .as("zones by anti-affinity: a zone constraint would switch node spreading off where nodes have no zone")
+        .singleElement().satisfies(term -> {
+          assertThat(term.getPodAffinityTerm().getTopologyKey()).isEqualTo("topology.kubernetes.io/zone");
+          assertThat(term.getPodAffinityTerm().getLabelSelector().getMatchLabels())
+              .containsExactlyInAnyOrderEntriesOf(SELECTOR);
+        });
     assertThat(pod.getSpec().getTopologySpreadConstraints())
         .allSatisfy(c -> assertThat(c.getLabelSelector().getMatchLabels()).containsExactlyInAnyOrderEntriesOf(SELECTOR));
     assertThat(pod.getSpec().getNodeSelector()).isNullOrEmpty();
@@ -49,6 +56,7 @@ class ProxyPodTemplateModelTest {
         .satisfies(t -> assertThat(t.getKey() + "=" + t.getValue() + ":" + t.getEffect()).isEqualTo("dedicated=edge:NoSchedule"));
     assertThat(pod.getSpec().getAffinity().getNodeAffinity().getPreferredDuringSchedulingIgnoredDuringExecution())
         .hasSize(1);
+    assertThat(pod.getSpec().getAffinity().getPodAntiAffinity()).as("the user's affinity replaces the default").isNull();
     assertThat(pod.getSpec().getPriorityClassName()).isEqualTo("edge-critical");
     assertThat(pod.getSpec().getImagePullSecrets()).extracting(s -> s.getName()).containsExactly("registry-credentials");
     assertThat(pod.getSpec().getTopologySpreadConstraints()).as("the user's replaces the default").singleElement()
