@@ -125,6 +125,51 @@ class ProxyDisruptionClusterTest {
     assertThat(readyCounts).as("ready proxies at each change: %s", timeline).isNotEmpty().allMatch(n -> n >= 1);
   }
 
+  @Test
+  void followsAPodTemplateEditInOneWriteAndRefusesAnInvalidOne() throws Exception {
+    String plain = node("a");
+    String edge = node("e");
+    nodes.create(plain, Map.of(NODE_LABEL, group));
+    nodes.create(edge, Map.of(NODE_LABEL, group, "pool-role", "edge"));
+    client.nodes().withName(edge).edit(n -> new io.fabric8.kubernetes.api.model.NodeBuilder(n).editSpec()
+        .addNewTaint().withKey("dedicated").withValue("edge").withEffect("NoSchedule").endTaint().endSpec().build());
+    String priority = ns + "-proxy";
+    client.scheduling().v1().priorityClasses().resource(new io.fabric8.kubernetes.api.model.scheduling.v1
+        .PriorityClassBuilder().withNewMetadata().withName(priority).endMetadata().withValue(100000).build()).create();
+    try {
+      cluster.createPool(pool());
+      await().atMost(WAIT).untilAsserted(() -> assertThat(readyProxies()).as(describe()).hasSize(2)
+          .allMatch(p -> plain.equals(p.getSpec().getNodeName())));
+      long generation = proxyDeployment().getMetadata().getGeneration();
+
+      cluster.editPool("web", p -> {
+        ProxyPodTemplate t = p.getSpec().getProxy().getPodTemplate();
+        t.setNodeSelector(Map.of(NODE_LABEL, group, "pool-role", "edge"));
+        t.setTolerations(List.of(new io.fabric8.kubernetes.api.model.TolerationBuilder()
+            .withKey("dedicated").withOperator("Equal").withValue("edge").withEffect("NoSchedule").build()));
+        t.setPriorityClassName(priority);
+      });
+
+      await().atMost(WAIT).untilAsserted(() -> assertThat(readyProxies()).as(describe()).hasSize(2)
+          .allMatch(p -> edge.equals(p.getSpec().getNodeName()))
+          .allMatch(p -> Integer.valueOf(100000).equals(p.getSpec().getPriority())));
+      assertThat(proxyDeployment().getMetadata().getGeneration()).as("one write of the proxy Deployment's spec")
+          .isEqualTo(generation + 1);
+
+      Run refused = kubectl(60, "-n", ns, "patch", "stickypool", "web", "--type=merge", "-p",
+          "{\"spec\":{\"proxy\":{\"podTemplate\":{\"labels\":{\"app.kubernetes.io/instance\":\"other\"}}}}}");
+      assertThat(refused.exit()).isNotZero();
+      assertThat(refused.output()).contains("labels may not set app.kubernetes.io/name");
+      assertThat(proxyDeployment().getMetadata().getGeneration()).isEqualTo(generation + 1);
+    } finally {
+      client.scheduling().v1().priorityClasses().withName(priority).delete();
+    }
+  }
+
+  private io.fabric8.kubernetes.api.model.apps.Deployment proxyDeployment() {
+    return client.apps().deployments().inNamespace(ns).withName("web-proxy").get();
+  }
+
   private String node(String suffix) {
     return ns.replaceAll("[^a-z0-9-]", "") + "-" + suffix;
   }
