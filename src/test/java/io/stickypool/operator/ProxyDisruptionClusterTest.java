@@ -39,6 +39,7 @@ class ProxyDisruptionClusterTest {
   static final ControlPlaneNamespace K8S = ControlPlaneNamespace.cluster();
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static final String NODE_LABEL = "stickypool.io/test-nodes";
+  private static final String ZONE = "topology.kubernetes.io/zone";
 
   private final KubernetesClient client = K8S.client();
   private final StickyPoolOperator operator = new StickyPoolOperator();
@@ -96,6 +97,22 @@ class ProxyDisruptionClusterTest {
     await().atMost(WAIT).untilAsserted(() -> assertThat(readyProxies()).as(describe()).hasSize(2)
         .noneMatch(p -> drained.equals(p.getSpec().getNodeName())));
     assertThat(readyCounts).as("ready proxies at each change: %s", timeline).isNotEmpty().allMatch(n -> n >= 1);
+  }
+
+  @Test
+  void prefersAnotherZoneWhereNodesHaveZones() {
+    String a = node("a");
+    String b = node("b");
+    String c = node("c");
+    nodes.create(a, Map.of(NODE_LABEL, group, ZONE, "zone-1"));
+    nodes.create(b, Map.of(NODE_LABEL, group, ZONE, "zone-1"));
+    nodes.create(c, Map.of(NODE_LABEL, group, ZONE, "zone-2"));
+
+    cluster.createPool(pool());
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(readyProxies()).as(describe()).hasSize(2));
+    assertThat(readyProxies().stream().map(p -> p.getSpec().getNodeName()))
+        .as("one proxy in each zone: %s", describe()).containsOnlyOnce(c).doesNotHaveDuplicates();
   }
 
   @Test
