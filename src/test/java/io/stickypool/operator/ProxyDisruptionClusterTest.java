@@ -43,7 +43,7 @@ class ProxyDisruptionClusterTest {
 
   private final KubernetesClient client = K8S.client();
   private final StickyPoolOperator operator = new StickyPoolOperator();
-  private final KwokNodes nodes = new KwokNodes(client);
+  private final KwokNodes nodes = new KwokNodes(K8S.controlPlane());
   private final List<String> timeline = new CopyOnWriteArrayList<>();
   private final List<Integer> readyCounts = new CopyOnWriteArrayList<>();
   private SharedIndexInformer<Pod> watch;
