@@ -70,6 +70,8 @@ public final class OperatorPermissions {
       rule("", "serviceaccounts", OWN_AND_WATCH, "the proxy Deployment's ServiceAccount"),
       rule(RBAC, "roles", OWN_AND_WATCH, "the proxy's (or sidecar target's) read access to its routes and keys"),
       rule(RBAC, "rolebindings", OWN_AND_WATCH, "binds that Role to the proxy's (or target's) ServiceAccount"),
+      rule("policy", "poddisruptionbudgets", OWN_AND_WATCH,
+          "the proxy Deployment's PodDisruptionBudget (watched by the operator's label)"),
       rule("", "events", Set.of("create", "get", "patch"),
           "BackendDraining, RoutesUpdated, ... on the pool; a repeat is counted on the Event already"
               + " written (fabric8's patch reads it first)"),

@@ -5,6 +5,7 @@ import io.stickypool.operator.status.PoolStatusWriter;
 import io.stickypool.operator.status.SessionStatus;
 import io.stickypool.operator.status.StatusPublisher;
 import io.stickypool.operator.status.ProxyHealth;
+import io.stickypool.operator.status.ProxyDisruptionReport;
 import io.stickypool.operator.status.ReconcileFailure;
 import io.stickypool.operator.events.PoolEvents;
 import io.stickypool.operator.events.DrainEventText;
@@ -107,6 +108,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
   private final SimpleInboundEventSource<StickyPool> wake = new SimpleInboundEventSource<>("wake-ups");
   private final Duration drainRefresh;
   private final DrainGraceReport grace;
+  private final ProxyDisruptionReport disruption;
   private final BackendSharing sharing;
   private final SidecarTargets targets;
   /** Asked of the API server once, at the first sidecar pool, unless the settings decide it. */
@@ -133,6 +135,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
         settings.sessionRefresh(), settings.drainRefresh()), settings.adminTargets());
     this.drainRefresh = settings.drainRefresh();
     this.grace = new DrainGraceReport(events);
+    this.disruption = new ProxyDisruptionReport(events);
     this.sharing = new BackendSharing(client);
     this.targets = new SidecarTargets(client);
     this.nativeSidecars = settings.nativeSidecars() != null ? settings::nativeSidecars
@@ -304,6 +307,7 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
     SessionStatus.Shown shownBefore = SessionStatus.shown(status);
     PoolStatusWriter.write(status, sync, g.backend().portProblem(), applied.proxy(), now);
     grace.report(pool, status, g.backend().endpoints(), g.slices(), PoolEventSources.backendPods(ctx), now);
+    disruption.report(pool, status, g.proxyDeployment(), now);
     SessionStatus.write(status, shownBefore, g.sessions());
   }
 

@@ -107,6 +107,47 @@ class OwnedObjectsApiServerTest {
   }
 
   /**
+   * Every podTemplate field at once is one apply of the proxy Deployment, a budget change one apply
+   * of the PodDisruptionBudget, and neither leaves drift behind: the API server stores them as the
+   * operator sends them, so the next reconciles write nothing.
+   */
+  @Test
+  void podTemplateAndBudgetEditsAreOneApplyEachAndLeaveNoDrift() throws Exception {
+    createPoolOverService();
+    awaitReadyAndSettled();
+
+    List<Request> template = ownedWritesOfReconcileAfter(() -> patchPool("{\"spec\": {\"proxy\": {\"podTemplate\": {"
+            + "\"labels\": {\"team\": \"shop\"}, \"annotations\": {\"example.com/note\": \"x\"},"
+            + "\"nodeSelector\": {\"pool-role\": \"edge\"},"
+            + "\"tolerations\": [{\"key\": \"dedicated\", \"operator\": \"Equal\", \"value\": \"edge\", \"effect\": \"NoSchedule\"}],"
+            + "\"affinity\": {\"nodeAffinity\": {\"preferredDuringSchedulingIgnoredDuringExecution\": [{\"weight\": 10,"
+            + " \"preference\": {\"matchExpressions\": [{\"key\": \"zone\", \"operator\": \"In\", \"values\": [\"a\"]}]}}]}},"
+            + "\"topologySpreadConstraints\": [{\"maxSkew\": 1, \"topologyKey\": \"rack\", \"whenUnsatisfiable\": \"DoNotSchedule\"}],"
+            + "\"priorityClassName\": \"edge-critical\", \"imagePullSecrets\": [{\"name\": \"registry\"}],"
+            + "\"securityContext\": {\"runAsUser\": 2000, \"fsGroup\": 2000, \"seccompProfile\": {\"type\": \"RuntimeDefault\"}}}}}}"),
+        seen -> seen.stream().anyMatch(r -> applied(r, "deployments", "web-proxy")));
+
+    assertThat(template).extracting(Request::toString).as("one apply, no read first")
+        .containsExactly("patch deployments/web-proxy 200");
+    var pod = deployment().getSpec().getTemplate().getSpec();
+    assertThat(pod.getNodeSelector()).containsEntry("pool-role", "edge");
+    assertThat(pod.getPriorityClassName()).isEqualTo("edge-critical");
+    assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(2000L);
+    assertThat(pod.getTopologySpreadConstraints()).singleElement()
+        .satisfies(c -> assertThat(c.getLabelSelector().getMatchLabels()).containsEntry("app.kubernetes.io/instance", "web"));
+
+    List<Request> budget = ownedWritesOfReconcileAfter(
+        () -> patchPool("{\"spec\": {\"proxy\": {\"disruption\": {\"maxUnavailable\": \"34%\"}}}}"),
+        seen -> seen.stream().anyMatch(r -> applied(r, "poddisruptionbudgets", "web-proxy")));
+    assertThat(budget).extracting(Request::toString).containsExactly("patch poddisruptionbudgets/web-proxy 200");
+
+    Map<String, String> settled = awaitReadyAndSettled();
+    assertThat(ownedWritesOfReconcileAfter(() -> client.discovery().v1().endpointSlices()
+        .inNamespace(ns).resource(slice("2")).update())).as("writes after the edits").isEmpty();
+    assertThat(versions()).isEqualTo(settled);
+  }
+
+  /**
    * Server-side apply shares the objects: what a user, an HPA and a mesh set on the proxy
    * Deployment stays through the operator's next apply, which still takes back the fields the
    * operator sets.

@@ -261,7 +261,8 @@ final class TestCluster {
         client.services().inNamespace(ns).withName(pool + "-proxy-admin").get(),
         client.serviceAccounts().inNamespace(ns).withName(pool + "-proxy").get(),
         client.rbac().roles().inNamespace(ns).withName(pool + "-proxy").get(),
-        client.rbac().roleBindings().inNamespace(ns).withName(pool + "-proxy").get());
+        client.rbac().roleBindings().inNamespace(ns).withName(pool + "-proxy").get(),
+        client.policy().v1().podDisruptionBudget().inNamespace(ns).withName(pool + "-proxy").get());
   }
 
   String keys(String pool) {

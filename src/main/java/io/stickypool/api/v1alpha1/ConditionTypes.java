@@ -12,6 +12,11 @@ public final class ConditionTypes {
   public static final String SIDECAR_INJECTED = "SidecarInjected";
   /** The backend pods' terminationGracePeriodSeconds are at least the drainTimeout. */
   public static final String DRAIN_FITS_GRACE_PERIOD = "DrainFitsGracePeriod";
+  /**
+   * Deployment mode: a node drain or eviction takes some proxy replicas but never all of them at
+   * once (two or more replicas, and a PodDisruptionBudget that allows some but not every eviction).
+   */
+  public static final String PROXY_DISRUPTION_TOLERANT = "ProxyDisruptionTolerant";
 
   private ConditionTypes() {}
 }

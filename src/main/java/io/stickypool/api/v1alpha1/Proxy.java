@@ -16,6 +16,10 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
     message = "targetRef must be set when mode is Sidecar")
 @ValidationRule(value = "!has(self.targetRef) || (has(self.mode) && self.mode == 'Sidecar')",
     message = "targetRef may be set only when mode is Sidecar")
+@ValidationRule(value = "!has(self.podTemplate) || !has(self.mode) || self.mode != 'Sidecar'",
+    message = "podTemplate applies to the proxy Deployment; in Sidecar mode the target's pod template decides")
+@ValidationRule(value = "!has(self.disruption) || !has(self.mode) || self.mode != 'Sidecar'",
+    message = "disruption applies to the proxy Deployment; in Sidecar mode the target's owner decides its PodDisruptionBudget")
 public class Proxy {
   @Default("Deployment")
   @JsonPropertyDescription("Deployment (a proxy Deployment and Service) or Sidecar (injected"
@@ -50,6 +54,17 @@ public class Proxy {
   @JsonPropertyDescription("The workload that receives the proxy; required in Sidecar mode.")
   private TargetRef targetRef;
 
+  @JsonPropertyDescription("Deployment mode: scheduling and metadata of the proxy pods (nodeSelector,"
+      + " tolerations, affinity, topologySpreadConstraints, priorityClassName, labels, annotations,"
+      + " imagePullSecrets, securityContext). Not in Sidecar mode, where the target's own pod"
+      + " template decides.")
+  private ProxyPodTemplate podTemplate;
+
+  @JsonPropertyDescription("Deployment mode: the PodDisruptionBudget the pool keeps for its proxy"
+      + " pods (maxUnavailable 1 when unset), so that a node drain never takes every proxy at once."
+      + " Not in Sidecar mode: the target's owner decides the PodDisruptionBudget of its pods.")
+  private ProxyDisruption disruption;
+
   public ProxyMode getMode() { return mode; }
   public void setMode(ProxyMode mode) { this.mode = mode; }
   public Integer getReplicas() { return replicas; }
@@ -64,4 +79,8 @@ public class Proxy {
   public void setResources(ResourceRequirements resources) { this.resources = resources; }
   public TargetRef getTargetRef() { return targetRef; }
   public void setTargetRef(TargetRef targetRef) { this.targetRef = targetRef; }
+  public ProxyPodTemplate getPodTemplate() { return podTemplate; }
+  public void setPodTemplate(ProxyPodTemplate podTemplate) { this.podTemplate = podTemplate; }
+  public ProxyDisruption getDisruption() { return disruption; }
+  public void setDisruption(ProxyDisruption disruption) { this.disruption = disruption; }
 }

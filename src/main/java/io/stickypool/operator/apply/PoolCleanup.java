@@ -31,7 +31,7 @@ public final class PoolCleanup {
 
   /**
    * Deletes what only the other proxy mode uses, after a switch between Deployment and Sidecar:
-   * the proxy Deployment, its Service and identity, or the sidecar's access rules.
+   * the proxy Deployment, its Service, PodDisruptionBudget and identity, or the sidecar's access rules.
    *
    * @return how many objects were deleted
    */
@@ -43,6 +43,7 @@ public final class PoolCleanup {
     String ns = id.namespace();
     return List.of(
         client.apps().deployments().inNamespace(ns).withName(id.proxyName()),
+        client.policy().v1().podDisruptionBudget().inNamespace(ns).withName(id.proxyName()),
         client.services().inNamespace(ns).withName(id.proxyName()),
         client.rbac().roleBindings().inNamespace(ns).withName(id.proxyName()),
         client.rbac().roles().inNamespace(ns).withName(id.proxyName()),

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
@@ -96,14 +97,14 @@ public final class PoolEventSources {
 
   /**
    * The kinds of owned object that only the operator creates, watched by the operator's label: the
-   * routes ConfigMap, the signing Secret and the proxies' RBAC. (The owned Services and Deployment
+   * routes ConfigMap, the signing Secret, the proxies' RBAC and PodDisruptionBudget. (The owned Services and Deployment
    * come from the Services and Deployments informers, which also hold the targets.) A change by
    * someone else, a deletion included, reconciles the owning pool.
    */
   private static final Map<Class<? extends HasMetadata>, String> OWNED_ONLY = Map.of(
       ConfigMap.class, "owned-configmaps", Secret.class, "owned-secrets",
       ServiceAccount.class, "owned-serviceaccounts", Role.class, "owned-roles",
-      RoleBinding.class, "owned-rolebindings");
+      RoleBinding.class, "owned-rolebindings", PodDisruptionBudget.class, "owned-poddisruptionbudgets");
 
   private static <R extends HasMetadata> InformerEventSource<R, StickyPool> owned(
       EventSourceContext<StickyPool> ctx, Class<R> type, String name) {

@@ -32,7 +32,10 @@ public enum EventReason {
   RECONCILE_ERROR("ReconcileError", Type.WARNING),
   PROXY_UNAVAILABLE("ProxyUnavailable", Type.WARNING),
   PROXY_PROGRESSING("ProxyProgressing", Type.WARNING),
-  TERMINATION_GRACE_TOO_SHORT("TerminationGraceTooShort", Type.WARNING);
+  TERMINATION_GRACE_TOO_SHORT("TerminationGraceTooShort", Type.WARNING),
+  SINGLE_PROXY_REPLICA("SingleProxyReplica", Type.WARNING),
+  EVICTIONS_BLOCKED("EvictionsBlocked", Type.WARNING),
+  EVICTIONS_UNBOUNDED("EvictionsUnbounded", Type.WARNING);
 
   /** core/v1 Event types. */
   public enum Type {

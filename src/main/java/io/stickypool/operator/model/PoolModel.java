@@ -6,8 +6,10 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.stickypool.api.v1alpha1.Proxy;
 import io.stickypool.api.v1alpha1.ProxyMode;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.contract.RoutingSnapshotCodec;
@@ -40,10 +42,12 @@ public final class PoolModel {
       Secret keys,
       Service service,
       Service adminService,
-      Deployment deployment) implements Owned {
+      Deployment deployment,
+      PodDisruptionBudget disruptionBudget) implements Owned {
     @Override
     public List<HasMetadata> all() {
-      return List.of(serviceAccount, role, roleBinding, routes, keys, service, adminService, deployment);
+      return List.of(serviceAccount, role, roleBinding, routes, keys, service, adminService, deployment,
+          disruptionBudget);
     }
   }
 
@@ -93,6 +97,10 @@ public final class PoolModel {
     }
     PoolIdentity id = PoolIdentity.of(pool);
     EffectiveProxy proxy = EffectiveProxy.of(pool, defaultImage, proxyDeploymentExists);
+    Proxy spec = pool.getSpec().getProxy();
+    Deployment deployment = ProxyDeploymentModel.desired(id, proxy);
+    ProxyPodTemplateModel.apply(id, spec == null ? null : spec.getPodTemplate(),
+        deployment.getSpec().getTemplate());
     return new Desired(
         ProxyRbacModel.serviceAccount(id),
         ProxyRbacModel.role(id),
@@ -101,7 +109,8 @@ public final class PoolModel {
         SigningSecretModel.desired(id, keys, keyHistory),
         ProxyServiceModel.desired(id, proxy),
         ProxyServiceModel.admin(id),
-        ProxyDeploymentModel.desired(id, proxy));
+        deployment,
+        ProxyDisruptionBudgetModel.desired(id, spec == null ? null : spec.getDisruption()));
   }
 
   /**

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -297,23 +298,32 @@ public final class LocalControlPlane implements AutoCloseable {
   }
 
   private void createFakeNode() throws InterruptedException {
+    addNode(NODE, Map.of());
+  }
+
+  /**
+   * Adds one more KWOK node (the cluster level must be started), Ready and schedulable, with
+   * {@code labels} beside the usual ones; delete it with the API when done.
+   */
+  public void addNode(String name, Map<String, String> labels) throws InterruptedException {
     admin.nodes().resource(new NodeBuilder()
-        .withNewMetadata().withName(NODE)
+        .withNewMetadata().withName(name)
         .addToAnnotations("kwok.x-k8s.io/node", "fake")
         .addToAnnotations("node.alpha.kubernetes.io/ttl", "0")
-        .addToLabels("kubernetes.io/hostname", NODE)
+        .addToLabels("kubernetes.io/hostname", name)
         .addToLabels("kubernetes.io/os", "linux")
         .addToLabels("kubernetes.io/arch", "amd64")
         .addToLabels("type", "kwok")
+        .addToLabels(labels)
         .endMetadata()
         .build()).create();
-    poll("node " + NODE + " Ready", Duration.ofSeconds(60), Duration.ofMillis(200),
-        () -> admin.nodes().withName(NODE).get().getStatus().getConditions().stream()
+    poll("node " + name + " Ready", Duration.ofSeconds(60), Duration.ofMillis(200),
+        () -> admin.nodes().withName(name).get().getStatus().getConditions().stream()
             .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())));
     // The API server's TaintNodesByCondition admission gave the new node not-ready:NoSchedule; the
     // node lifecycle controller would lift it once the node is Ready, but it is off here (it would
     // also evict pods whenever KWOK's heartbeat is late on a loaded machine), so lift it as it would.
-    admin.nodes().withName(NODE).edit(node -> {
+    admin.nodes().withName(name).edit(node -> {
       if (node.getSpec().getTaints() != null) {
         node.getSpec().getTaints().removeIf(t -> "node.kubernetes.io/not-ready".equals(t.getKey()));
       }

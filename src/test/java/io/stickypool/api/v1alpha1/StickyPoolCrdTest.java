@@ -73,14 +73,20 @@ class StickyPoolCrdTest {
     assertThat(undescribed).isEmpty();
   }
 
-  /** Skips fabric8's own types (resources, conditions): their descriptions are upstream's. */
+  /** Fields of Kubernetes' own types, whose inner fields carry upstream's descriptions (or none). */
+  private static final java.util.Set<String> UPSTREAM_TYPES = java.util.Set.of(
+      "spec.proxy.resources", "status.conditions", "spec.proxy.podTemplate.affinity",
+      "spec.proxy.podTemplate.tolerations", "spec.proxy.podTemplate.topologySpreadConstraints",
+      "spec.proxy.podTemplate.imagePullSecrets", "spec.proxy.podTemplate.securityContext.seccompProfile");
+
+  /** Skips the inside of Kubernetes' own types (resources, conditions, ...): their descriptions are upstream's. */
   private static void collectUndescribed(JsonNode schema, String path, List<String> out) {
     schema.path("properties").fields().forEachRemaining(field -> {
       String child = path + "." + field.getKey();
       if (!field.getValue().has("description")) {
         out.add(child);
       }
-      if (!child.equals("spec.proxy.resources") && !child.equals("status.conditions")) {
+      if (!UPSTREAM_TYPES.contains(child)) {
         collectUndescribed(field.getValue(), child, out);
         collectUndescribed(field.getValue().path("items"), child + "[]", out);
       }

@@ -55,7 +55,8 @@ class PoolModelTest {
         "secret-keys.yaml", desired.keys(),
         "service.yaml", desired.service(),
         "service-admin.yaml", desired.adminService(),
-        "deployment.yaml", desired.deployment());
+        "deployment.yaml", desired.deployment(),
+        "poddisruptionbudget.yaml", desired.disruptionBudget());
     byFile.forEach((file, object) ->
         Golden.assertMatches("operator/model/" + file, YAML.asYaml(object)));
   }
@@ -80,7 +81,7 @@ class PoolModelTest {
     }
     assertThat(desired.all()).extracting(o -> o.getMetadata().getName()).containsExactly(
         "web-proxy", "web-proxy", "web-proxy", "web-routes", "web-keys", "web-proxy",
-        "web-proxy-admin", "web-proxy");
+        "web-proxy-admin", "web-proxy", "web-proxy");
   }
 
   @Test
