@@ -1,7 +1,6 @@
 package io.stickypool.proxy.http;
 
 import io.netty.buffer.ByteBuf;
-import java.util.Arrays;
 
 /**
  * A client's request head read straight from the bytes: the request line, where each header line
@@ -66,13 +65,7 @@ final class RequestHead {
   private int versionMinor;
   private int hostStart;
   private int hostEnd;
-  private int count;
-  private int[] fieldStart = new int[32];
-  private int[] nameEnd = new int[32];
-  private int[] valueStart = new int[32];
-  private int[] valueEnd = new int[32];
-  private int[] fieldEnd = new int[32];
-  private byte[] kind = new byte[32];
+  private final FieldLines lines = new FieldLines();
   private long contentLength;
   private int contentLengthFields;
   private int transferEncodingFields;
@@ -203,14 +196,7 @@ final class RequestHead {
       return null;
     }
     int ve = Ascii.trimWhitespace(buf, vs, end);
-    grow();
-    int i = count++;
-    fieldStart[i] = start;
-    nameEnd[i] = colon;
-    valueStart[i] = vs;
-    valueEnd[i] = ve;
-    fieldEnd[i] = next;
-    kind[i] = kindOf(start, colon);
+    lines.add(start, colon, vs, ve, next, kindOf(start, colon), true);
     if (colon == start) {
       return "empty header name";
     }
@@ -257,13 +243,13 @@ final class RequestHead {
 
   /** The framing, count, expectation, target and host rules, in the order the old path applied them. */
   private boolean understand() {
-    for (int i = 0; i < count; i++) {
-      switch (kind[i]) {
+    for (int i = 0; i < lines.count(); i++) {
+      switch (lines.kind(i)) {
         case CONTENT_LENGTH:
           if (++contentLengthFields > 1) {
             return bad("more than one Content-Length") == 0;
           }
-          contentLength = Ascii.parseLength(buf, valueStart[i], valueEnd[i]);
+          contentLength = Ascii.parseLength(buf, lines.valueStart(i), lines.valueEnd(i));
           if (contentLength < 0) {
             return bad("invalid Content-Length") == 0;
           }
@@ -272,17 +258,17 @@ final class RequestHead {
           transferEncodingFields++;
           break;
         case CONNECTION:
-          connectionClose |= Ascii.hasToken(buf, valueStart[i], valueEnd[i], CLOSE);
-          connectionKeepAlive |= Ascii.hasToken(buf, valueStart[i], valueEnd[i], KEEP_ALIVE);
-          connectionUpgrade |= Ascii.hasToken(buf, valueStart[i], valueEnd[i], UPGRADE_TOKEN);
+          connectionClose |= Ascii.hasToken(buf, lines.valueStart(i), lines.valueEnd(i), CLOSE);
+          connectionKeepAlive |= Ascii.hasToken(buf, lines.valueStart(i), lines.valueEnd(i), KEEP_ALIVE);
+          connectionUpgrade |= Ascii.hasToken(buf, lines.valueStart(i), lines.valueEnd(i), UPGRADE_TOKEN);
           break;
         case EXPECT:
           firstExpect = firstExpect < 0 ? i : firstExpect;
           break;
         case HOST:
           hosts++;
-          hostStart = valueStart[i];
-          hostEnd = valueEnd[i];
+          hostStart = lines.valueStart(i);
+          hostEnd = lines.valueEnd(i);
           break;
         default:
           break;
@@ -291,14 +277,14 @@ final class RequestHead {
     if (transferEncodingFields > 0 && !framingIsClear()) {
       return false;
     }
-    if (count > maxHeaderCount) {
+    if (lines.count() > maxHeaderCount) {
       return fail(431, "more than " + maxHeaderCount + " header fields") == 0;
     }
     if (transferEncodingFields > 0 && !onlyChunked) {
       return fail(501, "transfer coding is not supported; only chunked is") == 0;
     }
     if (firstExpect >= 0 && versionMinor == 1
-        && !Ascii.equalsIgnoreCase(buf, valueStart[firstExpect], valueEnd[firstExpect], CONTINUE)) {
+        && !Ascii.equalsIgnoreCase(buf, lines.valueStart(firstExpect), lines.valueEnd(firstExpect), CONTINUE)) {
       return fail(417, "only Expect: 100-continue is supported") == 0;
     }
     return checkTarget() && checkHost();
@@ -316,14 +302,14 @@ final class RequestHead {
     int chunked = 0;
     boolean lastChunked = false;
     boolean others = false;
-    for (int i = 0; i < count; i++) {
-      if (kind[i] != TRANSFER_ENCODING) {
+    for (int i = 0; i < lines.count(); i++) {
+      if (lines.kind(i) != TRANSFER_ENCODING) {
         continue;
       }
-      int start = valueStart[i];
-      while (start <= valueEnd[i]) {
-        int comma = buf.indexOf(start, valueEnd[i], (byte) ',');
-        int end = comma < 0 ? valueEnd[i] : comma;
+      int start = lines.valueStart(i);
+      while (start <= lines.valueEnd(i)) {
+        int comma = buf.indexOf(start, lines.valueEnd(i), (byte) ',');
+        int end = comma < 0 ? lines.valueEnd(i) : comma;
         int s = Ascii.skipWhitespace(buf, start, end);
         boolean isChunked = Ascii.equalsIgnoreCase(buf, s, Ascii.trimWhitespace(buf, s, end), Ascii.CHUNKED);
         if (s < end) { // Netty skips empty elements
@@ -414,7 +400,7 @@ final class RequestHead {
 
   private void reset(ByteBuf b) {
     buf = b;
-    count = 0;
+    lines.clear();
     contentLength = -1;
     contentLengthFields = 0;
     transferEncodingFields = 0;
@@ -428,19 +414,6 @@ final class RequestHead {
     connectionUpgrade = false;
     status = 0;
     detail = null;
-  }
-
-  private void grow() {
-    if (count < kind.length) {
-      return;
-    }
-    int n = kind.length * 2;
-    fieldStart = Arrays.copyOf(fieldStart, n);
-    nameEnd = Arrays.copyOf(nameEnd, n);
-    valueStart = Arrays.copyOf(valueStart, n);
-    valueEnd = Arrays.copyOf(valueEnd, n);
-    fieldEnd = Arrays.copyOf(fieldEnd, n);
-    kind = Arrays.copyOf(kind, n);
   }
 
   private int bad(String why) {
@@ -522,32 +495,9 @@ final class RequestHead {
     return firstExpect >= 0 && versionMinor == 1;
   }
 
-  int count() {
-    return count;
-  }
-
-  byte kind(int i) {
-    return kind[i];
-  }
-
-  int fieldStart(int i) {
-    return fieldStart[i];
-  }
-
-  int nameEnd(int i) {
-    return nameEnd[i];
-  }
-
-  int valueStart(int i) {
-    return valueStart[i];
-  }
-
-  int valueEnd(int i) {
-    return valueEnd[i];
-  }
-
-  int fieldEnd(int i) {
-    return fieldEnd[i];
+  /** The header field lines, in order, with this class's kinds (HOST, COOKIE...). */
+  FieldLines lines() {
+    return lines;
   }
 
   /** A reusable CharSequence view of a byte range, for the String-free grammar checks. */

@@ -37,6 +37,8 @@ class RequestHeadDifferentialTest {
       "GET http://other.example/p?q HTTP/1.1", "GET HTTP://other.example HTTP/1.1", "GET https://x.example?q HTTP/1.1",
       "GET http://u@x.example/ HTTP/1.1", "GET ftp://x/ HTTP/1.1", "GET index.html HTTP/1.1",
       "GET http://x.example#f HTTP/1.1", "DELETE /r/1 HTTP/1.1", "get / HTTP/1.1"};
+  private static final String[] BAD =
+      {" ", "\t", "\r", "\n", "\u0000", ":", ",", "\u007f", "x", "\u000b", "/", "\u00e9"};
   private static final String[] NAMES = {"Host", "host", "Cookie", "Content-Length", "Transfer-Encoding",
       "Connection", "Upgrade", "Expect", "X-App", "Accept", "Keep-Alive", "TE", "Proxy-Connection"};
   private static final String[] VALUES = {"example.com", "example.com:8080", "[::1]:80", "a b", "a@b", "0", "12",
@@ -68,9 +70,11 @@ class RequestHeadDifferentialTest {
         return Reading.refused(status);
       }
       List<String> fields = new ArrayList<>();
-      for (int i = 0; i < h.count(); i++) {
-        if (h.kind(i) != RequestHead.HOST) {
-          fields.add(string(buf, h.fieldStart(i), h.nameEnd(i)) + ": " + string(buf, h.valueStart(i), h.valueEnd(i)));
+      FieldLines lines = h.lines();
+      for (int i = 0; i < lines.count(); i++) {
+        if (lines.kind(i) != RequestHead.HOST) {
+          fields.add(string(buf, lines.lineStart(i), lines.nameEnd(i)) + ": "
+              + string(buf, lines.valueStart(i), lines.valueEnd(i)));
         }
       }
       return new Reading(0, string(buf, h.methodStart(), h.methodEnd()),
@@ -133,27 +137,9 @@ class RequestHeadDifferentialTest {
     if (random.nextInt(4) != 0) {
       sb.append("Host: ").append(random.nextInt(8) == 0 ? VALUES[random.nextInt(5)] : "example.com").append("\r\n");
     }
-    int fields = random.nextInt(6);
-    for (int i = 0; i < fields; i++) {
-      sb.append(NAMES[random.nextInt(NAMES.length)]).append(": ").append(VALUES[random.nextInt(VALUES.length)])
-          .append("\r\n");
-    }
-    return mutate(sb.append("\r\n").toString(), random);
+    return GeneratedHeads.finish(sb, random, NAMES, VALUES, BAD);
   }
 
-  /** One small edit, or none: a character swapped for a troublesome one, inserted, or removed. */
-  private static String mutate(String head, Random random) {
-    int kind = random.nextInt(4);
-    int at = 1 + random.nextInt(head.length() - 5);
-    String bad = new String[] {" ", "\t", "\r", "\n", "\u0000", ":", ",", "\u007f", "x", "\u000b", "/", "\u00e9"}
-        [random.nextInt(12)];
-    return switch (kind) {
-      case 0 -> head.substring(0, at) + bad + head.substring(at + 1);
-      case 1 -> head.substring(0, at) + bad + head.substring(at);
-      case 2 -> head.substring(0, at) + head.substring(at + 1);
-      default -> head;
-    };
-  }
 
   /** Compares both paths over 20,000 heads; returns how often each refusal status was agreed on. */
   private static Map<Integer, Integer> compare(long seed, ProxySettings settings, int minAccepted) {
