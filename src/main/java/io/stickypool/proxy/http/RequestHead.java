@@ -76,6 +76,7 @@ final class RequestHead {
   private boolean connectionKeepAlive;
   private boolean connectionUpgrade;
   private int status;
+  private int headEnd;
   private String detail;
 
   RequestHead(ProxySettings settings) {
@@ -84,28 +85,34 @@ final class RequestHead {
     this.maxHeaderCount = settings.maxHeaderCount();
   }
 
-  /** Index just after the empty line that ends the head starting at {@code from}, or -1. */
-  static int findEnd(ByteBuf buf, int from, int to) {
-    return ResponseHead.findEnd(buf, skipEmptyLines(buf, from, to), to);
-  }
-
-  /** RFC 9112 2.2: empty lines before a request line are ignored (as Netty's decoder does). */
-  static int skipEmptyLines(ByteBuf buf, int from, int to) {
-    while (from < to && (buf.getByte(from) == '\r' || buf.getByte(from) == '\n')) {
-      from++;
-    }
-    return from;
-  }
+  /** What {@link #parse} returns while the head is not complete and nothing is wrong with it yet. */
+  static final int NEED_MORE = -1;
 
   /**
-   * Reads the head in {@code buf[from, to)} (ending with its empty line, see {@link #findEnd}).
-   * Returns 0 when the request may be forwarded, else the status to refuse it with ({@link
-   * #detail()} says why); the connection must then close.
+   * Reads the head starting at {@code from} from the bytes in {@code buf[from, to)}, which need not
+   * hold all of it yet. Returns 0 when the whole head is there and the request may be forwarded
+   * ({@link #end()} is where its body starts), {@link #NEED_MORE} when the head is not complete and
+   * nothing read so far is wrong, else the status to refuse it with ({@link #detail()} says why;
+   * the connection must then close). Like Netty's decoder, it refuses a line as soon as it is
+   * complete, and a line longer than its limit before its end has come.
    */
   int parse(ByteBuf buf, int from, int to) {
     reset(buf);
-    from = skipEmptyLines(buf, from, to);
-    int lf = buf.indexOf(from, to, (byte) '\n');
+    int skipped = from;
+    while (from < to && (buf.getByte(from) == '\r' || buf.getByte(from) == '\n')) {
+      from++; // RFC 9112 2.2: empty lines before a request line are ignored
+    }
+    if (from - skipped >= maxLineLength && to - skipped > maxLineLength) {
+      return fail(414, "request line too long");
+    }
+    if (from < to && isControl(buf.getByte(from))) {
+      return bad("control character before the request line");
+    }
+    // Netty looks for the end of a line only as far as the limit allows (and CR LF), then refuses
+    int lf = buf.indexOf(from, (int) Math.min(to, from + maxLineLength + 2L), (byte) '\n');
+    if (lf < 0) {
+      return to - from > maxLineLength ? fail(414, "request line too long") : NEED_MORE;
+    }
     int end = contentEnd(from, lf);
     if (end < 0) {
       return bad("malformed request line");
@@ -120,7 +127,10 @@ final class RequestHead {
     String pending = null; // Netty validates a field only when the next line has been read
     int line = lf + 1;
     while (true) {
-      lf = buf.indexOf(line, to, (byte) '\n');
+      lf = buf.indexOf(line, (int) Math.min(to, line + (maxHeaderSize - size) + 2L), (byte) '\n');
+      if (lf < 0) {
+        return to - line > maxHeaderSize - size ? fail(431, "request headers too large") : NEED_MORE;
+      }
       end = contentEnd(line, lf);
       if (end < 0) {
         return bad("malformed header line");
@@ -148,6 +158,7 @@ final class RequestHead {
       }
       line = lf + 1;
     }
+    headEnd = lf + 1;
     return understand() ? 0 : status;
   }
 
@@ -206,6 +217,12 @@ final class RequestHead {
       }
     }
     return Ascii.isFieldText(buf, vs, ve) ? null : "control character in a header value";
+  }
+
+  /** Character.isISOControl over a byte: C0, DEL and C1. */
+  private static boolean isControl(byte b) {
+    int c = b & 0xff;
+    return c < 0x20 || (c >= 0x7f && c <= 0x9f);
   }
 
   /** Character.isWhitespace other than SP and HTAB, which Netty refuses at the start of a value. */
@@ -429,6 +446,11 @@ final class RequestHead {
 
   ByteBuf buf() {
     return buf;
+  }
+
+  /** Where the head ends (just after its empty line) and the body, if any, starts. */
+  int end() {
+    return headEnd;
   }
 
   String detail() {

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * old path refuses, the byte reader refuses with the same status. Where Netty is lenient (several
  * spaces or other separators in the request line, versions other than 1.0 and 1.1, obs-fold, two
  * Content-Length fields in HTTP/1.0), the byte reader answers 400: those are counted, not failed.
+ * A third of the heads are cut short, as a read may leave them: both must then wait (-1 in the
+ * counts), or refuse with the same status at the same point (an over-long line before its end).
  */
 @ExtendWith(LeakDetection.class)
 class RequestHeadDifferentialTest {
@@ -65,6 +67,9 @@ class RequestHeadDifferentialTest {
     try {
       RequestHead h = new RequestHead(settings);
       int status = h.parse(buf, 0, buf.writerIndex());
+      if (status == RequestHead.NEED_MORE) {
+        return Reading.refused(-1);
+      }
       if (status != 0) {
         LAST_DETAIL.set(h.detail());
         return Reading.refused(status);
@@ -98,7 +103,7 @@ class RequestHeadDifferentialTest {
       Object msg = ch.readInbound();
       try {
         if (msg == null) {
-          return Reading.refused(-1); // incomplete: never produced by the generator
+          return Reading.refused(-1); // waiting for the rest of the head
         }
         DecoderResult result = ((io.netty.handler.codec.http.HttpObject) msg).decoderResult();
         if (result.isFailure()) {
@@ -150,24 +155,25 @@ class RequestHeadDifferentialTest {
     int accepted = 0;
     for (int i = 0; i < 20000; i++) {
       String head = generate(random);
+      if (random.nextInt(3) == 0) {
+        head = head.substring(0, random.nextInt(head.length())); // the head so far, read by read
+      }
       LAST_DETAIL.set("");
       Reading o = ours(head, settings);
       Reading r = reference(head, settings);
-      if (r.status() == -1) {
-        continue;
-      }
       String shown = head.replace("\r", "\\r").replace("\n", "\\n");
+      boolean markedStricter = o.status() == 400 && LAST_DETAIL.get().startsWith(RequestHead.STRICTER);
       if (o.status() == 0 && r.status() == 0) {
         accepted++;
         if (!o.equals(r)) {
           disagreements.add("read differently " + o + " vs " + r + ": " + shown);
         }
-      } else if (r.status() == 0 || (o.status() == 400 && r.status() != 400 && LAST_DETAIL.get().startsWith(RequestHead.STRICTER))) {
-        stricter.add(o.status() + " (" + LAST_DETAIL.get() + ") vs " + r.status() + ": " + shown);
       } else if (o.status() == r.status()) {
         agreedRefusals.merge(r.status(), 1, Integer::sum);
+      } else if (markedStricter) {
+        stricter.add("(" + LAST_DETAIL.get() + ") vs " + r.status() + ": " + shown);
       } else {
-        disagreements.add("status " + o.status() + " (" + LAST_DETAIL.get() + ")" + " vs " + r.status() + ": " + shown);
+        disagreements.add("status " + o.status() + " (" + LAST_DETAIL.get() + ") vs " + r.status() + ": " + shown);
       }
     }
     stricter.stream().limit(40).forEach(s -> System.out.println("stricter " + s));
@@ -175,17 +181,18 @@ class RequestHeadDifferentialTest {
         + ", refused by both with the same status " + agreedRefusals);
     assertThat(disagreements).isEmpty();
     assertThat(accepted).as("the generator must make many acceptable heads").isGreaterThan(minAccepted);
-    assertThat(stricter).as("refused by the byte reader only").hasSizeLessThan(accepted / 10);
+    assertThat(stricter).as("refused only by the byte reader, for being lenient input (under 2%)")
+        .hasSizeLessThan(400);
     return agreedRefusals;
   }
 
   @Test
   void refusesWhatTheStrictDecoderRefusesAndReadsTheRestTheSame() {
-    assertThat(compare(1515, DEFAULTS, 2500)).containsKeys(400, 405, 417, 501);
+    assertThat(compare(1515, DEFAULTS, 1500)).containsKeys(-1, 400, 405, 417, 501);
   }
 
   @Test
   void appliesTheLineSizeAndCountLimitsAsTheStrictDecoderDid() {
-    assertThat(compare(1516, SMALL, 500)).containsKeys(400, 414, 431);
+    assertThat(compare(1516, SMALL, 500)).containsKeys(-1, 400, 414, 431);
   }
 }
