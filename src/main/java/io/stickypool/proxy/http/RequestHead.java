@@ -34,6 +34,7 @@ final class RequestHead {
 
   private static final byte[] CONNECT = Ascii.bytes("CONNECT");
   private static final byte[] OPTIONS = Ascii.bytes("OPTIONS");
+  private static final byte[] GET = Ascii.bytes("GET");
   private static final byte[] HTTP = Ascii.bytes("http");
   private static final byte[] HTTPS = Ascii.bytes("https");
   private static final byte[] CONTINUE = Ascii.bytes("100-continue");
@@ -75,6 +76,7 @@ final class RequestHead {
   private boolean connectionClose;
   private boolean connectionKeepAlive;
   private boolean connectionUpgrade;
+  private boolean upgradeWebSocket;
   private int status;
   private int headEnd;
   private String detail;
@@ -279,6 +281,9 @@ final class RequestHead {
           connectionKeepAlive |= Ascii.hasToken(buf, lines.valueStart(i), lines.valueEnd(i), KEEP_ALIVE);
           connectionUpgrade |= Ascii.hasToken(buf, lines.valueStart(i), lines.valueEnd(i), UPGRADE_TOKEN);
           break;
+        case UPGRADE:
+          upgradeWebSocket |= Ascii.hasToken(buf, lines.valueStart(i), lines.valueEnd(i), Ascii.WEBSOCKET);
+          break;
         case EXPECT:
           firstExpect = firstExpect < 0 ? i : firstExpect;
           break;
@@ -429,6 +434,7 @@ final class RequestHead {
     connectionClose = false;
     connectionKeepAlive = false;
     connectionUpgrade = false;
+    upgradeWebSocket = false;
     status = 0;
     detail = null;
   }
@@ -508,8 +514,14 @@ final class RequestHead {
     return !connectionClose && (versionMinor == 1 || connectionKeepAlive);
   }
 
-  boolean connectionUpgrade() {
-    return connectionUpgrade;
+  /**
+   * Whether the request is a WebSocket opening handshake (RFC 6455 4.1: a GET, no body, Upgrade
+   * naming websocket, Connection listing upgrade): the only protocol switch the proxy tunnels, as
+   * ProxyHeaders.isWebSocketUpgrade decides it on the old path.
+   */
+  boolean isWebSocketUpgrade() {
+    return upgradeWebSocket && connectionUpgrade && methodIs(GET) && transferEncodingFields == 0
+        && contentLength <= 0;
   }
 
   /** Whether the client waits for 100 Continue (HTTP/1.1 with Expect: 100-continue). */

@@ -38,7 +38,8 @@ class RequestHeadDifferentialTest {
       "GET / HTTP/1.0", "OPTIONS * HTTP/1.1", "GET * HTTP/1.1", "CONNECT host:443 HTTP/1.1",
       "GET http://other.example/p?q HTTP/1.1", "GET HTTP://other.example HTTP/1.1", "GET https://x.example?q HTTP/1.1",
       "GET http://u@x.example/ HTTP/1.1", "GET ftp://x/ HTTP/1.1", "GET index.html HTTP/1.1",
-      "GET http://x.example#f HTTP/1.1", "DELETE /r/1 HTTP/1.1", "get / HTTP/1.1"};
+      "GET http://x.example#f HTTP/1.1", "DELETE /r/1 HTTP/1.1", "get / HTTP/1.1",
+      "GET /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade", "GET /ws HTTP/1.1\r\nUpgrade: h2c, WebSocket"};
   private static final String[] BAD =
       {" ", "\t", "\r", "\n", "\u0000", ":", ",", "\u007f", "x", "\u000b", "/", "\u00e9"};
   private static final String[] NAMES = {"Host", "host", "Cookie", "Content-Length", "Transfer-Encoding",
@@ -54,12 +55,14 @@ class RequestHeadDifferentialTest {
 
   /** How one path read a head: the status it refused it with, or 0 and what it read. */
   private record Reading(int status, String method, String target, int minor, String host, long length,
-      boolean chunked, boolean keepAlive, boolean expectsContinue, List<String> fields) {
+      boolean chunked, boolean keepAlive, boolean expectsContinue, boolean webSocket, List<String> fields) {
     static Reading refused(int status) {
-      return new Reading(status, null, null, 0, null, 0, false, false, false, null);
+      return new Reading(status, null, null, 0, null, 0, false, false, false, false, null);
     }
   }
 
+  /** How many heads of the last {@link #compare} both paths read as a WebSocket handshake. */
+  private static int webSocketHandshakes;
   private static final ThreadLocal<String> LAST_DETAIL = new ThreadLocal<>();
 
   private static Reading ours(String text, ProxySettings settings) {
@@ -85,7 +88,7 @@ class RequestHeadDifferentialTest {
       return new Reading(0, string(buf, h.methodStart(), h.methodEnd()),
           (h.targetNeedsSlash() ? "/" : "") + string(buf, h.targetStart(), h.targetEnd()), h.versionMinor(),
           h.hasHost() ? string(buf, h.hostStart(), h.hostEnd()) : null, h.contentLength(), h.chunked(),
-          h.keepAlive(), h.expectsContinue(), fields);
+          h.keepAlive(), h.expectsContinue(), h.isWebSocketUpgrade(), fields);
     } finally {
       buf.release();
     }
@@ -124,7 +127,7 @@ class RequestHeadDifferentialTest {
         return new Reading(0, req.method().name(), req.uri(), req.protocolVersion().minorVersion(),
             req.headers().get(HttpHeaderNames.HOST), HttpUtil.getContentLength(req, -1L),
             HttpUtil.isTransferEncodingChunked(req), HttpUtil.isKeepAlive(req), HttpUtil.is100ContinueExpected(req),
-            fields);
+            ProxyHeaders.isWebSocketUpgrade(req), fields);
       } finally {
         ReferenceCountUtil.release(msg);
         for (Object m; (m = ch.readInbound()) != null; ) {
@@ -152,6 +155,7 @@ class RequestHeadDifferentialTest {
     List<String> disagreements = new ArrayList<>();
     List<String> stricter = new ArrayList<>();
     Map<Integer, Integer> agreedRefusals = new java.util.TreeMap<>();
+    webSocketHandshakes = 0;
     int accepted = 0;
     for (int i = 0; i < 20000; i++) {
       String head = generate(random);
@@ -165,6 +169,7 @@ class RequestHeadDifferentialTest {
       boolean markedStricter = o.status() == 400 && LAST_DETAIL.get().startsWith(RequestHead.STRICTER);
       if (o.status() == 0 && r.status() == 0) {
         accepted++;
+        webSocketHandshakes += o.webSocket() ? 1 : 0;
         if (!o.equals(r)) {
           disagreements.add("read differently " + o + " vs " + r + ": " + shown);
         }
@@ -189,6 +194,7 @@ class RequestHeadDifferentialTest {
   @Test
   void refusesWhatTheStrictDecoderRefusesAndReadsTheRestTheSame() {
     assertThat(compare(1515, DEFAULTS, 1500)).containsKeys(-1, 400, 405, 417, 501);
+    assertThat(webSocketHandshakes).as("WebSocket handshakes read as such by both").isGreaterThan(50);
   }
 
   @Test
