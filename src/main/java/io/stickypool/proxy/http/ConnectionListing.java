@@ -43,8 +43,8 @@ final class ConnectionListing {
       if (head.kind(c) != ResponseHead.CONNECTION) {
         continue;
       }
-      int start = head.valueStart(c);
-      int to = head.valueEnd(c);
+      int start = head.lines().valueStart(c);
+      int to = head.lines().valueEnd(c);
       while (start <= to) {
         int comma = buf.indexOf(start, to, (byte) ',');
         int end = comma < 0 ? to : comma;
@@ -61,8 +61,8 @@ final class ConnectionListing {
   private static void dropNamed(ResponseHead head, int s, int e) {
     ByteBuf buf = head.buf();
     for (int i = 0; i < head.count(); i++) {
-      int ns = head.lineStart(i);
-      int ne = head.nameEnd(i);
+      int ns = head.lines().lineStart(i);
+      int ne = head.lines().nameEnd(i);
       if (head.kind(i) != ResponseHead.CONNECTION && ne - ns == e - s && sameIgnoreCase(buf, ns, s, e - s)) {
         head.drop(i);
       }
