@@ -58,6 +58,35 @@ final class ConnectionListing {
     }
   }
 
+  /** Marks in {@code dropped} the request's fields named in its Connection fields. */
+  static void dropListed(RequestHead head, boolean[] dropped) {
+    ByteBuf buf = head.buf();
+    FieldLines lines = head.lines();
+    for (int c = 0; c < lines.count(); c++) {
+      if (lines.kind(c) != RequestHead.CONNECTION) {
+        continue;
+      }
+      int start = lines.valueStart(c);
+      int to = lines.valueEnd(c);
+      while (start <= to) {
+        int comma = buf.indexOf(start, to, (byte) ',');
+        int end = comma < 0 ? to : comma;
+        int s = Ascii.skipWhitespace(buf, start, end);
+        int e = Ascii.trimWhitespace(buf, s, end);
+        if (e > s && !HeaderKinds.isEndToEnd(buf, s, e)) {
+          for (int i = 0; i < lines.count(); i++) {
+            dropped[i] |= sameName(buf, lines.lineStart(i), lines.nameEnd(i), s, e);
+          }
+        }
+        start = end + 1;
+      }
+    }
+  }
+
+  private static boolean sameName(ByteBuf buf, int ns, int ne, int s, int e) {
+    return ne - ns == e - s && sameIgnoreCase(buf, ns, s, e - s);
+  }
+
   private static void dropNamed(ResponseHead head, int s, int e) {
     ByteBuf buf = head.buf();
     for (int i = 0; i < head.count(); i++) {

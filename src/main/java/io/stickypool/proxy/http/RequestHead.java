@@ -1,12 +1,16 @@
 package io.stickypool.proxy.http;
 
 import io.netty.buffer.ByteBuf;
+import io.stickypool.proxy.routing.RequestFields;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
 
 /**
  * A client's request head read straight from the bytes: the request line, where each header line
  * lies, and what routing and safety need (Host, Cookie, framing, Connection / Upgrade, Expect),
- * without a header map or a String per field. It is meant to replace {@link StrictRequestDecoder}
- * plus {@link RequestHeadCheck} and refuses what they refuse with the same status
+ * without a header map or a String per field. It replaced Netty's decoder (StrictRequestDecoder)
+ * plus RequestHeadCheck, now test code, and refuses what they refuse with the same status
  * (RequestHeadDifferentialTest checks it): 400 for a malformed line or framing conflict, 414 for a
  * request line longer than the limit, 431 for too large or too many header fields, 501 for a
  * transfer coding other than chunked, 417 for an expectation other than 100-continue, 405 for
@@ -18,10 +22,11 @@ import io.netty.buffer.ByteBuf;
  * version HTTP/1.0 or HTTP/1.1, no obs-fold, a single Content-Length field in HTTP/1.0 too. Those
  * are answered 400 (the test counts them).
  *
- * <p>Reused for every request of one client connection; valid only while its buffer is. Event-loop
- * confined.
+ * <p>Once {@link #parse} accepted a head, {@link #hold} keeps its bytes (a retained duplicate of the
+ * buffer, same indices) until {@link #release}, which hands the instance back to the connection's
+ * spares: one head per request in flight, none allocated per request. Event-loop confined.
  */
-final class RequestHead {
+final class RequestHead implements RequestFields {
   static final byte OTHER = 0;
   static final byte HOST = 1;
   static final byte COOKIE = 2;
@@ -31,6 +36,11 @@ final class RequestHead {
   static final byte UPGRADE = 6;
   static final byte EXPECT = 7;
   static final byte HOP_BY_HOP = 8;
+  static final byte TE = 9;
+  static final byte X_FORWARDED_FOR = 10;
+  static final byte X_FORWARDED_PROTO = 11;
+  static final byte X_FORWARDED_HOST = 12;
+  static final byte FORWARDED = 13;
 
   private static final byte[] CONNECT = Ascii.bytes("CONNECT");
   private static final byte[] OPTIONS = Ascii.bytes("OPTIONS");
@@ -44,6 +54,12 @@ final class RequestHead {
   private static final byte[] HOST_NAME = Ascii.bytes("host");
   private static final byte[] COOKIE_NAME = Ascii.bytes("cookie");
   private static final byte[] EXPECT_NAME = Ascii.bytes("expect");
+  private static final byte[] TE_NAME = Ascii.bytes("te");
+  private static final byte[] PROXY_ = Ascii.bytes("proxy-");
+  private static final byte[] XFF_NAME = Ascii.bytes("x-forwarded-for");
+  private static final byte[] XFP_NAME = Ascii.bytes("x-forwarded-proto");
+  private static final byte[] XFH_NAME = Ascii.bytes("x-forwarded-host");
+  private static final byte[] FORWARDED_NAME = Ascii.bytes("forwarded");
 
   /**
    * How the details of refusals start where Netty's decoder was lenient and this reader is not (a
@@ -56,6 +72,10 @@ final class RequestHead {
   private final int maxHeaderSize;
   private final int maxHeaderCount;
   private final ByteRange range = new ByteRange();
+  private final ByteRange cookieValue = new ByteRange();
+  private Queue<RequestHead> home;
+  private ByteBuf held;
+  private boolean hostInTarget;
 
   private ByteBuf buf;
   private int methodEnd;
@@ -233,6 +253,29 @@ final class RequestHead {
   }
 
   private byte kindOf(int from, int to) {
+    if (to - from > PROXY_.length && Ascii.equalsIgnoreCase(buf, from, from + PROXY_.length, PROXY_)) {
+      return HOP_BY_HOP; // Proxy-Connection, Proxy-Authorization...: meant for this hop
+    }
+    switch (to - from) {
+      case 2:
+        return Ascii.equalsIgnoreCase(buf, from, to, TE_NAME) ? TE : OTHER;
+      case 9:
+        return Ascii.equalsIgnoreCase(buf, from, to, FORWARDED_NAME) ? FORWARDED : OTHER;
+      case 15:
+        return Ascii.equalsIgnoreCase(buf, from, to, XFF_NAME) ? X_FORWARDED_FOR : OTHER;
+      case 16:
+        if (Ascii.equalsIgnoreCase(buf, from, to, XFH_NAME)) {
+          return X_FORWARDED_HOST;
+        }
+        break;
+      case 17:
+        if (Ascii.equalsIgnoreCase(buf, from, to, XFP_NAME)) {
+          return X_FORWARDED_PROTO;
+        }
+        break;
+      default:
+        break;
+    }
     switch (to - from) {
       case 4:
         return Ascii.equalsIgnoreCase(buf, from, to, HOST_NAME) ? HOST : OTHER;
@@ -390,6 +433,7 @@ final class RequestHead {
     hostStart = authority;
     hostEnd = pathStart;
     hosts = 1;
+    hostInTarget = true;
     targetStart = pathStart;
     if (pathStart < targetEnd && buf.getByte(pathStart) == '#') {
       targetEnd = pathStart;
@@ -408,16 +452,8 @@ final class RequestHead {
     return HostField.isValid(range.of(buf, hostStart, hostEnd)) || bad("invalid Host header") == 0;
   }
 
-  private boolean methodIs(byte[] name) {
-    if (methodEnd - lineStart != name.length) {
-      return false;
-    }
-    for (int i = 0; i < name.length; i++) {
-      if (buf.getByte(lineStart + i) != name[i]) {
-        return false;
-      }
-    }
-    return true;
+  boolean methodIs(byte[] name) {
+    return Ascii.equals(buf, lineStart, methodEnd, name);
   }
 
   private void reset(ByteBuf b) {
@@ -431,6 +467,7 @@ final class RequestHead {
     hostStart = 0;
     hostEnd = 0;
     targetNeedsSlash = false;
+    hostInTarget = false;
     connectionClose = false;
     connectionKeepAlive = false;
     connectionUpgrade = false;
@@ -532,6 +569,79 @@ final class RequestHead {
   /** The header field lines, in order, with this class's kinds (HOST, COOKIE...). */
   FieldLines lines() {
     return lines;
+  }
+
+  /** Whether the host came from an absolute-form target: the Host field the backend gets is it. */
+  boolean hostInTarget() {
+    return hostInTarget;
+  }
+
+  /** Where this head goes back to on {@link #release}; set once by the reader that owns it. */
+  void home(Queue<RequestHead> spares) {
+    home = spares;
+  }
+
+  /** Keeps the accepted head's bytes past the read that brought them. */
+  void hold() {
+    held = buf.retainedDuplicate();
+    buf = held;
+  }
+
+  /** Done with this request: its bytes go, and the instance back to its reader's spares. */
+  void release() {
+    if (held != null) {
+      held.release();
+      held = null;
+      buf = null;
+      if (home != null) {
+        home.add(this);
+      }
+    }
+  }
+
+  @Override
+  public String first(CharSequence name) {
+    for (int i = 0; i < lines.count(); i++) {
+      if (nameIs(i, name)) {
+        return string(lines.valueStart(i), lines.valueEnd(i));
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public List<String> all(CharSequence name) {
+    List<String> values = new ArrayList<>(2);
+    for (int i = 0; i < lines.count(); i++) {
+      if (nameIs(i, name)) {
+        values.add(string(lines.valueStart(i), lines.valueEnd(i)));
+      }
+    }
+    return values;
+  }
+
+  @Override
+  public CharSequence cookie(CharSequence name) {
+    for (int i = 0; i < lines.count(); i++) {
+      if (lines.kind(i) == COOKIE) {
+        int vs = lines.valueStart(i);
+        int ve = lines.valueEnd(i);
+        int pair = CookiePairs.find(buf, vs, ve, name);
+        if (pair >= 0) {
+          return CookiePairs.value(cookieValue, buf, pair + name.length() + 1, ve);
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Whether field line {@code i} is named {@code name}, ignoring ASCII case. */
+  boolean nameIs(int i, CharSequence name) {
+    return Ascii.equalsIgnoreCase(buf, lines.lineStart(i), lines.nameEnd(i), name);
+  }
+
+  private String string(int from, int to) {
+    return buf.toString(from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1);
   }
 
   /** A reusable CharSequence view of a byte range, for the String-free grammar checks. */

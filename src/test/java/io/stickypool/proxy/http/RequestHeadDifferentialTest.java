@@ -127,7 +127,7 @@ class RequestHeadDifferentialTest {
         return new Reading(0, req.method().name(), req.uri(), req.protocolVersion().minorVersion(),
             req.headers().get(HttpHeaderNames.HOST), HttpUtil.getContentLength(req, -1L),
             HttpUtil.isTransferEncodingChunked(req), HttpUtil.isKeepAlive(req), HttpUtil.is100ContinueExpected(req),
-            ProxyHeaders.isWebSocketUpgrade(req), fields);
+            OldRequestPath.isWebSocketUpgrade(req), fields);
       } finally {
         ReferenceCountUtil.release(msg);
         for (Object m; (m = ch.readInbound()) != null; ) {
