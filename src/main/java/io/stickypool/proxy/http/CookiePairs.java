@@ -45,12 +45,16 @@ final class CookiePairs {
   }
 
   /**
-   * Writes {@code buf[from, to)} without the pairs named {@code name} (which must occur there):
-   * the other pairs stay as the client wrote them, only a removed pair and its separators are cut.
-   * Returns false, having written nothing, when no other pair is left.
+   * Writes {@code buf[from, to)} without the pairs named {@code name}: the other pairs stay as the
+   * client wrote them, only a removed pair and its separators are cut (a value without the pair is
+   * written as it came). Returns false, having written nothing, when nothing is left.
    */
   static boolean writeWithout(ByteBuf buf, int from, int to, CharSequence name, ByteBuf out) {
     int i = find(buf, from, to, name);
+    if (i < 0) {
+      out.writeBytes(buf, from, to - from);
+      return to > from;
+    }
     int mark = out.writerIndex();
     int copied = from;
     while (i >= 0) {

@@ -62,7 +62,9 @@ final class ForwardingFields {
   void write(RequestHead head, ProxyHeaders.ClientAddress client, ByteBuf out) {
     ByteBuf in = head.buf();
     out.writeBytes(XFF);
-    writePrior(in, head.lines(), priorFor, out);
+    if (priorFor >= 0 && head.lines().valueEnd(priorFor) > head.lines().valueStart(priorFor)) {
+      writePrior(in, head.lines(), priorFor, out); // an empty X-Forwarded-For is none
+    }
     out.writeBytes(client.ipBytes).writeBytes(Ascii.CRLF);
     if (setProto) {
       out.writeBytes(XFP_HTTP);
@@ -71,17 +73,17 @@ final class ForwardingFields {
       out.writeBytes(XFH).writeBytes(in, head.hostStart(), head.hostEnd() - head.hostStart()).writeBytes(Ascii.CRLF);
     }
     out.writeBytes(FORWARDED);
-    writePrior(in, head.lines(), priorForwarded, out);
+    if (priorForwarded >= 0) {
+      writePrior(in, head.lines(), priorForwarded, out); // even empty, as before
+    }
     byte[] element = head.hasHost()
         ? client.forwardedElement(in, head.hostStart(), head.hostEnd())
         : client.forwardedElement(in, -1, -1);
     out.writeBytes(element).writeBytes(Ascii.CRLF);
   }
 
-  /** The prior value and a comma, when there is one that is not empty. */
+  /** The prior value of line {@code i} and a comma. */
   private static void writePrior(ByteBuf in, FieldLines lines, int i, ByteBuf out) {
-    if (i >= 0 && lines.valueEnd(i) > lines.valueStart(i)) {
-      out.writeBytes(in, lines.valueStart(i), lines.valueEnd(i) - lines.valueStart(i)).writeBytes(COMMA);
-    }
+    out.writeBytes(in, lines.valueStart(i), lines.valueEnd(i) - lines.valueStart(i)).writeBytes(COMMA);
   }
 }

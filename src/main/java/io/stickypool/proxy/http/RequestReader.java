@@ -35,7 +35,7 @@ final class RequestReader extends ByteToMessageDecoder {
 
   private final ProxySettings settings;
   private final ArrayDeque<RequestHead> spares = new ArrayDeque<>(2);
-  private final ChunkScanner chunks = new ChunkScanner();
+  private final ChunkScanner chunks = new ChunkScanner(true);
   private State state = State.HEAD;
   private long remaining;
 
@@ -73,6 +73,7 @@ final class RequestReader extends ByteToMessageDecoder {
       if (status != RequestHead.NEED_MORE) {
         out.add(new Refusal(status, head.detail()));
         state = State.BAD;
+        in.skipBytes(in.readableBytes()); // nothing after a refused head can be trusted
       }
       return false;
     }

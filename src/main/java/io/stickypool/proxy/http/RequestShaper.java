@@ -27,6 +27,8 @@ final class RequestShaper implements RequestDecoration {
   private final ForwardingFields forwarding = new ForwardingFields();
   private boolean[] dropped = new boolean[32];
   private CharSequence cookieName;
+  /** Whether some Cookie line has the proxy's cookie: those lines are rewritten, empty ones go. */
+  private boolean cutCookies;
   private CharSequence setName;
   private CharSequence setValue;
   private ByteBuf out;
@@ -82,9 +84,12 @@ final class RequestShaper implements RequestDecoration {
       dropped = new boolean[lines.count() * 2];
     }
     boolean listing = false;
+    cutCookies = false;
     for (int i = 0; i < lines.count(); i++) {
       byte kind = lines.kind(i);
       listing |= kind == RequestHead.CONNECTION;
+      cutCookies |= cookieName != null && kind == RequestHead.COOKIE
+          && CookiePairs.find(head.buf(), lines.valueStart(i), lines.valueEnd(i), cookieName) >= 0;
       dropped[i] = switch (kind) {
         case RequestHead.CONNECTION, RequestHead.UPGRADE, RequestHead.EXPECT, RequestHead.HOP_BY_HOP,
             RequestHead.TE -> true;
@@ -105,8 +110,7 @@ final class RequestShaper implements RequestDecoration {
     int runEnd = -1;
     boolean trailers = false;
     for (int i = 0; i < lines.count(); i++) {
-      boolean asItCame = !dropped[i] && !(cookieName != null && lines.kind(i) == RequestHead.COOKIE
-          && CookiePairs.find(in, lines.valueStart(i), lines.valueEnd(i), cookieName) >= 0);
+      boolean asItCame = !dropped[i] && !(cutCookies && lines.kind(i) == RequestHead.COOKIE);
       if (asItCame) {
         runStart = runStart < 0 ? lines.lineStart(i) : runStart;
         runEnd = lines.lineEnd(i);

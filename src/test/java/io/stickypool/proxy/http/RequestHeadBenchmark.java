@@ -4,6 +4,15 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestEncoder;
+import io.netty.handler.codec.http.HttpVersion;
+import io.stickypool.core.backend.Backend;
+import io.stickypool.core.backend.BackendId;
+import io.stickypool.proxy.routing.ProxyRoute;
+import io.stickypool.proxy.routing.RequestDecoration;
+import io.stickypool.proxy.routing.ResponseDecoration;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -17,10 +26,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Reading one request head (a returning client with the affinity cookie): Netty's decoder plus
- * RequestHeadCheck (the path before issue 15) against RequestHead.parse over the same bytes. Only
- * the reading: forwarding is not in either side yet. Run with
- * {@code scripts/bench-jmh.sh RequestHeadBenchmark -prof gc} for allocation per request too.
+ * One request of a returning client with the affinity cookie. Reading its head: Netty's decoder
+ * plus RequestHeadCheck (the path before issue 15) against RequestHead.parse over the same bytes.
+ * Reading and forwarding it (what a request costs the proxy before routing and the response):
+ * that old path plus its header rewrites and Netty's encoder, against RequestReader plus
+ * RequestShaper. Run with {@code scripts/bench-jmh.sh RequestHeadBenchmark -prof gc} for allocation
+ * per request too.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,19 +45,100 @@ public class RequestHeadBenchmark {
   private final ProxySettings settings = ProxySettings.defaults();
   private final RequestHead head = new RequestHead(settings);
   private final RequestHeadCheck check = new RequestHeadCheck(settings.maxHeaderCount());
+  private static final InetSocketAddress CLIENT = new InetSocketAddress("10.1.2.3", 40000);
+  private final ProxyRoute route = new Route();
+  private final OldRequestPath.ClientAddress oldClient = new OldRequestPath.ClientAddress(CLIENT);
+  private final ProxyHeaders.ClientAddress client = new ProxyHeaders.ClientAddress(CLIENT);
+  private final RequestShaper shaper = new RequestShaper();
   private ByteBuf bytes;
   private EmbeddedChannel decoder;
+  private EmbeddedChannel encoder;
+  private EmbeddedChannel reader;
+
+  /** A cookie route: the proxy's cookie comes out, nothing else is added. */
+  private static final class Route implements ProxyRoute {
+    private final Backend backend = Backend.active(BackendId.of("web-0"), "127.0.0.1", 8080);
+    private final InetSocketAddress address = new InetSocketAddress("127.0.0.1", 8080);
+
+    @Override
+    public Backend backend() {
+      return backend;
+    }
+
+    @Override
+    public InetSocketAddress address() {
+      return address;
+    }
+
+    @Override
+    public void decorateResponse(ResponseDecoration response) {}
+
+    @Override
+    public boolean trustsProxy(InetAddress peer) {
+      return false;
+    }
+
+    @Override
+    public void decorateRequest(RequestDecoration request) {
+      request.removeCookie("sp");
+      request.setHeader("StickyPool-Previous-Backend", null);
+    }
+  }
 
   @Setup
   public void setUp() {
     bytes = PooledByteBufAllocator.DEFAULT.directBuffer(REQUEST.length).writeBytes(REQUEST);
     decoder = new EmbeddedChannel(new StrictRequestDecoder(settings));
+    encoder = new EmbeddedChannel(new HttpRequestEncoder());
+    reader = new EmbeddedChannel(new RequestReader(settings));
   }
 
   @TearDown
   public void tearDown() {
     decoder.finishAndReleaseAll();
+    encoder.finishAndReleaseAll();
+    reader.finishAndReleaseAll();
     bytes.release();
+  }
+
+  @Benchmark
+  public int oldReadAndForward() {
+    decoder.writeInbound(bytes.retainedDuplicate());
+    int n = 0;
+    for (Object m; (m = decoder.readInbound()) != null; ) {
+      if (m instanceof HttpRequest request) {
+        check.check(request);
+        OldRequestPath.stripHopByHop(request, false);
+        request.headers().remove("Expect");
+        OldRequestPath.addForwarded(request, oldClient, false);
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+        OldRequestPath.stripCookie(request.headers(), "sp");
+        request.headers().remove("StickyPool-Previous-Backend");
+      }
+      encoder.writeOutbound(m);
+    }
+    for (ByteBuf out; (out = encoder.readOutbound()) != null; ) {
+      n += out.readableBytes();
+      out.release();
+    }
+    return n;
+  }
+
+  @Benchmark
+  public int readAndForward() {
+    reader.writeInbound(bytes.retainedDuplicate());
+    int n = 0;
+    for (Object m; (m = reader.readInbound()) != null; ) {
+      if (m instanceof RequestHead head) {
+        ByteBuf out = shaper.shape(PooledByteBufAllocator.DEFAULT, head, route, client, false);
+        n += out.readableBytes();
+        out.release();
+        head.release();
+      } else {
+        ReferenceCountUtil.release(m);
+      }
+    }
+    return n;
   }
 
   @Benchmark
