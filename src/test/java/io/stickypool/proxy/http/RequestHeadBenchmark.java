@@ -6,12 +6,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpVersion;
-import io.stickypool.core.backend.Backend;
-import io.stickypool.core.backend.BackendId;
 import io.stickypool.proxy.routing.ProxyRoute;
-import io.stickypool.proxy.routing.RequestDecoration;
-import io.stickypool.proxy.routing.ResponseDecoration;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +41,7 @@ public class RequestHeadBenchmark {
   private final RequestHead head = new RequestHead(settings);
   private final RequestHeadCheck check = new RequestHeadCheck(settings.maxHeaderCount());
   private static final InetSocketAddress CLIENT = new InetSocketAddress("10.1.2.3", 40000);
-  private final ProxyRoute route = new Route();
+  private final ProxyRoute route = new CookieRoute(false, null);
   private final OldRequestPath.ClientAddress oldClient = new OldRequestPath.ClientAddress(CLIENT);
   private final ProxyHeaders.ClientAddress client = new ProxyHeaders.ClientAddress(CLIENT);
   private final RequestShaper shaper = new RequestShaper();
@@ -54,36 +49,6 @@ public class RequestHeadBenchmark {
   private EmbeddedChannel decoder;
   private EmbeddedChannel encoder;
   private EmbeddedChannel reader;
-
-  /** A cookie route: the proxy's cookie comes out, nothing else is added. */
-  private static final class Route implements ProxyRoute {
-    private final Backend backend = Backend.active(BackendId.of("web-0"), "127.0.0.1", 8080);
-    private final InetSocketAddress address = new InetSocketAddress("127.0.0.1", 8080);
-
-    @Override
-    public Backend backend() {
-      return backend;
-    }
-
-    @Override
-    public InetSocketAddress address() {
-      return address;
-    }
-
-    @Override
-    public void decorateResponse(ResponseDecoration response) {}
-
-    @Override
-    public boolean trustsProxy(InetAddress peer) {
-      return false;
-    }
-
-    @Override
-    public void decorateRequest(RequestDecoration request) {
-      request.removeCookie("sp");
-      request.setHeader("StickyPool-Previous-Backend", null);
-    }
-  }
 
   @Setup
   public void setUp() {

@@ -15,13 +15,7 @@ import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
-import io.stickypool.core.backend.Backend;
-import io.stickypool.core.backend.BackendId;
-import io.stickypool.proxy.routing.ProxyRoute;
-import io.stickypool.proxy.routing.RequestDecoration;
-import io.stickypool.proxy.routing.ResponseDecoration;
 import io.stickypool.testing.LeakDetection;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -62,33 +56,6 @@ class RequestShapingDifferentialTest {
   private static final ProxySettings SETTINGS = ProxySettings.defaults();
   private static final String PIPELINED = "GET /next HTTP/1.1\r\nHost: next.example\r\nCookie: sp=z\r\n\r\n";
 
-  /** A route as AffinityRoute decorates: the proxy's cookie out, the previous backend maybe in. */
-  private record Route(boolean trusted, String previous) implements ProxyRoute {
-    @Override
-    public Backend backend() {
-      return Backend.active(BackendId.of("web-0"), "127.0.0.1", 1);
-    }
-
-    @Override
-    public InetSocketAddress address() {
-      return new InetSocketAddress("127.0.0.1", 1);
-    }
-
-    @Override
-    public void decorateResponse(ResponseDecoration response) {}
-
-    @Override
-    public boolean trustsProxy(InetAddress client) {
-      return trusted;
-    }
-
-    @Override
-    public void decorateRequest(RequestDecoration request) {
-      request.removeCookie("sp");
-      request.setHeader("StickyPool-Previous-Backend", previous);
-    }
-  }
-
   /** What a backend reads: one line per request (method, target, version, sorted fields, body). */
   private record Seen(List<String> requests, boolean failed) {}
 
@@ -99,7 +66,7 @@ class RequestShapingDifferentialTest {
     Map<String, Integer> counts = new TreeMap<>();
     for (int i = 0; i < 4000; i++) {
       String request = generate(random);
-      Route route = new Route(random.nextBoolean(), random.nextInt(4) == 0 ? "web-1" : null);
+      CookieRoute route = new CookieRoute(random.nextBoolean(), random.nextInt(4) == 0 ? "web-1" : null);
       InetSocketAddress client = new InetSocketAddress(random.nextBoolean() ? "127.0.0.1" : "::1", 40000);
       Seen old = oldPath(request, route, client);
       Seen ours = newPath(request, route, client);
@@ -177,7 +144,7 @@ class RequestShapingDifferentialTest {
   }
 
   /** The old path; null when the first head was refused. */
-  private static Seen oldPath(String request, Route route, InetSocketAddress client) {
+  private static Seen oldPath(String request, CookieRoute route, InetSocketAddress client) {
     EmbeddedChannel decoder = new EmbeddedChannel(new StrictRequestDecoder(SETTINGS));
     EmbeddedChannel encoder = new EmbeddedChannel(new HttpRequestEncoder());
     OldRequestPath.ClientAddress address = new OldRequestPath.ClientAddress(client);
@@ -228,7 +195,7 @@ class RequestShapingDifferentialTest {
   }
 
   /** The new path; null when the first head was refused. */
-  private static Seen newPath(String request, Route route, InetSocketAddress client) {
+  private static Seen newPath(String request, CookieRoute route, InetSocketAddress client) {
     EmbeddedChannel reader = new EmbeddedChannel(new RequestReader(SETTINGS));
     ProxyHeaders.ClientAddress address = new ProxyHeaders.ClientAddress(client);
     RequestShaper shaper = new RequestShaper();
