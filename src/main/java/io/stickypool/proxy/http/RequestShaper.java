@@ -42,16 +42,28 @@ final class RequestShaper implements RequestDecoration {
     route.decorateRequest(this);
     markDropped(head);
     forwarding.plan(head, dropped, route.trustsProxy(client.socket.getAddress()));
-    ByteBuf in = head.buf();
     out = alloc.ioBuffer(head.end() - head.methodStart() + 256);
+    writeRequestLine(head);
+    copyFields(head);
+    writeAdded(head, client, upgrade);
+    ByteBuf shaped = out.writeBytes(Ascii.CRLF);
+    out = null; // only ASCII writes to a growing buffer above: nothing to release on the way
+    return shaped;
+  }
+
+  private void writeRequestLine(RequestHead head) {
+    ByteBuf in = head.buf();
     out.writeBytes(in, head.methodStart(), head.methodEnd() - head.methodStart()).writeByte(' ');
     if (head.targetNeedsSlash()) {
       out.writeByte('/');
     }
     out.writeBytes(in, head.targetStart(), head.targetEnd() - head.targetStart()).writeBytes(HTTP_11_LINE);
-    copyFields(head);
+  }
+
+  /** The lines the proxy writes itself, after the client's. */
+  private void writeAdded(RequestHead head, ProxyHeaders.ClientAddress client, boolean upgrade) {
     if (head.hostInTarget()) {
-      out.writeBytes(HOST_LINE).writeBytes(in, head.hostStart(), head.hostEnd() - head.hostStart())
+      out.writeBytes(HOST_LINE).writeBytes(head.buf(), head.hostStart(), head.hostEnd() - head.hostStart())
           .writeBytes(Ascii.CRLF);
     }
     if (upgrade) {
@@ -61,9 +73,6 @@ final class RequestShaper implements RequestDecoration {
     if (setValue != null) {
       addLine(setName, setValue);
     }
-    ByteBuf shaped = out.writeBytes(Ascii.CRLF);
-    out = null; // only ASCII writes to a growing buffer above: nothing to release on the way
-    return shaped;
   }
 
   @Override
