@@ -7,6 +7,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -103,7 +104,7 @@ final class RequestReader extends ByteToMessageDecoder {
     int from = in.readerIndex();
     int to = chunks.scan(in, from, in.writerIndex(), false);
     if (chunks.failed()) {
-      LastHttpContent failed = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
+      LastHttpContent failed = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, EmptyHttpHeaders.INSTANCE);
       failed.setDecoderResult(DecoderResult.failure(new IllegalArgumentException("invalid chunked body")));
       out.add(failed);
       state = State.BAD;
@@ -116,7 +117,7 @@ final class RequestReader extends ByteToMessageDecoder {
   private void body(ByteBuf part, boolean last, List<Object> out) {
     if (last) {
       state = State.HEAD;
-      out.add(new DefaultLastHttpContent(part));
+      out.add(new DefaultLastHttpContent(part, EmptyHttpHeaders.INSTANCE)); // trailers pass as bytes
     } else {
       out.add(new DefaultHttpContent(part));
     }
