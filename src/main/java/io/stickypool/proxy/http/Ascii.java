@@ -75,6 +75,19 @@ final class Ascii {
     return true;
   }
 
+  /** Whether {@code buf[from, to)} is exactly {@code bytes}. */
+  static boolean equals(ByteBuf buf, int from, int to, byte[] bytes) {
+    if (to - from != bytes.length) {
+      return false;
+    }
+    for (int i = 0; i < bytes.length; i++) {
+      if (buf.getByte(from + i) != bytes[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Whether {@code buf[from, to)} equals {@code lower} ignoring ASCII case. */
   static boolean equalsIgnoreCase(ByteBuf buf, int from, int to, byte[] lower) {
     if (to - from != lower.length) {
@@ -82,6 +95,19 @@ final class Ascii {
     }
     for (int i = 0; i < lower.length; i++) {
       if (lowerCase(buf.getByte(from + i)) != lower[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@code buf[from, to)} equals {@code s} (ASCII) ignoring ASCII case. */
+  static boolean equalsIgnoreCase(ByteBuf buf, int from, int to, CharSequence s) {
+    if (to - from != s.length()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (lowerCase(buf.getByte(from + i)) != lowerCase((byte) s.charAt(i))) {
         return false;
       }
     }

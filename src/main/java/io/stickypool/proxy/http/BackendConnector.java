@@ -6,7 +6,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.stickypool.proxy.pool.BackendConnectionPool;
 import io.stickypool.proxy.server.PipelineNames;
 import io.stickypool.proxy.server.Transport;
@@ -35,9 +34,7 @@ final class BackendConnector {
             new ChannelInitializer<Channel>() {
               @Override
               protected void initChannel(Channel ch) {
-                ch.pipeline()
-                    .addLast(PipelineNames.BACKEND_CODEC, new HttpRequestEncoder())
-                    .addLast(PipelineNames.BACKEND, new BackendHandler(pool, address));
+                ch.pipeline().addLast(PipelineNames.BACKEND, new BackendHandler(pool, address));
               }
             })
         .connect(address);

@@ -7,7 +7,10 @@ import io.netty.buffer.ByteBuf;
  * skips chunk data in bulk, and reads the trailer section to its empty line. The bytes themselves
  * pass on as they came, or, for an HTTP/1.0 client, only the data runs do ({@link #dataStart}).
  * A size that is not hex, a missing line end after the data, or an overlong size, extension or
- * trailer line is a broken response. Reused per backend connection; event-loop confined.
+ * trailer line is a broken response. A strict scanner (for request bodies, whose bytes go on to a
+ * backend that may read them strictly) also refuses what Netty's request decoder refused: a line
+ * ending in a bare LF, whitespace after the size not followed by ';', a size over 2^31 - 1. Reused per connection;
+ * event-loop confined.
  */
 final class ChunkScanner {
   private static final int MAX_LINE = 4096;
@@ -15,6 +18,8 @@ final class ChunkScanner {
 
   private enum State {
     SIZE,
+    /** Strict only: whitespace after the size, which only a ';' may follow (BWS, RFC 9112 7.1.1). */
+    SIZE_WS,
     EXTENSION,
     SIZE_LF,
     DATA,
@@ -26,6 +31,7 @@ final class ChunkScanner {
     FAILED
   }
 
+  private final boolean strict;
   private State state;
   private long remaining;
   private int digits;
@@ -34,6 +40,14 @@ final class ChunkScanner {
   private boolean emptyTrailerLine;
   private int dataStart = -1;
   private int dataEnd;
+
+  ChunkScanner() {
+    this(false);
+  }
+
+  ChunkScanner(boolean strict) {
+    this.strict = strict;
+  }
 
   void reset() {
     state = State.SIZE;
@@ -90,9 +104,10 @@ final class ChunkScanner {
   private void step(byte b) {
     switch (state) {
       case SIZE -> size(b);
+      case SIZE_WS -> state = b == ';' ? State.EXTENSION : Ascii.isWhitespace(b) ? State.SIZE_WS : State.FAILED;
       case EXTENSION -> lineByte(b, b == '\r' ? State.SIZE_LF : State.EXTENSION);
       case SIZE_LF -> endSizeLine(b);
-      case DATA_CR -> state = b == '\r' ? State.DATA_LF : b == '\n' ? State.SIZE : State.FAILED;
+      case DATA_CR -> state = b == '\r' ? State.DATA_LF : b == '\n' && !strict ? State.SIZE : State.FAILED;
       case DATA_LF -> state = b == '\n' ? State.SIZE : State.FAILED;
       case TRAILER -> trailer(b);
       case TRAILER_LF -> endTrailerLine(b);
@@ -102,14 +117,18 @@ final class ChunkScanner {
 
   private void size(byte b) {
     int v = Character.digit(b, 16);
-    if (v >= 0 && digits < 15) {
+    if (v >= 0 && strict && remaining > (Integer.MAX_VALUE - v) / 16) {
+      state = State.FAILED;
+    } else if (v >= 0 && digits < 15) {
       remaining = remaining * 16 + v;
       digits++;
+    } else if (digits > 0 && strict && Ascii.isWhitespace(b)) {
+      state = State.SIZE_WS;
     } else if (digits > 0 && (b == ';' || Ascii.isWhitespace(b))) {
       lineByte(b, State.EXTENSION);
     } else if (digits > 0 && b == '\r') {
       state = State.SIZE_LF;
-    } else if (digits > 0 && b == '\n') {
+    } else if (digits > 0 && b == '\n' && !strict) {
       endSizeLine(b);
     } else {
       state = State.FAILED;
@@ -117,6 +136,10 @@ final class ChunkScanner {
   }
 
   private void lineByte(byte b, State next) {
+    if (strict && b == '\n') {
+      state = State.FAILED;
+      return;
+    }
     if (++lineBytes > MAX_LINE || (b == '\n')) {
       state = b == '\n' ? State.SIZE_LF : State.FAILED;
       if (b == '\n') {
@@ -148,7 +171,11 @@ final class ChunkScanner {
     } else if (b == '\r') {
       state = State.TRAILER_LF;
     } else if (b == '\n') {
-      endTrailerLine(b);
+      if (strict) {
+        state = State.FAILED;
+      } else {
+        endTrailerLine(b);
+      }
     } else {
       emptyTrailerLine = false;
     }

@@ -43,8 +43,8 @@ final class ConnectionListing {
       if (head.kind(c) != ResponseHead.CONNECTION) {
         continue;
       }
-      int start = head.valueStart(c);
-      int to = head.valueEnd(c);
+      int start = head.lines().valueStart(c);
+      int to = head.lines().valueEnd(c);
       while (start <= to) {
         int comma = buf.indexOf(start, to, (byte) ',');
         int end = comma < 0 ? to : comma;
@@ -58,11 +58,40 @@ final class ConnectionListing {
     }
   }
 
+  /** Marks in {@code dropped} the request's fields named in its Connection fields. */
+  static void dropListed(RequestHead head, boolean[] dropped) {
+    ByteBuf buf = head.buf();
+    FieldLines lines = head.lines();
+    for (int c = 0; c < lines.count(); c++) {
+      if (lines.kind(c) != RequestHead.CONNECTION) {
+        continue;
+      }
+      int start = lines.valueStart(c);
+      int to = lines.valueEnd(c);
+      while (start <= to) {
+        int comma = buf.indexOf(start, to, (byte) ',');
+        int end = comma < 0 ? to : comma;
+        int s = Ascii.skipWhitespace(buf, start, end);
+        int e = Ascii.trimWhitespace(buf, s, end);
+        if (e > s && !HeaderKinds.isEndToEnd(buf, s, e)) {
+          for (int i = 0; i < lines.count(); i++) {
+            dropped[i] |= sameName(buf, lines.lineStart(i), lines.nameEnd(i), s, e);
+          }
+        }
+        start = end + 1;
+      }
+    }
+  }
+
+  private static boolean sameName(ByteBuf buf, int ns, int ne, int s, int e) {
+    return ne - ns == e - s && sameIgnoreCase(buf, ns, s, e - s);
+  }
+
   private static void dropNamed(ResponseHead head, int s, int e) {
     ByteBuf buf = head.buf();
     for (int i = 0; i < head.count(); i++) {
-      int ns = head.lineStart(i);
-      int ne = head.nameEnd(i);
+      int ns = head.lines().lineStart(i);
+      int ne = head.lines().nameEnd(i);
       if (head.kind(i) != ResponseHead.CONNECTION && ne - ns == e - s && sameIgnoreCase(buf, ns, s, e - s)) {
         head.drop(i);
       }

@@ -5,12 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.stickypool.proxy.http.ResponseShaper.ConnectionField;
@@ -27,6 +22,13 @@ import java.util.ArrayDeque;
  * <p>Event-loop confined: created, driven and finished on the client connection's event loop.
  */
 final class Exchange implements BackendListener {
+  private static final byte[] GET = Ascii.bytes("GET");
+  private static final byte[] HEAD = Ascii.bytes("HEAD");
+  private static final byte[] OPTIONS = Ascii.bytes("OPTIONS");
+  private static final byte[] PUT = Ascii.bytes("PUT");
+  private static final byte[] DELETE = Ascii.bytes("DELETE");
+  private static final byte[] TRACE = Ascii.bytes("TRACE");
+
   /** Where the exchange is; the facts about the request and the connection are the flags below. */
   private enum Phase {
     /** Routed, connecting or forwarding the request; no response byte has gone to the client. */
@@ -40,8 +42,10 @@ final class Exchange implements BackendListener {
   private final FrontendHandler frontend;
   private final ChannelHandlerContext ctx;
   private final ProxyContext proxy;
-  private final HttpRequest request;
+  /** Valid until the frontend ends this exchange (it releases the head then). */
+  private final RequestHead request;
   private final boolean idempotent;
+  private final boolean headRequest;
   private final boolean upgrade;
   private final boolean expectContinue;
   private final boolean http10;
@@ -68,19 +72,18 @@ final class Exchange implements BackendListener {
   private boolean rerouted;
   private boolean responseTimerArmed;
 
-  Exchange(FrontendHandler frontend, ChannelHandlerContext ctx, ProxyContext proxy, HttpRequest request) {
+  Exchange(FrontendHandler frontend, ChannelHandlerContext ctx, ProxyContext proxy, RequestHead request) {
     this.frontend = frontend;
     this.ctx = ctx;
     this.proxy = proxy;
     this.request = request;
-    HttpMethod m = request.method();
-    this.idempotent =
-        m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS
-            || m == HttpMethod.PUT || m == HttpMethod.DELETE || m == HttpMethod.TRACE;
-    this.upgrade = ProxyHeaders.isWebSocketUpgrade(request);
-    this.expectContinue = HttpUtil.is100ContinueExpected(request);
-    this.closeClient = !HttpUtil.isKeepAlive(request);
-    this.http10 = request.protocolVersion().minorVersion() == 0;
+    this.headRequest = request.methodIs(HEAD);
+    this.idempotent = headRequest || request.methodIs(GET) || request.methodIs(OPTIONS)
+        || request.methodIs(PUT) || request.methodIs(DELETE) || request.methodIs(TRACE);
+    this.upgrade = request.isWebSocketUpgrade();
+    this.expectContinue = request.expectsContinue();
+    this.closeClient = !request.keepAlive();
+    this.http10 = request.versionMinor() == 0;
   }
 
   /** Routes the request and starts talking to the backend. */
@@ -90,16 +93,7 @@ final class Exchange implements BackendListener {
       failToClient(HttpResponseStatus.SERVICE_UNAVAILABLE, "no live backend");
       return;
     }
-    prepareRequestHead();
     connect();
-  }
-
-  private void prepareRequestHead() {
-    ProxyHeaders.stripHopByHop(request, upgrade);
-    request.headers().remove(HttpHeaderNames.EXPECT);
-    ProxyHeaders.addForwarded(
-        request, frontend.client(), route.trustsProxy(frontend.clientAddress().getAddress()));
-    request.setProtocolVersion(HttpVersion.HTTP_1_1);
   }
 
   private void connect() {
@@ -139,10 +133,9 @@ final class Exchange implements BackendListener {
     backend = ch;
     backendHandler = ch.pipeline().get(BackendHandler.class);
     backendHandler.bind(this, isHead(), http10);
-    route.decorateRequest(request);
-    // A failed write means the connection is unusable: closing it reports it as broken.
-    // A failed write fires exceptionCaught on the backend pipeline, which reports it as broken.
-    ch.write(request, ch.voidPromise());
+    // Shaped per attempt: a reroute changes what the route adds. A failed write fires
+    // exceptionCaught on the backend pipeline, which reports the connection as broken.
+    ch.write(frontend.requestShaper().shape(ch.alloc(), request, route, frontend.client(), upgrade), ch.voidPromise());
     HttpContent c;
     while ((c = pollPending()) != null) {
       writeToBackend(c);
@@ -185,7 +178,7 @@ final class Exchange implements BackendListener {
   private void writeToBackend(HttpContent content) {
     bodyWritten |= content.content().isReadable();
     requestForwarded |= content instanceof LastHttpContent;
-    backend.write(content, backend.voidPromise());
+    backend.write(content.content(), backend.voidPromise()); // the bytes as they came
   }
 
   /** Whether the frontend should read more of the request body now. */
@@ -451,6 +444,6 @@ final class Exchange implements BackendListener {
   }
 
   boolean isHead() {
-    return request.method() == HttpMethod.HEAD;
+    return headRequest;
   }
 }

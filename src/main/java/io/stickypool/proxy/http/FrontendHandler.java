@@ -9,14 +9,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.stickypool.proxy.routing.ProxyRoute;
 import io.stickypool.proxy.server.PipelineNames;
@@ -25,8 +20,8 @@ import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One client connection: turns decoded requests into {@link Exchange}s, one at a time, in the order
- * they arrived. Everything the decoder produced goes through one queue, so that a pipelined
+ * One client connection: turns the requests {@link RequestReader} read into {@link Exchange}s, one
+ * at a time, in the order they arrived. Everything the reader produced goes through one queue, so that a pipelined
  * request's body parts reach that request's exchange, in order, however the bytes were split
  * across reads: the parts that follow a request head up to its last part belong to it, and the next
  * request waits in the queue until the exchange before it has answered. Reads are driven by hand
@@ -42,14 +37,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private static final long LINGER_MILLIS = 2_000;
 
   private final ProxyContext proxy;
-  private final RequestHeadCheck headCheck;
-  private final ArrayDeque<HttpObject> queued = new ArrayDeque<>(4);
+  private final ArrayDeque<Object> queued = new ArrayDeque<>(4);
   private ChannelHandlerContext ctx;
   private InetSocketAddress client;
   private ProxyHeaders.ClientAddress clientAddress;
   private HeaderTimeoutHandler headerTimeout;
   private final ResponseShaper shaper = new ResponseShaper();
+  private final RequestShaper requestShaper = new RequestShaper();
   private Exchange current;
+  /** The head of the current exchange's request, released when the exchange is over. */
+  private RequestHead currentHead;
   /** Whether the current exchange has been handed the last part of its request. */
   private boolean currentRequestRead;
   private boolean dispatching;
@@ -59,7 +56,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   FrontendHandler(ProxyContext proxy) {
     this.proxy = proxy;
-    this.headCheck = new RequestHeadCheck(proxy.settings().maxHeaderCount());
   }
 
   @Override
@@ -95,11 +91,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     inRead = true;
-    if (!(msg instanceof HttpObject) || closing) {
-      ReferenceCountUtil.release(msg);
+    if (closing) {
+      discard(msg);
       return;
     }
-    queued.add((HttpObject) msg);
+    queued.add(msg);
     dispatch();
     updateReading();
   }
@@ -115,7 +111,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     dispatching = true;
     try {
-      HttpObject next;
+      Object next;
       while (!closing && (next = queued.peek()) != null) {
         if (current == null) {
           queued.poll();
@@ -132,11 +128,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void handToCurrent(HttpObject msg) {
+  private void handToCurrent(Object msg) {
     if (!(msg instanceof HttpContent)) {
-      // The decoder ends every request with a LastHttpContent before the next head; anything else
+      // The reader ends every request with a LastHttpContent before the next head; anything else
       // means the stream is out of step, and the only safe answer is to stop.
-      ReferenceCountUtil.release(msg);
+      discard(msg);
       abortClient();
       return;
     }
@@ -144,34 +140,23 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     current.onRequestContent((HttpContent) msg);
   }
 
-  private void begin(HttpObject msg) {
-    if (!(msg instanceof HttpRequest)) {
-      DecoderResult result = msg.decoderResult();
-      ReferenceCountUtil.release(msg);
-      if (result.isFailure()) {
-        rejectMalformed(result);
-      }
+  private void begin(Object msg) {
+    if (msg instanceof RequestReader.Refusal refusal) {
+      reject(HttpResponseStatus.valueOf(refusal.status()), refusal.detail());
       return;
     }
-    HttpRequest request = (HttpRequest) msg;
-    if (request.decoderResult().isFailure()) {
-      ReferenceCountUtil.release(msg);
-      rejectMalformed(request.decoderResult());
-      return;
-    }
-    RequestHeadCheck.Rejection rejection = headCheck.check(request);
-    if (rejection != null) {
-      ReferenceCountUtil.release(msg);
-      reject(rejection.status(), rejection.detail());
+    if (!(msg instanceof RequestHead head)) {
+      discard(msg); // body parts of a request already refused or cut short
       return;
     }
     headerTimeout.requestHeadReceived();
     ctx.channel().attr(OpenConnections.BUSY).set(Boolean.TRUE);
-    current = new Exchange(this, ctx, proxy, request);
+    currentHead = head;
+    current = new Exchange(this, ctx, proxy, head);
     currentRequestRead = false;
     // Body parts already read go to the exchange first: it then knows at once whether its
     // request is whole (a 503 for a complete GET keeps the connection).
-    HttpObject part;
+    Object part;
     while (current != null && !currentRequestRead && (part = queued.peek()) instanceof HttpContent) {
       queued.poll();
       handToCurrent(part);
@@ -179,22 +164,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (current != null) {
       current.start();
     }
-  }
-
-  private void rejectMalformed(DecoderResult result) {
-    Throwable cause = result.cause();
-    HttpResponseStatus status = HttpResponseStatus.BAD_REQUEST;
-    String detail = "malformed request";
-    if (cause instanceof TooLongHttpLineException) {
-      status = HttpResponseStatus.REQUEST_URI_TOO_LONG;
-      detail = "request line too long";
-    } else if (cause instanceof TooLongHttpHeaderException) {
-      status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
-      detail = "request headers too large";
-    } else if (cause != null && cause.getMessage() != null) {
-      detail = "malformed request: " + cause.getMessage();
-    }
-    reject(status, detail);
   }
 
   /** Answers a request the proxy will not forward, then closes: what follows it cannot be trusted. */
@@ -211,13 +180,26 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     return shaper;
   }
 
+  RequestShaper requestShaper() {
+    return requestShaper;
+  }
+
+  /** The current exchange is over (or gone): its request head is released. */
+  private void endCurrent() {
+    current = null;
+    if (currentHead != null) {
+      currentHead.release();
+      currentHead = null;
+    }
+  }
+
   /**
    * The exchange answered; continue with the next request or close. {@code close} is set when the
    * response said Connection: close, which it always does when the request was not read to its end.
    */
   void exchangeDone(boolean close) {
     boolean requestRead = currentRequestRead;
-    current = null;
+    endCurrent();
     ctx.channel().attr(OpenConnections.BUSY).set(Boolean.FALSE);
     if (close || proxy.connections().shuttingDown()) {
       closeAfterResponse(!requestRead);
@@ -297,7 +279,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   /** Something broke after the response started: the only honest signal left is closing. */
   void abortClient() {
     closing = true;
-    current = null;
+    endCurrent();
     releaseQueued();
     ctx.close();
   }
@@ -307,7 +289,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
    * both pipelines; bytes the decoders still held are passed on to the tunnels.
    */
   void switchToTunnel(Channel backend, ProxyRoute route) {
-    current = null;
+    endCurrent();
     if (!queued.isEmpty()) {
       // The client sent more before the 101 (RFC 6455 forbids it): what the decoder made of those
       // bytes is not what the backend would read in the tunnel, so neither side gets them.
@@ -321,7 +303,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     front.addLast(PipelineNames.TUNNEL, new TunnelHandler(backend));
     back.addLast(PipelineNames.TUNNEL, new TunnelHandler(clientChannel));
     back.remove(PipelineNames.BACKEND);
-    back.remove(PipelineNames.BACKEND_CODEC);
     backend.config().setAutoRead(false);
     proxy.connections().addTunnel(route.backend().id(), clientChannel);
     front.remove(this);
@@ -338,8 +319,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     closing = true;
     if (current != null) {
       current.abort();
-      current = null;
     }
+    endCurrent();
     releaseQueued();
     ctx.fireChannelInactive();
   }
@@ -350,9 +331,17 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void releaseQueued() {
-    HttpObject m;
+    Object m;
     while ((m = queued.poll()) != null) {
-      ReferenceCountUtil.release(m);
+      discard(m);
+    }
+  }
+
+  private static void discard(Object msg) {
+    if (msg instanceof RequestHead head) {
+      head.release();
+    } else {
+      ReferenceCountUtil.release(msg);
     }
   }
 }

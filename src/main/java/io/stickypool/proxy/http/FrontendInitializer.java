@@ -27,7 +27,7 @@ public final class FrontendInitializer extends ChannelInitializer<SocketChannel>
     ProxySettings s = proxy.settings();
     pipeline
         .addLast(PipelineNames.HEADER_TIMEOUT, new HeaderTimeoutHandler(s))
-        .addLast(PipelineNames.HTTP_DECODER, new StrictRequestDecoder(s))
+        .addLast(PipelineNames.HTTP_DECODER, new RequestReader(s))
         .addLast(PipelineNames.FRONTEND, new FrontendHandler(proxy));
   }
 }

@@ -10,16 +10,16 @@ final class HostField {
 
   private HostField() {}
 
-  static boolean isValid(String value) {
+  static boolean isValid(CharSequence value) {
     int hostEnd;
-    if (value.startsWith("[")) {
-      hostEnd = value.indexOf(']');
+    if (value.length() > 0 && value.charAt(0) == '[') {
+      hostEnd = indexOf(value, ']');
       if (hostEnd < 0 || !isIpLiteralBody(value, 1, hostEnd)) {
         return false;
       }
       hostEnd++;
     } else {
-      hostEnd = value.indexOf(':');
+      hostEnd = indexOf(value, ':');
       if (hostEnd < 0) {
         hostEnd = value.length();
       }
@@ -34,7 +34,7 @@ final class HostField {
   }
 
   /** reg-name = *( unreserved / pct-encoded / sub-delims ); IPv4 addresses fit this too. */
-  private static boolean isRegName(String s, int from, int to) {
+  private static boolean isRegName(CharSequence s, int from, int to) {
     for (int i = from; i < to; i++) {
       char c = s.charAt(i);
       if (c == '%') {
@@ -50,7 +50,7 @@ final class HostField {
   }
 
   /** IPv6 (hex digits, ':' and a dotted tail) or IPvFuture ({@code v<hex>.<chars>}). */
-  private static boolean isIpLiteralBody(String s, int from, int to) {
+  private static boolean isIpLiteralBody(CharSequence s, int from, int to) {
     if (from == to) {
       return false;
     }
@@ -63,13 +63,22 @@ final class HostField {
     return true;
   }
 
-  private static boolean isDigits(String s, int from, int to) {
+  private static boolean isDigits(CharSequence s, int from, int to) {
     for (int i = from; i < to; i++) {
       if (s.charAt(i) < '0' || s.charAt(i) > '9') {
         return false;
       }
     }
     return true;
+  }
+
+  private static int indexOf(CharSequence s, char c) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) == c) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static boolean isUnreserved(char c) {

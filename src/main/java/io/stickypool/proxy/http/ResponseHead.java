@@ -42,14 +42,7 @@ final class ResponseHead {
   private int statusEnd;
   private int versionMinor;
   private int status;
-  private int count;
-  private int[] lineStart = new int[32];
-  private int[] nameEnd = new int[32];
-  private int[] valueStart = new int[32];
-  private int[] valueEnd = new int[32];
-  private int[] lineEnd = new int[32];
-  private byte[] kind = new byte[32];
-  private boolean[] verbatim = new boolean[32];
+  private final FieldLines lines = new FieldLines();
   private long contentLength;
   private boolean transferEncoding;
   private boolean chunked;
@@ -126,7 +119,7 @@ final class ResponseHead {
 
   private void reset(ByteBuf b) {
     buf = b;
-    count = 0;
+    lines.clear();
     contentLength = -1;
     transferEncoding = false;
     chunked = false;
@@ -185,57 +178,36 @@ final class ResponseHead {
     if (!Ascii.isFieldText(buf, vs, ve)) {
       return fail("control character in a header value");
     }
-    grow();
-    int i = count++;
-    lineStart[i] = start;
-    nameEnd[i] = name;
-    valueStart[i] = vs;
-    valueEnd[i] = ve;
-    lineEnd[i] = next;
-    verbatim[i] = name == colon;
-    kind[i] = HeaderKinds.of(buf, start, name);
-    return understand(i);
+    byte k = HeaderKinds.of(buf, start, name);
+    lines.add(start, name, vs, ve, next, k, name == colon);
+    return understand(k, vs, ve);
   }
 
-  private boolean understand(int i) {
-    switch (kind[i]) {
+  private boolean understand(byte k, int vs, int ve) {
+    switch (k) {
       case CONNECTION:
-        ConnectionListing.read(this, valueStart[i], valueEnd[i]);
+        ConnectionListing.read(this, vs, ve);
         return true;
       case UPGRADE:
-        upgradeWebSocket |= Ascii.hasToken(buf, valueStart[i], valueEnd[i], Ascii.WEBSOCKET);
+        upgradeWebSocket |= Ascii.hasToken(buf, vs, ve, Ascii.WEBSOCKET);
         return true;
       case TRANSFER_ENCODING:
         transferEncoding = true;
-        chunked = Ascii.lastTokenIs(buf, valueStart[i], valueEnd[i], Ascii.CHUNKED);
-        chunkedCodings += Ascii.countToken(buf, valueStart[i], valueEnd[i], Ascii.CHUNKED);
+        chunked = Ascii.lastTokenIs(buf, vs, ve, Ascii.CHUNKED);
+        chunkedCodings += Ascii.countToken(buf, vs, ve, Ascii.CHUNKED);
         return true;
       case CONTENT_LENGTH:
         if (contentLength >= 0) {
           return fail("more than one Content-Length");
         }
-        contentLength = Ascii.parseLength(buf, valueStart[i], valueEnd[i]);
+        contentLength = Ascii.parseLength(buf, vs, ve);
         return contentLength >= 0 || fail("invalid Content-Length");
       case CACHE_CONTROL:
-        cacheControlPrivate |= CacheControl.keepsOutOfSharedCaches(buf, valueStart[i], valueEnd[i]);
+        cacheControlPrivate |= CacheControl.keepsOutOfSharedCaches(buf, vs, ve);
         return true;
       default:
         return true;
     }
-  }
-
-  private void grow() {
-    if (count < kind.length) {
-      return;
-    }
-    int n = kind.length * 2;
-    lineStart = java.util.Arrays.copyOf(lineStart, n);
-    nameEnd = java.util.Arrays.copyOf(nameEnd, n);
-    valueStart = java.util.Arrays.copyOf(valueStart, n);
-    valueEnd = java.util.Arrays.copyOf(valueEnd, n);
-    lineEnd = java.util.Arrays.copyOf(lineEnd, n);
-    kind = java.util.Arrays.copyOf(kind, n);
-    verbatim = java.util.Arrays.copyOf(verbatim, n);
   }
 
   private boolean fail(String why) {
@@ -305,40 +277,20 @@ final class ResponseHead {
     return statusEnd;
   }
 
+  /** The header field lines, in order. */
+  FieldLines lines() {
+    return lines;
+  }
+
   int count() {
-    return count;
+    return lines.count();
   }
 
   byte kind(int i) {
-    return kind[i];
+    return lines.kind(i);
   }
 
   void drop(int i) {
-    kind[i] = HOP_BY_HOP;
-  }
-
-  int lineStart(int i) {
-    return lineStart[i];
-  }
-
-  int nameEnd(int i) {
-    return nameEnd[i];
-  }
-
-  int valueStart(int i) {
-    return valueStart[i];
-  }
-
-  int valueEnd(int i) {
-    return valueEnd[i];
-  }
-
-  int lineEnd(int i) {
-    return lineEnd[i];
-  }
-
-  /** Whether the line can be copied as it came (no whitespace before the colon to remove). */
-  boolean verbatim(int i) {
-    return verbatim[i];
+    lines.setKind(i, HOP_BY_HOP);
   }
 }

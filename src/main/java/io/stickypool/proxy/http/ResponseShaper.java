@@ -42,7 +42,7 @@ final class ResponseShaper implements ResponseDecoration {
   ByteBuf shape(ByteBufAllocator alloc, ResponseHead head, ProxyRoute route, boolean dropTransferEncoding,
       ConnectionField connection) {
     ByteBuf in = head.buf();
-    int size = head.count() == 0 ? 0 : head.lineEnd(head.count() - 1) - head.statusStart();
+    int size = head.count() == 0 ? 0 : head.lines().lineEnd(head.count() - 1) - head.statusStart();
     out = alloc.ioBuffer(size + 256);
     privateNeeded = false;
     try {
@@ -79,9 +79,9 @@ final class ResponseShaper implements ResponseDecoration {
         case ResponseHead.CACHE_CONTROL -> !makePrivate;
         default -> false;
       };
-      if (keep && head.verbatim(i)) {
-        runStart = runStart < 0 ? head.lineStart(i) : runStart;
-        runEnd = head.lineEnd(i);
+      if (keep && head.lines().verbatim(i)) {
+        runStart = runStart < 0 ? head.lines().lineStart(i) : runStart;
+        runEnd = head.lines().lineEnd(i);
         continue;
       }
       if (runStart >= 0) {
@@ -91,7 +91,7 @@ final class ResponseShaper implements ResponseDecoration {
       if (keep) {
         writeNormalized(head, i);
       } else if (kind == ResponseHead.CACHE_CONTROL) {
-        CacheControl.writeForPrivate(in, head.valueStart(i), head.valueEnd(i), out);
+        CacheControl.writeForPrivate(in, head.lines().valueStart(i), head.lines().valueEnd(i), out);
       }
     }
     if (runStart >= 0) {
@@ -101,8 +101,8 @@ final class ResponseShaper implements ResponseDecoration {
 
   private void writeNormalized(ResponseHead head, int i) {
     ByteBuf in = head.buf();
-    out.writeBytes(in, head.lineStart(i), head.nameEnd(i) - head.lineStart(i)).writeBytes(COLON)
-        .writeBytes(in, head.valueStart(i), head.valueEnd(i) - head.valueStart(i)).writeBytes(Ascii.CRLF);
+    out.writeBytes(in, head.lines().lineStart(i), head.lines().nameEnd(i) - head.lines().lineStart(i)).writeBytes(COLON)
+        .writeBytes(in, head.lines().valueStart(i), head.lines().valueEnd(i) - head.lines().valueStart(i)).writeBytes(Ascii.CRLF);
   }
 
   @Override

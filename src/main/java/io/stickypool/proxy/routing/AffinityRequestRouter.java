@@ -1,6 +1,5 @@
 package io.stickypool.proxy.routing;
 
-import io.netty.handler.codec.http.HttpRequest;
 import io.stickypool.core.route.AffinityOutcome;
 import io.stickypool.core.route.AffinityRouter;
 import io.stickypool.core.route.PassiveHealth;
@@ -30,7 +29,7 @@ public final class AffinityRequestRouter implements RequestRouter {
   }
 
   @Override
-  public ProxyRoute route(HttpRequest request, InetSocketAddress client) {
+  public ProxyRoute route(RequestFields request, InetSocketAddress client) {
     CompiledRoutes routes = state.current();
     if (routes == null) {
       metrics.request(null, AffinityOutcome.NO_BACKEND);
@@ -39,19 +38,19 @@ public final class AffinityRequestRouter implements RequestRouter {
     return toRoute(decide(routes, request, client), routes);
   }
 
-  private RouteDecision decide(CompiledRoutes routes, HttpRequest request, InetSocketAddress client) {
+  private RouteDecision decide(CompiledRoutes routes, RequestFields request, InetSocketAddress client) {
     AffinitySettings a = routes.table().snapshot().affinity();
     switch (a.type()) {
       case COOKIE:
-        return router.routeByCookie(routes.table(), RequestKeys.cookie(request.headers(), a.cookie().name()));
+        return router.routeByCookie(routes.table(), request.cookie(a.cookie().name()));
       case HEADER:
-        return router.routeByKey(routes.table(), request.headers().get(a.keyName()));
+        return router.routeByKey(routes.table(), request.first(a.keyName()));
       case APP_COOKIE:
-        return router.routeByKey(routes.table(), RequestKeys.cookie(request.headers(), a.keyName()));
+        return router.routeByKey(routes.table(), request.cookie(a.keyName()));
       case CLIENT_IP:
       default:
         return router.routeByKey(
-            routes.table(), RequestKeys.clientIp(client, request.headers(), routes.trustedProxies()));
+            routes.table(), RequestKeys.clientIp(client, request, routes.trustedProxies()));
     }
   }
 
@@ -77,7 +76,7 @@ public final class AffinityRequestRouter implements RequestRouter {
   }
 
   @Override
-  public ProxyRoute reroute(ProxyRoute failed, HttpRequest request, InetSocketAddress client) {
+  public ProxyRoute reroute(ProxyRoute failed, RequestFields request, InetSocketAddress client) {
     CompiledRoutes routes = state.current();
     if (routes == null || !(failed instanceof AffinityRoute)) {
       return null;

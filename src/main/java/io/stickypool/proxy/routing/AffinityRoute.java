@@ -1,7 +1,6 @@
 package io.stickypool.proxy.routing;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpRequest;
 import io.stickypool.core.backend.Backend;
 import io.stickypool.core.route.RouteDecision;
 import io.stickypool.core.snapshot.AffinityType;
@@ -49,15 +48,12 @@ final class AffinityRoute implements io.stickypool.proxy.routing.ProxyRoute {
   }
 
   @Override
-  public void decorateRequest(HttpRequest request) {
+  public void decorateRequest(RequestDecoration request) {
     if (routes.table().snapshot().affinity().type() == AffinityType.COOKIE) {
-      RequestKeys.stripCookie(request.headers(), routes.table().snapshot().affinity().cookie().name());
+      request.removeCookie(routes.table().snapshot().affinity().cookie().name());
     }
-    if (decision.outcome().repinned() && decision.previousBackend() != null) {
-      request.headers().set(PREVIOUS_BACKEND, decision.previousBackend().value());
-    } else {
-      request.headers().remove(PREVIOUS_BACKEND);
-    }
+    boolean announce = decision.outcome().repinned() && decision.previousBackend() != null;
+    request.setHeader(PREVIOUS_BACKEND, announce ? decision.previousBackend().value() : null);
   }
 
   @Override

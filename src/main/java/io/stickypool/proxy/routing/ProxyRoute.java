@@ -26,8 +26,8 @@ public interface ProxyRoute {
   boolean trustsProxy(java.net.InetAddress client);
 
   /**
-   * Adds what the backend should know to the forwarded request head (for example which backend the
-   * session was on before it was re-pinned).
+   * Changes what the backend should see in the forwarded request head: the proxy's own cookie cut
+   * out, which backend the session was on before it was re-pinned.
    */
-  void decorateRequest(io.netty.handler.codec.http.HttpRequest request);
+  void decorateRequest(RequestDecoration request);
 }

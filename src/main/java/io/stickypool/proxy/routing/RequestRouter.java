@@ -1,6 +1,5 @@
 package io.stickypool.proxy.routing;
 
-import io.netty.handler.codec.http.HttpRequest;
 import java.net.InetSocketAddress;
 
 /**
@@ -9,13 +8,13 @@ import java.net.InetSocketAddress;
  */
 public interface RequestRouter {
   /** The route for a new request, or null when no backend can take it (the proxy answers 503). */
-  ProxyRoute route(HttpRequest request, InetSocketAddress client);
+  ProxyRoute route(RequestFields request, InetSocketAddress client);
 
   /**
    * The route for a request whose backend could not be reached: another live backend (the session
    * is re-pinned), or null when there is none.
    */
-  ProxyRoute reroute(ProxyRoute failed, HttpRequest request, InetSocketAddress client);
+  ProxyRoute reroute(ProxyRoute failed, RequestFields request, InetSocketAddress client);
 
   /** Reports how an exchange with a backend ended, for passive health and metrics. */
   void record(ProxyRoute route, ExchangeResult result, int status, long durationNanos);

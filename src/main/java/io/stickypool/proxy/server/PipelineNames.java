@@ -5,7 +5,6 @@ public final class PipelineNames {
   public static final String HEADER_TIMEOUT = "header-timeout";
   public static final String HTTP_DECODER = "http-decoder";
   public static final String FRONTEND = "frontend";
-  public static final String BACKEND_CODEC = "backend-codec";
   public static final String BACKEND = "backend";
   public static final String TUNNEL = "tunnel";
 

@@ -1,9 +1,10 @@
 package io.stickypool.proxy.http;
 
-import io.netty.handler.codec.http.HttpRequest;
 import io.stickypool.core.backend.Backend;
 import io.stickypool.core.backend.BackendId;
 import io.stickypool.proxy.routing.ProxyRoute;
+import io.stickypool.proxy.routing.RequestDecoration;
+import io.stickypool.proxy.routing.RequestFields;
 import io.stickypool.proxy.routing.RequestRouter;
 import io.stickypool.proxy.routing.ResponseDecoration;
 import java.net.InetSocketAddress;
@@ -34,16 +35,16 @@ final class FixedRouter implements RequestRouter {
   }
 
   @Override
-  public ProxyRoute route(HttpRequest request, InetSocketAddress client) {
+  public ProxyRoute route(RequestFields request, InetSocketAddress client) {
     if (backends.isEmpty()) {
       return null;
     }
-    String h = request.headers().get("X-Route");
+    String h = request.first("X-Route");
     return new Route(backends.get(h == null ? 0 : Integer.parseInt(h)), trustLoopback);
   }
 
   @Override
-  public ProxyRoute reroute(ProxyRoute failed, HttpRequest request, InetSocketAddress client) {
+  public ProxyRoute reroute(ProxyRoute failed, RequestFields request, InetSocketAddress client) {
     int i = backends.indexOf(failed.backend());
     return i + 1 < backends.size() ? new Route(backends.get(i + 1), trustLoopback) : null;
   }
@@ -85,6 +86,6 @@ final class FixedRouter implements RequestRouter {
     }
 
     @Override
-    public void decorateRequest(HttpRequest request) {}
+    public void decorateRequest(RequestDecoration request) {}
   }
 }

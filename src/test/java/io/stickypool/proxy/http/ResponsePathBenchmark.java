@@ -73,7 +73,7 @@ public class ResponsePathBenchmark {
     public void decorateResponse(ResponseDecoration response) {}
 
     @Override
-    public void decorateRequest(io.netty.handler.codec.http.HttpRequest request) {}
+    public void decorateRequest(io.stickypool.proxy.routing.RequestDecoration request) {}
   }
 
   @Setup
@@ -95,7 +95,7 @@ public class ResponsePathBenchmark {
     while ((msg = decoder.readInbound()) != null) {
       if (msg instanceof HttpResponse) {
         HttpResponse r = (HttpResponse) msg;
-        ProxyHeaders.stripHopByHop(r, false);
+        OldRequestPath.stripHopByHop(r, false);
         r.setProtocolVersion(HttpVersion.HTTP_1_1);
         keepAlive = HttpUtil.isKeepAlive(r); // what the old exchange read from every response
       }

@@ -45,7 +45,7 @@ class ResponseShaperTest {
     }
 
     @Override
-    public void decorateRequest(io.netty.handler.codec.http.HttpRequest request) {}
+    public void decorateRequest(io.stickypool.proxy.routing.RequestDecoration request) {}
   }
 
   private static String shape(String backendHead, boolean newCookie, boolean dechunk, ConnectionField connection) {
