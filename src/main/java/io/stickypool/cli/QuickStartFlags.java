@@ -11,8 +11,10 @@ import io.stickypool.core.snapshot.RoutingSnapshot;
 import io.stickypool.proxy.config.HostPort;
 import io.stickypool.proxy.config.ProxyConfig;
 import io.stickypool.proxy.config.ProxyConfigLoader;
+import io.stickypool.proxy.config.TlsSettings;
 import io.stickypool.proxy.health.HealthSettings;
 import io.stickypool.proxy.http.ProxySettings;
+import io.stickypool.proxy.tls.TlsEngine;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,6 +67,16 @@ final class QuickStartFlags {
       description = "Bearer token for the admin API's state-changing calls (default: disabled).")
   Path adminTokenFile;
 
+  @Option(names = "--tls-cert", paramLabel = "FILE",
+      description = "Serve TLS with this PEM certificate chain (leaf first); reloaded when it"
+          + " changes. Needs --tls-key.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE",
+      description = "The PEM private key of --tls-cert (PKCS#8, PKCS#1 or EC, as cert-manager and"
+          + " openssl write them); reloaded when it changes.")
+  Path tlsKey;
+
   @Option(names = "--workers", paramLabel = "N",
       description = "Event loop threads; 0 means one per core (default: 0).")
   Integer workers;
@@ -80,6 +92,8 @@ final class QuickStartFlags {
     addIf(out, cookieName != null, "--cookie-name");
     addIf(out, keyFile != null, "--key-file");
     addIf(out, adminTokenFile != null, "--admin-token-file");
+    addIf(out, tlsCert != null, "--tls-cert");
+    addIf(out, tlsKey != null, "--tls-key");
     addIf(out, workers != null, "--workers");
     return out;
   }
@@ -111,7 +125,15 @@ final class QuickStartFlags {
         threads,
         keyFile,
         adminTokenFile,
-        routes);
+        routes).withTls(tls());
+  }
+
+  private TlsSettings tls() {
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new IllegalArgumentException(tlsCert == null
+          ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key");
+    }
+    return tlsCert == null ? null : new TlsSettings(tlsCert, tlsKey, TlsEngine.AUTO);
   }
 
   private AffinitySettings affinity() {

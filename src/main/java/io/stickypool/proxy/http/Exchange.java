@@ -220,7 +220,7 @@ final class Exchange implements BackendListener {
     // HTTP/1.0 has no chunked coding: the body goes raw and its end is the close.
     boolean dechunk = http10 && head.chunked();
     ConnectionField connection = connectionField(dechunk || untilClose);
-    frontend.writeResponse(frontend.shaper().shape(ctx.alloc(), head, route, dechunk, connection));
+    frontend.writeResponse(frontend.shaper().clientSecure(ProxyHeaders.isHttps(request)).shape(ctx.alloc(), head, route, dechunk, connection));
   }
 
   private ConnectionField connectionField(boolean endsAtClose) {

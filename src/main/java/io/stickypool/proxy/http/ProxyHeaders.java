@@ -22,6 +22,7 @@ final class ProxyHeaders {
   static final AsciiString FORWARDED = AsciiString.cached("forwarded");
   private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
   private static final AsciiString HTTP = AsciiString.cached("http");
+  private static final AsciiString HTTPS = AsciiString.cached("https");
 
   private ProxyHeaders() {}
 
@@ -100,7 +101,7 @@ final class ProxyHeaders {
     String prior = h.get(X_FORWARDED_FOR);
     h.set(X_FORWARDED_FOR, prior == null || prior.isBlank() ? client.ip : prior + ", " + client.ip);
     if (!clientIsTrusted || !h.contains(X_FORWARDED_PROTO)) {
-      h.set(X_FORWARDED_PROTO, HTTP);
+      h.set(X_FORWARDED_PROTO, client.tls ? HTTPS : HTTP);
     }
     String host = h.get(HttpHeaderNames.HOST);
     if (host != null && (!clientIsTrusted || !h.contains(X_FORWARDED_HOST))) {
@@ -111,6 +112,11 @@ final class ProxyHeaders {
     h.set(FORWARDED, priorForwarded == null ? element : priorForwarded + ", " + element);
   }
 
+  /** After {@link #addForwarded}: the client's scheme, as this proxy or a trusted one in front saw it. */
+  static boolean isHttps(HttpRequest request) {
+    return HTTPS.contentEqualsIgnoreCase(request.headers().get(X_FORWARDED_PROTO, ""));
+  }
+
   /**
    * The client of one connection as the forwarding headers name it, computed once per connection
    * (and once per distinct Host) rather than per request. Event-loop confined.
@@ -118,12 +124,18 @@ final class ProxyHeaders {
   static final class ClientAddress {
     final InetSocketAddress socket;
     final String ip;
+    final boolean tls;
     private final String forValue;
     private String lastHost;
     private String lastElement;
 
     ClientAddress(InetSocketAddress socket) {
+      this(socket, false);
+    }
+
+    ClientAddress(InetSocketAddress socket, boolean tls) {
       this.socket = socket;
+      this.tls = tls;
       this.ip = clientIp(socket);
       InetAddress address = socket.getAddress();
       this.forValue = address != null && address.getAddress().length == 16 ? "\"[" + ip + "]\"" : ip;
@@ -133,7 +145,7 @@ final class ProxyHeaders {
       if (lastElement != null && java.util.Objects.equals(host, lastHost)) {
         return lastElement;
       }
-      StringBuilder sb = new StringBuilder(48).append("for=").append(forValue).append(";proto=http");
+      StringBuilder sb = new StringBuilder(48).append("for=").append(forValue).append(tls ? ";proto=https" : ";proto=http");
       if (host != null && isForwardedToken(host)) {
         sb.append(";host=").append(host);
       } else if (host != null) {
