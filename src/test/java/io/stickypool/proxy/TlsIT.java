@@ -68,18 +68,21 @@ class TlsIT {
     certFile = dir.resolve("tls.crt");
     keyFile = dir.resolve("tls.key");
     first.writeTo(certFile, keyFile);
+    return start(AffinitySettings.cookie(CookieSettings.named("sp")), new TlsSettings(certFile, keyFile, engine));
+  }
+
+  private ProxyRuntime start(AffinitySettings affinity, TlsSettings tls) throws Exception {
     for (int i = 0; i < 2; i++) {
       backends.add(TestBackend.start("b" + i));
     }
     List<Backend> list = backends.stream()
         .map(b -> Backend.active(BackendId.of(b.id()), "127.0.0.1", b.port())).toList();
-    RoutingSnapshot routes = new RoutingSnapshot(1, AffinitySettings.cookie(CookieSettings.named("sp")),
-        PlacementSettings.defaults(), list);
+    RoutingSnapshot routes = new RoutingSnapshot(1, affinity, PlacementSettings.defaults(), list);
     ProxyConfig config = new ProxyConfig(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
         ProxySettings.defaults(), HealthSettings.defaults(), 10_000, 2, null, null, routes)
-        .withTls(new TlsSettings(certFile, keyFile, engine));
+        .withTls(tls);
     proxy = ProxyRuntime.start(config, new PushRoutesSource(routes), KeyRing.generate(new SecureRandom()),
-        new TlsFileSource(certFile, keyFile));
+        tls == null ? null : new TlsFileSource(tls.certFile(), tls.keyFile()));
     return proxy;
   }
 
@@ -224,5 +227,22 @@ class TlsIT {
     assertThatThrownBy(() -> new TlsFileSource(cert, key).start(new ServerTls(TlsEngine.AUTO, ServerTls.HTTP_1_1)))
         .isInstanceOf(TlsUnavailableException.class)
         .hasMessageContaining(key.toString()).hasMessageContaining("PRIVATE KEY").hasMessageNotContaining("\n");
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({
+      "127.0.0.0/8, https, true",
+      "127.0.0.0/8, http, false",
+      "10.0.0.0/8, https, false"})
+  void marksThePlainHttpCookieSecureOnlyWhenATrustedProxySaysHttps(String trusted, String proto, boolean secure)
+      throws Exception {
+    start(new AffinitySettings(io.stickypool.core.snapshot.AffinityType.COOKIE, CookieSettings.named("sp"), null,
+        List.of(trusted)), null);
+    HttpResponse<String> r = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + "/")).header("X-Forwarded-Proto", proto)
+            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(r.headers().firstValue("Set-Cookie").orElseThrow().contains("; Secure")).isEqualTo(secure);
+    assertThat(r.headers().firstValue("X-Seen-X-Forwarded-Proto")).hasValue(secure ? "https" : "http");
   }
 }
