@@ -50,6 +50,10 @@ public class Proxy {
   @JsonPropertyDescription("The workload that receives the proxy; required in Sidecar mode.")
   private TargetRef targetRef;
 
+  @JsonPropertyDescription("Terminate TLS at the proxy with the certificate of a kubernetes.io/tls"
+      + " Secret; unset: plain HTTP. The affinity cookie gets Secure on TLS connections.")
+  private ProxyTls tls;
+
   public ProxyMode getMode() { return mode; }
   public void setMode(ProxyMode mode) { this.mode = mode; }
   public Integer getReplicas() { return replicas; }
@@ -64,4 +68,6 @@ public class Proxy {
   public void setResources(ResourceRequirements resources) { this.resources = resources; }
   public TargetRef getTargetRef() { return targetRef; }
   public void setTargetRef(TargetRef targetRef) { this.targetRef = targetRef; }
+  public ProxyTls getTls() { return tls; }
+  public void setTls(ProxyTls tls) { this.tls = tls; }
 }
