@@ -176,10 +176,10 @@ class TlsIT {
 
   @Test
   void rotatesTheCertificateUnderLoadWithoutAFailedRequest() throws Exception {
-    TestCertificates.Issued first = ca.issueRsa(KeyFormat.TRADITIONAL);
+    TestCertificates.Issued first = ca.issueEc(KeyFormat.PKCS8);
     start(first, TlsEngine.AUTO);
-    TestCertificates.Issued second = ca.issueEc(KeyFormat.TRADITIONAL);
-    TestCertificates.Issued third = ca.issueEc(KeyFormat.PKCS8);
+    TestCertificates.Issued second = ca.issueRsa(KeyFormat.TRADITIONAL);
+    TestCertificates.Issued third = ca.issueEc(KeyFormat.TRADITIONAL);
 
     try (TlsLoad load = TlsLoad.start(ca.clientContext(), port())) {
       await().atMost(Duration.ofSeconds(10)).until(() -> first.serial().equals(load.lastSerial()));

@@ -10,6 +10,7 @@ import io.stickypool.proxy.tls.TlsSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -76,8 +77,13 @@ public final class SecretTlsSource implements TlsSource {
     });
     try {
       informer.start().toCompletableFuture().get(START_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      if (informer.getStore().list().isEmpty()) {
+      // Listed; the informer hands the Secret to onAdd on its own thread, maybe later: apply it
+      // now, so the listener opens with a pair (the later onAdd is the same version, skipped).
+      List<Secret> listed = informer.getStore().list();
+      if (listed.isEmpty()) {
         report("Secret " + namespace + "/" + name + " not found");
+      } else {
+        apply(listed.get(0));
       }
     } catch (TimeoutException | ExecutionException e) {
       report("no answer from the API server for Secret " + namespace + "/" + name + " within "
