@@ -77,6 +77,11 @@ final class QuickStartFlags {
           + " openssl write them); reloaded when it changes.")
   Path tlsKey;
 
+  @Option(names = "--tls-engine", paramLabel = "NAME",
+      description = "Who terminates TLS: " + TlsEngine.NAMES + "; auto is BoringSSL when it loads here,"
+          + " else the JDK's (default: auto).")
+  String tlsEngine;
+
   @Option(names = "--workers", paramLabel = "N",
       description = "Event loop threads; 0 means one per core (default: 0).")
   Integer workers;
@@ -94,6 +99,7 @@ final class QuickStartFlags {
     addIf(out, adminTokenFile != null, "--admin-token-file");
     addIf(out, tlsCert != null, "--tls-cert");
     addIf(out, tlsKey != null, "--tls-key");
+    addIf(out, tlsEngine != null, "--tls-engine");
     addIf(out, workers != null, "--workers");
     return out;
   }
@@ -133,7 +139,15 @@ final class QuickStartFlags {
       throw new IllegalArgumentException(tlsCert == null
           ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key");
     }
-    return tlsCert == null ? null : new TlsSettings(tlsCert, tlsKey, TlsEngine.AUTO);
+    if (tlsEngine != null && tlsCert == null) {
+      throw new IllegalArgumentException("--tls-engine needs --tls-cert and --tls-key");
+    }
+    try {
+      return tlsCert == null ? null
+          : new TlsSettings(tlsCert, tlsKey, tlsEngine == null ? TlsEngine.AUTO : TlsEngine.parse(tlsEngine));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--tls-engine " + e.getMessage(), e);
+    }
   }
 
   private AffinitySettings affinity() {

@@ -44,6 +44,17 @@ class ProxyCommandTlsTest {
   }
 
   @Test
+  void tlsEngineFlagPicksTheEngineAndNeedsTheFiles() {
+    Run jdk = run("proxy", A, "--tls-cert", "a", "--tls-key", "b", "--tls-engine", "wolfssl");
+    Run alone = run("proxy", A, "--tls-engine", "jdk");
+
+    assertThat(jdk.exitCode).isEqualTo(2);
+    assertThat(jdk.err).startsWith("stickypool proxy: --tls-engine 'wolfssl': expected auto, openssl or jdk");
+    assertThat(alone.exitCode).isEqualTo(2);
+    assertThat(alone.err).startsWith("stickypool proxy: --tls-engine needs --tls-cert and --tls-key");
+  }
+
+  @Test
   void exitsWith2ForACertificateWithoutItsKeyOrBesideAConfigFile() {
     Run lone = run("proxy", A, "--tls-cert", "tls.crt");
     Run withConfig = run("proxy", "--config", "samples/proxy-local.yaml", "--tls-cert", "a", "--tls-key", "b");
