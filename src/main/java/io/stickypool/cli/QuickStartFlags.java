@@ -8,6 +8,7 @@ import io.stickypool.core.snapshot.AffinitySettings;
 import io.stickypool.core.snapshot.CookieSettings;
 import io.stickypool.core.snapshot.PlacementSettings;
 import io.stickypool.core.snapshot.RoutingSnapshot;
+import io.stickypool.proxy.config.BackendTlsSettings;
 import io.stickypool.proxy.config.HostPort;
 import io.stickypool.proxy.config.ProxyConfig;
 import io.stickypool.proxy.config.ProxyConfigLoader;
@@ -82,6 +83,20 @@ final class QuickStartFlags {
           + " else the JDK's (default: auto).")
   String tlsEngine;
 
+  @Option(names = "--backend-tls",
+      description = "Connect to the backends over TLS and verify their certificates (against"
+          + " --backend-ca, else the JDK's trust store).")
+  boolean backendTls;
+
+  @Option(names = "--backend-ca", paramLabel = "FILE",
+      description = "With --backend-tls: PEM CA certificates the backends' certificates must chain to.")
+  Path backendCa;
+
+  @Option(names = "--backend-server-name", paramLabel = "NAME",
+      description = "With --backend-tls: send NAME as SNI and require the backends' certificates to be"
+          + " for it (default: check the chain only).")
+  String backendServerName;
+
   @Option(names = "--workers", paramLabel = "N",
       description = "Event loop threads; 0 means one per core (default: 0).")
   Integer workers;
@@ -100,6 +115,9 @@ final class QuickStartFlags {
     addIf(out, tlsCert != null, "--tls-cert");
     addIf(out, tlsKey != null, "--tls-key");
     addIf(out, tlsEngine != null, "--tls-engine");
+    addIf(out, backendTls, "--backend-tls");
+    addIf(out, backendCa != null, "--backend-ca");
+    addIf(out, backendServerName != null, "--backend-server-name");
     addIf(out, workers != null, "--workers");
     return out;
   }
@@ -131,7 +149,15 @@ final class QuickStartFlags {
         threads,
         keyFile,
         adminTokenFile,
-        routes).withTls(tls());
+        routes).withTls(tls()).withBackendTls(backendTls());
+  }
+
+  private BackendTlsSettings backendTls() {
+    if (!backendTls && (backendCa != null || backendServerName != null)) {
+      throw new IllegalArgumentException(
+          (backendCa != null ? "--backend-ca" : "--backend-server-name") + " needs --backend-tls");
+    }
+    return backendTls ? new BackendTlsSettings(backendCa, backendServerName) : null;
   }
 
   private TlsSettings tls() {

@@ -16,6 +16,7 @@ import io.stickypool.proxy.routing.CompiledRoutes;
 import io.stickypool.proxy.routing.RoutingState;
 import io.stickypool.proxy.server.ProxyServer;
 import io.stickypool.proxy.server.Transport;
+import io.stickypool.proxy.tls.BackendTls;
 import io.stickypool.proxy.tls.ServerTls;
 import io.stickypool.proxy.tls.TlsEngine;
 import io.stickypool.proxy.tls.TlsSource;
@@ -63,7 +64,9 @@ public final class ProxyRuntime implements AutoCloseable {
         new ProxyContext(
             new AffinityRequestRouter(state, signing.router(), metrics, health),
             config.limits(),
-            transport);
+            transport,
+            config.backendTls() == null ? null
+                : BackendTls.of(config.backendTls().caFile(), config.backendTls().serverName()));
     this.tlsSource = tlsSource;
     this.tls = tlsSource == null ? null
         : new ServerTls(config.tls() == null ? TlsEngine.AUTO : config.tls().engine(), ServerTls.HTTP_1_1);

@@ -107,4 +107,23 @@ class ProxyCommandTlsTest {
           tls: {certFile: a, keyFile: b, engine: gnutls}
         """, dir)).hasMessageContaining("proxy.tls.engine: 'gnutls': expected auto, openssl or jdk");
   }
+
+  @Test
+  void backendTlsFromFlagsAndFromTheYaml(@TempDir Path dir) throws Exception {
+    ProxyCommand command = new ProxyCommand();
+    new CommandLine(command).parseArgs(A, "--backend-tls", "--backend-ca", "/etc/ca.pem");
+    ProxyConfig fromYaml = ProxyConfigLoader.parse("""
+        backends: [ {id: a, host: 127.0.0.1, port: 8081} ]
+        proxy:
+          backendTls: {caFile: ca.pem, serverName: web.shop.svc}
+        """, dir);
+    Run caAlone = run("proxy", A, "--backend-ca", "ca.pem");
+
+    assertThat(command.config().backendTls().caFile()).isEqualTo(Path.of("/etc/ca.pem"));
+    assertThat(command.config().backendTls().serverName()).isNull();
+    assertThat(fromYaml.backendTls().caFile()).isEqualTo(dir.resolve("ca.pem"));
+    assertThat(fromYaml.backendTls().serverName()).isEqualTo("web.shop.svc");
+    assertThat(caAlone.exitCode).isEqualTo(2);
+    assertThat(caAlone.err).startsWith("stickypool proxy: --backend-ca needs --backend-tls");
+  }
 }

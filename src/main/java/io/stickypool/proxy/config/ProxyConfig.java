@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param transport socket transport setting ({@code auto} unless set), resolved at start
  * @param tls TLS on the traffic listener from files, or null for plain HTTP (or a Secret given on
  *     the command line)
+ * @param backendTls TLS toward the backends, or null for plain HTTP to them
  */
 public record ProxyConfig(
     InetSocketAddress listen,
@@ -33,7 +34,8 @@ public record ProxyConfig(
     Path adminTokenFile,
     RoutingSnapshot routes,
     TransportChoice transport,
-    TlsSettings tls) {
+    TlsSettings tls,
+    BackendTlsSettings backendTls) {
 
   public static final int DEFAULT_MAX_SESSIONS = 1_000_000;
 
@@ -57,7 +59,7 @@ public record ProxyConfig(
       HealthSettings health, int maxSessions, int workerThreads, Path keyFile, Path adminTokenFile,
       RoutingSnapshot routes, TransportChoice transport) {
     this(listen, admin, limits, health, maxSessions, workerThreads, keyFile, adminTokenFile, routes,
-        transport, null);
+        transport, null, null);
   }
 
   /** With the {@code auto} transport. */
@@ -71,18 +73,24 @@ public record ProxyConfig(
   public ProxyConfig withRoutes(RoutingSnapshot newRoutes) {
     return new ProxyConfig(
         listen, admin, limits, health, maxSessions, workerThreads, keyFile, adminTokenFile, newRoutes,
-        transport, tls);
+        transport, tls, backendTls);
   }
 
   public ProxyConfig withTransport(TransportChoice newTransport) {
     return new ProxyConfig(
         listen, admin, limits, health, maxSessions, workerThreads, keyFile, adminTokenFile, routes,
-        newTransport, tls);
+        newTransport, tls, backendTls);
+  }
+
+  public ProxyConfig withBackendTls(BackendTlsSettings newBackendTls) {
+    return new ProxyConfig(
+        listen, admin, limits, health, maxSessions, workerThreads, keyFile, adminTokenFile, routes,
+        transport, tls, newBackendTls);
   }
 
   public ProxyConfig withTls(TlsSettings newTls) {
     return new ProxyConfig(
         listen, admin, limits, health, maxSessions, workerThreads, keyFile, adminTokenFile, routes,
-        transport, newTls);
+        transport, newTls, backendTls);
   }
 }

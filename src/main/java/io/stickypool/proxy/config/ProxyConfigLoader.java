@@ -36,7 +36,8 @@ public final class ProxyConfigLoader {
   static final String PROXY = "proxy";
   private static final List<String> PROXY_FIELDS = List.of(
       "listen", "admin", "workerThreads", "keyFile", "adminTokenFile", "maxSessions", "limits",
-      "health", "transport", "tls");
+      "health", "transport", "tls", "backendTls");
+  private static final List<String> BACKEND_TLS = List.of("caFile", "serverName");
   private static final List<String> TLS = List.of("certFile", "keyFile", "engine");
   private static final List<String> LIMITS = List.of(
       "maxInitialLineLength", "maxHeaderSize", "maxHeaderCount", "headerTimeout", "keepAliveTimeout",
@@ -77,7 +78,14 @@ public final class ProxyConfigLoader {
         proxy.field("adminTokenFile").file(baseDirectory),
         routes,
         transport(proxy.field("transport")),
-        tls(proxy.field("tls").object(TLS), baseDirectory));
+        tls(proxy.field("tls").object(TLS), baseDirectory),
+        backendTls(proxy.field("backendTls").object(BACKEND_TLS), baseDirectory));
+  }
+
+  private static BackendTlsSettings backendTls(ConfigField c, Path baseDirectory) throws SnapshotFormatException {
+    return c.present()
+        ? new BackendTlsSettings(c.field("caFile").file(baseDirectory), c.field("serverName").text(null))
+        : null;
   }
 
   private static TlsSettings tls(ConfigField c, Path baseDirectory) throws SnapshotFormatException {
