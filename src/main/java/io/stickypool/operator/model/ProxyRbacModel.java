@@ -11,8 +11,9 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import java.util.List;
 
 /**
- * The proxy's identity and the least it may read: its own routes ConfigMap and keys Secret, by
- * name, read-only. Pods mount this account's token and watch the ConfigMap through the API server
+ * The proxy's identity and the least it may read: its own routes ConfigMap and keys Secret (and
+ * the TLS Secret that spec.proxy.tls names, watched by {@code proxy --tls-secret}), by name,
+ * read-only. Pods mount this account's token and watch the ConfigMap through the API server
  * ({@code proxy --config-map}); the Secret is read from a mounted file today, so its rights are
  * unused for now. {@code watch} with {@code resourceNames} works because clients watch with a
  * {@code metadata.name} field selector.
