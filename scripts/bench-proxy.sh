@@ -18,6 +18,15 @@ copy=target/bench-harness
 rm -rf "$copy" && mkdir -p target && cp -r "$harness" "$copy" && chmod -R u+w "$copy"
 sed -i "s/^START='exec java/START='java/" "$copy/cases/30-stickypool.case"
 cp scripts/bench-cases/*.case "$copy/cases/"
+# TLS cases: a scheme per case (wrk and hey speak https; curl is told --insecure through a .curlrc),
+# their config templates, and one self-signed certificate for every TLS case.
+sed -i 's#"http://127.0.0.1:\(\$PORT\|\$1\)/"#"${SCHEME:-http}://127.0.0.1:\1/"#; s/^CASE_VARS="/CASE_VARS="SCHEME /' "$copy/run.sh"
+cp scripts/bench-cases/*.cfg "$copy/configs/"
+export BENCH_TLS_DIR=$PWD/target/bench-tls CURL_HOME=$PWD/target/bench-tls
+mkdir -p "$BENCH_TLS_DIR" && echo insecure > "$BENCH_TLS_DIR/.curlrc"
+[ -f "$BENCH_TLS_DIR/tls.pem" ] || { openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
+  -subj /CN=localhost -keyout "$BENCH_TLS_DIR/tls.key" -out "$BENCH_TLS_DIR/tls.crt" 2>/dev/null
+  cat "$BENCH_TLS_DIR/tls.crt" "$BENCH_TLS_DIR/tls.key" > "$BENCH_TLS_DIR/tls.pem"; }
 [ -f target/stickypool.jar ] || mvn -B -ntp -q -DskipTests package
 export STICKYPOOL_CDS_ARCHIVE=${STICKYPOOL_CDS_ARCHIVE:-$PWD/target/stickypool.jsa}
 source scripts/lib/proxy-jvm-opts.sh

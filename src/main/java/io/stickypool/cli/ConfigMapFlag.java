@@ -27,18 +27,23 @@ final class ConfigMapFlag {
    * @throws IllegalArgumentException with a one-line message naming the flag and its value
    */
   static ConfigMapRef resolve(String value, UnaryOperator<String> env, Path namespaceFile) {
+    return resolve("--config-map", value, env, namespaceFile);
+  }
+
+  /** As {@link #resolve(String, UnaryOperator, Path)} for another flag that names an object. */
+  static ConfigMapRef resolve(String flag, String value, UnaryOperator<String> env, Path namespaceFile) {
     String[] parts = value.split("/", -1);
     if (parts.length > 2 || parts[parts.length - 1].isBlank() || parts[0].isBlank()) {
       throw new IllegalArgumentException(
-          "--config-map '" + value + "': expected NAMESPACE/NAME or NAME");
+          flag + " '" + value + "': expected NAMESPACE/NAME or NAME");
     }
     if (parts.length == 2) {
       return new ConfigMapRef(parts[0], parts[1]);
     }
-    return new ConfigMapRef(podNamespace(value, env, namespaceFile), value);
+    return new ConfigMapRef(podNamespace(flag, value, env, namespaceFile), value);
   }
 
-  private static String podNamespace(String value, UnaryOperator<String> env, Path namespaceFile) {
+  private static String podNamespace(String flag, String value, UnaryOperator<String> env, Path namespaceFile) {
     String fromEnv = env.apply(NAMESPACE_ENV);
     if (fromEnv != null && !fromEnv.isBlank()) {
       return fromEnv.trim();
@@ -51,7 +56,7 @@ final class ConfigMapFlag {
     } catch (IOException e) {
       // Not in a pod with a service account: fall through to the error below.
     }
-    throw new IllegalArgumentException("--config-map '" + value + "': no namespace: give"
+    throw new IllegalArgumentException(flag + " '" + value + "': no namespace: give"
         + " NAMESPACE/NAME, or set " + NAMESPACE_ENV + " (in a pod: from the downward API)");
   }
 

@@ -17,6 +17,10 @@ import io.stickypool.proxy.routes.kubernetes.ConfigMapRoutesSource;
 import io.stickypool.proxy.routes.kubernetes.RoutesDocument;
 import io.stickypool.proxy.server.ProxyServer;
 import io.stickypool.proxy.server.TransportChoice;
+import io.stickypool.proxy.tls.TlsFileSource;
+import io.stickypool.proxy.tls.TlsSource;
+import io.stickypool.proxy.tls.TlsUnavailableException;
+import io.stickypool.proxy.tls.kubernetes.SecretTlsSource;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -55,6 +59,7 @@ import picocli.CommandLine.Spec;
       "  stickypool proxy --backend a=127.0.0.1:18081 --backend b=127.0.0.1:18082",
       "  stickypool proxy --affinity header:X-Session-Id --backend a=10.0.0.10:8080",
       "  stickypool proxy --config samples/proxy-local.yaml",
+      "  stickypool proxy --tls-cert tls.crt --tls-key tls.key --backend a=127.0.0.1:18081",
       "  stickypool proxy --config-map web-routes        (in a pod, namespace from POD_NAMESPACE)"
     })
 public final class ProxyCommand implements Callable<Integer> {
@@ -75,6 +80,12 @@ public final class ProxyCommand implements Callable<Integer> {
   String configMap;
 
   @Mixin QuickStartFlags flags = new QuickStartFlags();
+
+  @Option(names = "--tls-secret", paramLabel = "[NAMESPACE/]NAME",
+      description = "Serve TLS with the pair of this kubernetes.io/tls Secret (tls.crt, tls.key),"
+          + " watched through the API server: a renewal applies within a second. Namespace as for"
+          + " --config-map.")
+  String tlsSecret;
 
   @Option(names = "--drain-grace", paramLabel = "DURATION", defaultValue = "30s",
       description = "On shutdown, how long in-flight requests may take before they are cut"
@@ -163,6 +174,26 @@ public final class ProxyCommand implements Callable<Integer> {
         : new StaticRoutesSource(config.routes(), COMMAND_LINE_ORIGIN);
   }
 
+  /** TLS from the config's files, or from {@code --tls-secret}; null for plain HTTP. */
+  private TlsSource tlsSource(ProxyConfig config) {
+    if (tlsSecret != null) {
+      ConfigMapRef ref;
+      try {
+        ref = ConfigMapFlag.resolve("--tls-secret", tlsSecret, environment, ConfigMapFlag.SERVICE_ACCOUNT_NAMESPACE);
+      } catch (IllegalArgumentException e) {
+        throw usageError(e.getMessage());
+      }
+      if (config.tls() != null) {
+        throw usageError("--tls-secret cannot be combined with TLS files (--tls-cert or the config's proxy.tls)");
+      }
+      if (client == null) {
+        client = kubernetes.get();
+      }
+      return new SecretTlsSource(client, ref.namespace(), ref.name());
+    }
+    return config.tls() == null ? null : new TlsFileSource(config.tls().certFile(), config.tls().keyFile());
+  }
+
   private void closeClient() {
     if (client != null) {
       client.close();
@@ -201,11 +232,11 @@ public final class ProxyCommand implements Callable<Integer> {
     }
     ProxyRuntime runtime;
     try {
-      runtime = ProxyRuntime.start(config, routes, keys);
+      runtime = ProxyRuntime.start(config, routes, keys, tlsSource(config));
     } catch (Exception e) {
       routes.close();
       closeClient();
-      if (e instanceof ListenerBindException) {
+      if (e instanceof ListenerBindException || e instanceof TlsUnavailableException) {
         return fail(e.getMessage());
       }
       throw e;

@@ -8,11 +8,14 @@ import io.stickypool.core.snapshot.AffinitySettings;
 import io.stickypool.core.snapshot.CookieSettings;
 import io.stickypool.core.snapshot.PlacementSettings;
 import io.stickypool.core.snapshot.RoutingSnapshot;
+import io.stickypool.proxy.config.BackendTlsSettings;
 import io.stickypool.proxy.config.HostPort;
 import io.stickypool.proxy.config.ProxyConfig;
 import io.stickypool.proxy.config.ProxyConfigLoader;
+import io.stickypool.proxy.config.TlsSettings;
 import io.stickypool.proxy.health.HealthSettings;
 import io.stickypool.proxy.http.ProxySettings;
+import io.stickypool.proxy.tls.TlsEngine;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,6 +68,35 @@ final class QuickStartFlags {
       description = "Bearer token for the admin API's state-changing calls (default: disabled).")
   Path adminTokenFile;
 
+  @Option(names = "--tls-cert", paramLabel = "FILE",
+      description = "Serve TLS with this PEM certificate chain (leaf first); reloaded when it"
+          + " changes. Needs --tls-key.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE",
+      description = "The PEM private key of --tls-cert (PKCS#8, PKCS#1 or EC, as cert-manager and"
+          + " openssl write them); reloaded when it changes.")
+  Path tlsKey;
+
+  @Option(names = "--tls-engine", paramLabel = "NAME",
+      description = "Who terminates TLS: " + TlsEngine.NAMES + "; auto is BoringSSL when it loads here,"
+          + " else the JDK's (default: auto).")
+  String tlsEngine;
+
+  @Option(names = "--backend-tls",
+      description = "Connect to the backends over TLS and verify their certificates (against"
+          + " --backend-ca, else the JDK's trust store).")
+  boolean backendTls;
+
+  @Option(names = "--backend-ca", paramLabel = "FILE",
+      description = "With --backend-tls: PEM CA certificates the backends' certificates must chain to.")
+  Path backendCa;
+
+  @Option(names = "--backend-server-name", paramLabel = "NAME",
+      description = "With --backend-tls: send NAME as SNI and require the backends' certificates to be"
+          + " for it (default: check the chain only).")
+  String backendServerName;
+
   @Option(names = "--workers", paramLabel = "N",
       description = "Event loop threads; 0 means one per core (default: 0).")
   Integer workers;
@@ -80,6 +112,12 @@ final class QuickStartFlags {
     addIf(out, cookieName != null, "--cookie-name");
     addIf(out, keyFile != null, "--key-file");
     addIf(out, adminTokenFile != null, "--admin-token-file");
+    addIf(out, tlsCert != null, "--tls-cert");
+    addIf(out, tlsKey != null, "--tls-key");
+    addIf(out, tlsEngine != null, "--tls-engine");
+    addIf(out, backendTls, "--backend-tls");
+    addIf(out, backendCa != null, "--backend-ca");
+    addIf(out, backendServerName != null, "--backend-server-name");
     addIf(out, workers != null, "--workers");
     return out;
   }
@@ -111,7 +149,31 @@ final class QuickStartFlags {
         threads,
         keyFile,
         adminTokenFile,
-        routes);
+        routes).withTls(tls()).withBackendTls(backendTls());
+  }
+
+  private BackendTlsSettings backendTls() {
+    if (!backendTls && (backendCa != null || backendServerName != null)) {
+      throw new IllegalArgumentException(
+          (backendCa != null ? "--backend-ca" : "--backend-server-name") + " needs --backend-tls");
+    }
+    return backendTls ? new BackendTlsSettings(backendCa, backendServerName) : null;
+  }
+
+  private TlsSettings tls() {
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new IllegalArgumentException(tlsCert == null
+          ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key");
+    }
+    if (tlsEngine != null && tlsCert == null) {
+      throw new IllegalArgumentException("--tls-engine needs --tls-cert and --tls-key");
+    }
+    try {
+      return tlsCert == null ? null
+          : new TlsSettings(tlsCert, tlsKey, tlsEngine == null ? TlsEngine.AUTO : TlsEngine.parse(tlsEngine));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--tls-engine " + e.getMessage(), e);
+    }
   }
 
   private AffinitySettings affinity() {

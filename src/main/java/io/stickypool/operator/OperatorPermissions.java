@@ -66,7 +66,8 @@ public final class OperatorPermissions {
       rule("", "configmaps", OWN_AND_WATCH,
           "the routes ConfigMap (watched by the operator's label)"),
       rule("", "secrets", OWN_AND_WATCH,
-          "the signing-key Secret (watched by the operator's label)"),
+          "the signing-key Secret (watched by the operator's label); a pool's TLS Secret (get by name,"
+              + " for Ready=False TlsSecretInvalid)"),
       rule("", "serviceaccounts", OWN_AND_WATCH, "the proxy Deployment's ServiceAccount"),
       rule(RBAC, "roles", OWN_AND_WATCH, "the proxy's (or sidecar target's) read access to its routes and keys"),
       rule(RBAC, "rolebindings", OWN_AND_WATCH, "binds that Role to the proxy's (or target's) ServiceAccount"),

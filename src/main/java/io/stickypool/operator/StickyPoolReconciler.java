@@ -2,6 +2,7 @@ package io.stickypool.operator;
 
 import io.stickypool.operator.status.Conditions;
 import io.stickypool.operator.status.PoolStatusWriter;
+import io.stickypool.operator.status.TlsSecretStatus;
 import io.stickypool.operator.status.SessionStatus;
 import io.stickypool.operator.status.StatusPublisher;
 import io.stickypool.operator.status.ProxyHealth;
@@ -174,6 +175,10 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
       sharing.recordNone(pool).forEach(wake::propagateEvent);
     }
     Optional<Instant> nextDue = invalid.isPresent() ? Optional.empty() : sync(pool, status, ctx, now);
+    if (invalid.isEmpty() && tlsSecretInvalid(pool, status, now)) {
+      Instant recheck = now.plus(TlsSecretStatus.RECHECK);
+      nextDue = Optional.of(nextDue.filter(recheck::isAfter).orElse(recheck));
+    }
     PoolStatusWriter.newProblem(readyBefore, status)
         .ifPresent(c -> events.problem(pool, c));
     Duration wakeUp = nextDue.map(due -> Duration.between(now, due))
@@ -186,6 +191,28 @@ public class StickyPoolReconciler implements Reconciler<StickyPool>, Cleaner<Sti
       statusPublisher.publish(pool);
     }
     return UpdateControl.<StickyPool>noUpdate().rescheduleAfter(wakeUp);
+  }
+
+  /**
+   * Ready=False (TlsSecretInvalid) when spec.proxy.tls names a Secret that is missing or holds no
+   * pair. Read by name from the API server: the Secret is the user's, not in the owned-object
+   * caches. An API error leaves the status as the reconcile wrote it.
+   */
+  private boolean tlsSecretInvalid(StickyPool pool, StickyPoolStatus status, Instant now) {
+    String name = io.stickypool.operator.model.EffectiveProxy.tlsSecret(pool);
+    if (name == null) {
+      return false;
+    }
+    String ns = pool.getMetadata().getNamespace();
+    Optional<String> problem;
+    try {
+      problem = TlsSecretStatus.problem(ns, name, client.secrets().inNamespace(ns).withName(name).get());
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      LOG.warn("pool {}/{}: cannot read TLS Secret {}: {}", ns, pool.getMetadata().getName(), name, e.getMessage());
+      return false;
+    }
+    problem.ifPresent(p -> TlsSecretStatus.write(status, p, now));
+    return problem.isPresent();
   }
 
   /**

@@ -16,6 +16,10 @@ import io.stickypool.proxy.routing.CompiledRoutes;
 import io.stickypool.proxy.routing.RoutingState;
 import io.stickypool.proxy.server.ProxyServer;
 import io.stickypool.proxy.server.Transport;
+import io.stickypool.proxy.tls.BackendTls;
+import io.stickypool.proxy.tls.ServerTls;
+import io.stickypool.proxy.tls.TlsEngine;
+import io.stickypool.proxy.tls.TlsSource;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -39,13 +43,15 @@ public final class ProxyRuntime implements AutoCloseable {
   private final AdminServer admin;
   private final Housekeeping housekeeping;
   private final ActiveHealthChecker activeHealth;
+  private final TlsSource tlsSource;
+  private final ServerTls tls;
   private volatile boolean shuttingDown;
   private ProxyServer.ShutdownReport shutdownReport;
   private InetSocketAddress trafficAddress;
   private InetSocketAddress adminAddress;
 
-  private ProxyRuntime(ProxyConfig config, RoutesSource routes, KeyRing keys, Clock clock, Transport transport)
-      throws Exception {
+  private ProxyRuntime(ProxyConfig config, RoutesSource routes, KeyRing keys, Clock clock, Transport transport,
+      TlsSource tlsSource) throws Exception {
     String token = config.adminTokenFile() == null ? null : Files.readString(config.adminTokenFile()).trim();
     this.routes = routes;
     this.sessions = new SessionTable(config.maxSessions(), config.routes().affinity().cookie().idleTimeout(), clock);
@@ -58,14 +64,20 @@ public final class ProxyRuntime implements AutoCloseable {
         new ProxyContext(
             new AffinityRequestRouter(state, signing.router(), metrics, health),
             config.limits(),
-            transport);
-    this.server = new ProxyServer(context, transport, workers(config));
+            transport,
+            config.backendTls() == null ? null
+                : BackendTls.of(config.backendTls().caFile(), config.backendTls().serverName()));
+    this.tlsSource = tlsSource;
+    this.tls = tlsSource == null ? null
+        : new ServerTls(config.tls() == null ? TlsEngine.AUTO : config.tls().engine(), ServerTls.HTTP_1_1);
+    this.server = new ProxyServer(context, tls, transport, workers(config));
     this.departed = new DepartedBackends(server, health, metrics, clock);
     ProxyGauges gauges = new ProxyGauges(metrics, sessions, state, context.connections(), intake);
     this.admin =
         new AdminServer(
             ProxyAdminEndpoints.routes(token, InstanceName.current(), clock, state, sessions, metrics, gauges::refresh,
-                () -> shuttingDown, routes::describe, intake::problem, new ProxyAdminEndpoints.ReadinessOverride()),
+                () -> shuttingDown, routes::describe, intake::problem, new ProxyAdminEndpoints.ReadinessOverride(),
+                tlsState(tls, metrics)),
             transport);
     this.housekeeping = new Housekeeping(clock, sessions, health, state, context.connections(), departed);
     this.activeHealth =
@@ -80,6 +92,18 @@ public final class ProxyRuntime implements AutoCloseable {
   }
 
   /**
+   * As {@link #start(ProxyConfig, RoutesSource, KeyRing)}, terminating TLS with the pairs of
+   * {@code tls} (null for plain HTTP).
+   *
+   * @throws io.stickypool.proxy.tls.TlsUnavailableException when the source has no valid first
+   *     pair and cannot serve without one (files); nothing is left running then
+   */
+  public static ProxyRuntime start(ProxyConfig config, RoutesSource routes, KeyRing initialKeys, TlsSource tls)
+      throws Exception {
+    return start(config, routes, initialKeys, Clock.systemUTC(), config.transport().resolve(config.listen()), tls);
+  }
+
+  /**
    * As {@link #start(ProxyConfig, RoutesSource, KeyRing)} on the given socket transport.
    *
    * @throws ListenerBindException when the traffic or admin address cannot be bound; nothing is
@@ -87,13 +111,21 @@ public final class ProxyRuntime implements AutoCloseable {
    */
   public static ProxyRuntime start(ProxyConfig config, RoutesSource routes, KeyRing initialKeys, Transport transport)
       throws Exception {
-    return start(config, routes, initialKeys, Clock.systemUTC(), transport);
+    return start(config, routes, initialKeys, Clock.systemUTC(), transport, null);
   }
 
   static ProxyRuntime start(ProxyConfig config, RoutesSource routes, KeyRing keys, Clock clock, Transport transport)
       throws Exception {
-    ProxyRuntime runtime = new ProxyRuntime(config, routes, keys, clock, transport);
+    return start(config, routes, keys, clock, transport, null);
+  }
+
+  static ProxyRuntime start(ProxyConfig config, RoutesSource routes, KeyRing keys, Clock clock, Transport transport,
+      TlsSource tlsSource) throws Exception {
+    ProxyRuntime runtime = new ProxyRuntime(config, routes, keys, clock, transport, tlsSource);
     try {
+      if (tlsSource != null) {
+        tlsSource.start(runtime.tls);
+      }
       runtime.adminAddress = ListenerBindException.bind(Listener.ADMIN, config.admin(),
           () -> runtime.admin.start(config.admin()));
       runtime.routes.start(runtime.intake);
@@ -108,6 +140,35 @@ public final class ProxyRuntime implements AutoCloseable {
       runtime.activeHealth.start();
     }
     return runtime;
+  }
+
+  /** Readiness and metrics of the TLS certificate; null without TLS. */
+  private static ProxyAdminEndpoints.TlsState tlsState(ServerTls tls, ProxyMetrics metrics) {
+    if (tls == null) {
+      return null;
+    }
+    metrics.gauge("stickypool_tls_certificate_stale",
+        "1 while the TLS certificate source reports a problem (the last good certificate is served)",
+        tls, t -> t.problem() == null ? 0 : 1);
+    metrics.gauge("stickypool_tls_certificate_expiry_timestamp_seconds",
+        "When the served TLS certificate expires (Unix seconds); 0 before the first one",
+        tls, t -> t.pair() == null ? 0 : t.pair().leaf().getNotAfter().getTime() / 1000.0);
+    return new ProxyAdminEndpoints.TlsState() {
+      @Override
+      public String blocker() {
+        return tls.blocker();
+      }
+
+      @Override
+      public String problem() {
+        return tls.problem();
+      }
+    };
+  }
+
+  /** The TLS state of the traffic listener, or null for plain HTTP. */
+  public ServerTls tls() {
+    return tls;
   }
 
   /** Published routes go to the departed-backend cleanup, which needs the server, built after the state. */
@@ -156,6 +217,9 @@ public final class ProxyRuntime implements AutoCloseable {
     }
     shuttingDown = true;
     routes.close();
+    if (tlsSource != null) {
+      tlsSource.close();
+    }
     ProxyServer.ShutdownReport report = server.shutdown(grace);
     housekeeping.close();
     if (activeHealth != null) {

@@ -45,12 +45,12 @@ class LayeringTest {
           .allowEmptyShould(true);
 
   @ArchTest
-  static final ArchRule proxyTouchesKubernetesOnlyInItsRoutesSourceAdapter =
+  static final ArchRule proxyTouchesKubernetesOnlyInItsSourceAdapters =
       noClasses()
           .that().resideInAPackage("io.stickypool.proxy..")
-          .and().resideOutsideOfPackage("io.stickypool.proxy.routes.kubernetes..")
+          .and().resideOutsideOfPackages("io.stickypool.proxy.routes.kubernetes..", "io.stickypool.proxy.tls.kubernetes..")
           .should().dependOnClassesThat().resideInAPackage(FABRIC8)
-          .because("one small adapter reads the routes ConfigMap; the data plane knows no Kubernetes")
+          .because("two small adapters read the routes ConfigMap and the TLS Secret; the data plane knows no Kubernetes")
           .allowEmptyShould(true);
 
   @ArchTest

@@ -103,6 +103,48 @@ class StickyPoolReconcilerApiServerTest {
     assertThat(client.configMaps().inNamespace(NS).withName("lonely-routes").get()).isNull();
   }
 
+  @Test
+  void reportsAMissingTlsSecretUntilItExists() throws Exception {
+    client.services().inNamespace(NS).resource(new ServiceBuilder().withNewMetadata().withName("shop")
+        .endMetadata().withNewSpec().addNewPort().withName("http").withPort(80).endPort().endSpec()
+        .build()).create();
+    StickyPool pool = loadPool();
+    pool.getMetadata().setName("secure");
+    pool.getSpec().getBackend().setService("shop");
+    io.stickypool.api.v1alpha1.ProxyTls tls = new io.stickypool.api.v1alpha1.ProxyTls();
+    tls.setSecretName("secure-tls");
+    pool.getSpec().setProxy(new io.stickypool.api.v1alpha1.Proxy());
+    pool.getSpec().getProxy().setTls(tls);
+    client.resources(StickyPool.class).inNamespace(NS).resource(pool).create();
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(ready("secure")).satisfies(c -> {
+      assertThat(c.getStatus()).isEqualTo("False");
+      assertThat(c.getReason()).isEqualTo("TlsSecretInvalid");
+      assertThat(c.getMessage()).contains("Secret " + NS + "/secure-tls (spec.proxy.tls.secretName) not found");
+    }));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(client.apps().deployments().inNamespace(NS)
+        .withName("secure-proxy").get().getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+        .containsSequence("--tls-secret", "secure-tls"));
+    assertThat(client.rbac().roles().inNamespace(NS).withName("secure-proxy").get().getRules())
+        .extracting(io.fabric8.kubernetes.api.model.rbac.PolicyRule::getResourceNames).contains(List.of("secure-tls"));
+
+    var pair = new io.stickypool.testing.TestCertificates().issueEc(io.stickypool.testing.TestCertificates.KeyFormat.PKCS8);
+    java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+    client.secrets().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+        .withNewMetadata().withName("secure-tls").endMetadata().withType("kubernetes.io/tls")
+        .withData(java.util.Map.of("tls.crt", b64.encodeToString(pair.certPem().getBytes()),
+            "tls.key", b64.encodeToString(pair.keyPem().getBytes())))
+        .build()).create();
+    await().atMost(WAIT).untilAsserted(() ->
+        assertThat(ready("secure").getReason()).isNotEqualTo("TlsSecretInvalid"));
+  }
+
+  private io.fabric8.kubernetes.api.model.Condition ready(String name) {
+    StickyPool p = client.resources(StickyPool.class).inNamespace(NS).withName(name).get();
+    assertThat(p.getStatus()).isNotNull();
+    return p.getStatus().getConditions().stream().filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow();
+  }
+
   private void assertOwned(String uid) {
     List<HasMetadata> owned = cluster.owned("web");
     for (HasMetadata o : owned) {

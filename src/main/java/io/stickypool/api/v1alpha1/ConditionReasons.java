@@ -22,6 +22,8 @@ public final class ConditionReasons {
   public static final String GRACE_PERIOD_SUFFICIENT = "GracePeriodSufficient";
   public static final String TERMINATION_GRACE_TOO_SHORT = "TerminationGraceTooShort";
   public static final String BACKEND_PODS_UNREAD = "BackendPodsUnread";
+  /** spec.proxy.tls names a Secret that is missing or holds no TLS pair. */
+  public static final String TLS_SECRET_INVALID = "TlsSecretInvalid";
 
   private ConditionReasons() {}
 }

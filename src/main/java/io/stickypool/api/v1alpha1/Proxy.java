@@ -65,6 +65,10 @@ public class Proxy {
       + " Not in Sidecar mode: the target's owner decides the PodDisruptionBudget of its pods.")
   private ProxyDisruption disruption;
 
+  @JsonPropertyDescription("Terminate TLS at the proxy with the certificate of a kubernetes.io/tls"
+      + " Secret; unset: plain HTTP. The affinity cookie gets Secure on TLS connections.")
+  private ProxyTls tls;
+
   public ProxyMode getMode() { return mode; }
   public void setMode(ProxyMode mode) { this.mode = mode; }
   public Integer getReplicas() { return replicas; }
@@ -83,4 +87,6 @@ public class Proxy {
   public void setPodTemplate(ProxyPodTemplate podTemplate) { this.podTemplate = podTemplate; }
   public ProxyDisruption getDisruption() { return disruption; }
   public void setDisruption(ProxyDisruption disruption) { this.disruption = disruption; }
+  public ProxyTls getTls() { return tls; }
+  public void setTls(ProxyTls tls) { this.tls = tls; }
 }

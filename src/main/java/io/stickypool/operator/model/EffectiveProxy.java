@@ -16,11 +16,25 @@ import java.util.Objects;
  *     null (leave them to whoever scales the Deployment: kubectl scale, an HPA) once it exists
  * @param image the spec's image, else the operator's default
  * @param resources null means none set
+ * @param tlsSecret the kubernetes.io/tls Secret the proxy serves, or null for plain HTTP
  */
 public record EffectiveProxy(
-    Integer replicas, int port, ServiceType serviceType, String image, ResourceRequirements resources) {
+    Integer replicas, int port, ServiceType serviceType, String image, ResourceRequirements resources,
+    String tlsSecret) {
   static final int DEFAULT_REPLICAS = 2;
   static final int DEFAULT_PORT = 8080;
+
+  /** Without TLS. */
+  public EffectiveProxy(
+      Integer replicas, int port, ServiceType serviceType, String image, ResourceRequirements resources) {
+    this(replicas, port, serviceType, image, resources, null);
+  }
+
+  /** The spec's TLS Secret name, or null for plain HTTP. */
+  public static String tlsSecret(StickyPool pool) {
+    Proxy proxy = pool.getSpec() == null ? null : pool.getSpec().getProxy();
+    return proxy == null || proxy.getTls() == null ? null : proxy.getTls().getSecretName();
+  }
 
   /**
    * @throws IllegalArgumentException when neither the spec nor the operator names an image
@@ -50,7 +64,8 @@ public record EffectiveProxy(
         Objects.requireNonNullElse(proxy.getPort(), DEFAULT_PORT),
         Objects.requireNonNullElse(proxy.getServiceType(), ServiceType.ClusterIP),
         image,
-        proxy.getResources());
+        proxy.getResources(),
+        tlsSecret(pool));
   }
 
   /**

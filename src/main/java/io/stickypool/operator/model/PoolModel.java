@@ -103,7 +103,7 @@ public final class PoolModel {
         deployment.getSpec().getTemplate());
     return new Desired(
         ProxyRbacModel.serviceAccount(id),
-        ProxyRbacModel.role(id),
+        ProxyRbacModel.role(id, proxy.tlsSecret()),
         ProxyRbacModel.roleBinding(id),
         ROUTES.desired(id, proxy.port(), snapshot),
         SigningSecretModel.desired(id, keys, keyHistory),
@@ -124,7 +124,7 @@ public final class PoolModel {
     return new SidecarDesired(
         ROUTES.desired(id, RoutesConfigMapModel.LOOPBACK, port, snapshot),
         SigningSecretModel.desired(id, keys, keyHistory),
-        target == null ? null : ProxyRbacModel.sidecarRole(id),
+        target == null ? null : ProxyRbacModel.sidecarRole(id, EffectiveProxy.tlsSecret(pool)),
         target == null ? null : ProxyRbacModel.sidecarRoleBinding(id, target.serviceAccount()),
         selectable ? ProxyServiceModel.sidecarAdmin(id, target.podSelector()) : null);
   }

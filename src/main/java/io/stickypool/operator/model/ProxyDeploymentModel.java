@@ -74,6 +74,13 @@ public final class ProxyDeploymentModel {
   }
 
   private static final String CONFIG_MAP_FLAG = "--config-map";
+  private static final String TLS_SECRET_FLAG = "--tls-secret";
+
+  /** The arguments, with {@code --tls-secret} when the pool serves TLS. */
+  static List<String> args(PoolIdentity pool, EffectiveProxy proxy) {
+    return proxy.tlsSecret() == null ? args(pool)
+        : List.of("proxy", CONFIG_MAP_FLAG, pool.routesName(), TLS_SECRET_FLAG, proxy.tlsSecret());
+  }
 
   static List<String> args(PoolIdentity pool) {
     return args(pool.routesName());
@@ -94,7 +101,7 @@ public final class ProxyDeploymentModel {
     return new ContainerBuilder()
         .withName(CONTAINER)
         .withImage(proxy.image())
-        .withArgs(args(pool))
+        .withArgs(args(pool, proxy))
         .addNewEnv()
             .withName(NAMESPACE_ENV)
             // apiVersion as the API server defaults it, so applies show no false drift.

@@ -11,8 +11,9 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import java.util.List;
 
 /**
- * The proxy's identity and the least it may read: its own routes ConfigMap and keys Secret, by
- * name, read-only. Pods mount this account's token and watch the ConfigMap through the API server
+ * The proxy's identity and the least it may read: its own routes ConfigMap and keys Secret (and
+ * the TLS Secret that spec.proxy.tls names, watched by {@code proxy --tls-secret}), by name,
+ * read-only. Pods mount this account's token and watch the ConfigMap through the API server
  * ({@code proxy --config-map}); the Secret is read from a mounted file today, so its rights are
  * unused for now. {@code watch} with {@code resourceNames} works because clients watch with a
  * {@code metadata.name} field selector.
@@ -30,7 +31,12 @@ public final class ProxyRbacModel {
   }
 
   public static Role role(PoolIdentity pool) {
-    return role(pool, pool.proxyName());
+    return role(pool, pool.proxyName(), null);
+  }
+
+  /** @param tlsSecret the TLS Secret the proxy watches too, or null */
+  public static Role role(PoolIdentity pool, String tlsSecret) {
+    return role(pool, pool.proxyName(), tlsSecret);
   }
 
   public static RoleBinding roleBinding(PoolIdentity pool) {
@@ -43,18 +49,23 @@ public final class ProxyRbacModel {
    * read the routes and keys; nothing else is granted.
    */
   public static Role sidecarRole(PoolIdentity pool) {
-    return role(pool, pool.sidecarAccessName());
+    return role(pool, pool.sidecarAccessName(), null);
+  }
+
+  public static Role sidecarRole(PoolIdentity pool, String tlsSecret) {
+    return role(pool, pool.sidecarAccessName(), tlsSecret);
   }
 
   public static RoleBinding sidecarRoleBinding(PoolIdentity pool, String targetServiceAccount) {
     return roleBinding(pool, pool.sidecarAccessName(), targetServiceAccount);
   }
 
-  private static Role role(PoolIdentity pool, String name) {
-    return new RoleBuilder()
+  private static Role role(PoolIdentity pool, String name, String tlsSecret) {
+    RoleBuilder role = new RoleBuilder()
         .withMetadata(pool.metadata(name))
-        .withRules(readOnly("configmaps", pool.routesName()), readOnly("secrets", pool.keysName()))
-        .build();
+        .withRules(readOnly("configmaps", pool.routesName()), readOnly("secrets", pool.keysName()));
+    // The TLS Secret, watched through the API server (proxy --tls-secret), by name only.
+    return tlsSecret == null ? role.build() : role.addToRules(readOnly("secrets", tlsSecret)).build();
   }
 
   private static RoleBinding roleBinding(PoolIdentity pool, String name, String serviceAccount) {

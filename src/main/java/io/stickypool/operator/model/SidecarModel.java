@@ -72,7 +72,7 @@ public final class SidecarModel {
     ContainerBuilder container = new ContainerBuilder()
         .withName(CONTAINER)
         .withImage(proxy.image())
-        .withArgs(ProxyDeploymentModel.args(pool))
+        .withArgs(ProxyDeploymentModel.args(pool, proxy))
         .addNewEnv()
             .withName(ProxyDeploymentModel.NAMESPACE_ENV)
             .withNewValueFrom()

@@ -30,6 +30,7 @@ public final class ProxyAdminEndpoints {
   /**
    * @param shuttingDown true once a graceful stop began (readiness goes false first)
    * @param routesProblem the routes source's last error, or null when it is healthy
+   * @param tls the TLS certificate's state, or null when the listener is plain HTTP
    */
   public static AdminRoutes routes(
       String token,
@@ -42,7 +43,8 @@ public final class ProxyAdminEndpoints {
       BooleanSupplier shuttingDown,
       Supplier<String> routesOrigin,
       Supplier<String> routesProblem,
-      ReadinessOverride readiness) {
+      ReadinessOverride readiness,
+      TlsState tls) {
     return new AdminRoutes(token)
         .write("/healthcheck/fail", r -> {
           readiness.failed = true;
@@ -55,7 +57,7 @@ public final class ProxyAdminEndpoints {
         .read("/healthz", r -> AdminResponse.text(200, "ok\n"))
         .read("/readyz", r -> readiness.failed
             ? AdminResponse.text(503, "not ready: failed on request (POST /healthcheck/fail)\n")
-            : ready(state, shuttingDown, routesOrigin, routesProblem))
+            : withTls(ready(state, shuttingDown, routesOrigin, routesProblem), tls))
         .read("/metrics", r -> {
           beforeScrape.run();
           return new AdminResponse(200, AdminResponse.PROMETHEUS,
@@ -64,6 +66,29 @@ public final class ProxyAdminEndpoints {
         .read("/sessions", r -> AdminResponse.json(200, sessionsJson(state, sessions)))
         .read("/sessions/report", new SessionReportEndpoint(instance, state, sessions, clock))
         .read("/drained", new DrainedEndpoint(state, sessions::liveSessions, clock));
+  }
+
+  /** What readiness needs of the TLS certificate: one to serve, and whether its source is healthy. */
+  public interface TlsState {
+    /** Why no connection can be served (no certificate ever loaded), or null. */
+    String blocker();
+
+    /** The certificate source's last problem since the last good pair, or null. */
+    String problem();
+  }
+
+  private static AdminResponse withTls(AdminResponse routes, TlsState tls) {
+    if (tls == null || routes.status() != 200) {
+      return routes;
+    }
+    String blocker = tls.blocker();
+    if (blocker != null) {
+      return AdminResponse.text(503, "not ready: " + blocker + "\n");
+    }
+    String why = tls.problem();
+    return why == null ? routes : AdminResponse.text(200, new String(routes.body(),
+        java.nio.charset.StandardCharsets.UTF_8)
+        + "stale: serving the last good TLS certificate; the source reports: " + why + "\n");
   }
 
   private static AdminResponse ready(

@@ -19,6 +19,9 @@ import java.util.Objects;
  * @param workerThreads event loop threads, 0 for one per available core
  * @param maxSessions bound of the session table
  * @param transport socket transport setting ({@code auto} unless set), resolved at start
+ * @param tls TLS on the traffic listener from files, or null for plain HTTP (or a Secret given on
+ *     the command line)
+ * @param backendTls TLS toward the backends, or null for plain HTTP to them
  */
 public record ProxyConfig(
     InetSocketAddress listen,
@@ -30,7 +33,9 @@ public record ProxyConfig(
     Path keyFile,
     Path adminTokenFile,
     RoutingSnapshot routes,
-    TransportChoice transport) {
+    TransportChoice transport,
+    TlsSettings tls,
+    BackendTlsSettings backendTls) {
 
   public static final int DEFAULT_MAX_SESSIONS = 1_000_000;
 
@@ -49,6 +54,14 @@ public record ProxyConfig(
     }
   }
 
+  /** Without TLS from files. */
+  public ProxyConfig(InetSocketAddress listen, InetSocketAddress admin, ProxySettings limits,
+      HealthSettings health, int maxSessions, int workerThreads, Path keyFile, Path adminTokenFile,
+      RoutingSnapshot routes, TransportChoice transport) {
+    this(listen, admin, limits, health, maxSessions, workerThreads, keyFile, adminTokenFile, routes,
+        transport, null, null);
+  }
+
   /** With the {@code auto} transport. */
   public ProxyConfig(InetSocketAddress listen, InetSocketAddress admin, ProxySettings limits,
       HealthSettings health, int maxSessions, int workerThreads, Path keyFile, Path adminTokenFile,
@@ -60,12 +73,24 @@ public record ProxyConfig(
   public ProxyConfig withRoutes(RoutingSnapshot newRoutes) {
     return new ProxyConfig(
         listen, admin, limits, health, maxSessions, workerThreads, keyFile, adminTokenFile, newRoutes,
-        transport);
+        transport, tls, backendTls);
   }
 
   public ProxyConfig withTransport(TransportChoice newTransport) {
     return new ProxyConfig(
         listen, admin, limits, health, maxSessions, workerThreads, keyFile, adminTokenFile, routes,
-        newTransport);
+        newTransport, tls, backendTls);
+  }
+
+  public ProxyConfig withBackendTls(BackendTlsSettings newBackendTls) {
+    return new ProxyConfig(
+        listen, admin, limits, health, maxSessions, workerThreads, keyFile, adminTokenFile, routes,
+        transport, tls, newBackendTls);
+  }
+
+  public ProxyConfig withTls(TlsSettings newTls) {
+    return new ProxyConfig(
+        listen, admin, limits, health, maxSessions, workerThreads, keyFile, adminTokenFile, routes,
+        transport, newTls, backendTls);
   }
 }

@@ -7,6 +7,7 @@ import io.stickypool.core.snapshot.RoutingSnapshot;
 import io.stickypool.proxy.health.HealthSettings;
 import io.stickypool.proxy.http.ProxySettings;
 import io.stickypool.proxy.server.TransportChoice;
+import io.stickypool.proxy.tls.TlsEngine;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,9 @@ public final class ProxyConfigLoader {
   static final String PROXY = "proxy";
   private static final List<String> PROXY_FIELDS = List.of(
       "listen", "admin", "workerThreads", "keyFile", "adminTokenFile", "maxSessions", "limits",
-      "health", "transport");
+      "health", "transport", "tls", "backendTls");
+  private static final List<String> BACKEND_TLS = List.of("caFile", "serverName");
+  private static final List<String> TLS = List.of("certFile", "keyFile", "engine");
   private static final List<String> LIMITS = List.of(
       "maxInitialLineLength", "maxHeaderSize", "maxHeaderCount", "headerTimeout", "keepAliveTimeout",
       "connectTimeout", "backendTimeout", "maxIdleConnectionsPerBackend",
@@ -50,7 +53,7 @@ public final class ProxyConfigLoader {
   private ProxyConfigLoader() {}
 
   /**
-   * Reads and parses a config file; relative {@code keyFile} and {@code adminTokenFile} paths are
+   * Reads and parses a config file; relative {@code keyFile}, {@code adminTokenFile} and TLS file paths are
    * resolved against the file's directory.
    *
    * @throws IOException when the file cannot be read; the message names it
@@ -74,7 +77,37 @@ public final class ProxyConfigLoader {
         proxy.field("keyFile").file(baseDirectory),
         proxy.field("adminTokenFile").file(baseDirectory),
         routes,
-        transport(proxy.field("transport")));
+        transport(proxy.field("transport")),
+        tls(proxy.field("tls").object(TLS), baseDirectory),
+        backendTls(proxy.field("backendTls").object(BACKEND_TLS), baseDirectory));
+  }
+
+  private static BackendTlsSettings backendTls(ConfigField c, Path baseDirectory) throws SnapshotFormatException {
+    return c.present()
+        ? new BackendTlsSettings(c.field("caFile").file(baseDirectory), c.field("serverName").text(null))
+        : null;
+  }
+
+  private static TlsSettings tls(ConfigField c, Path baseDirectory) throws SnapshotFormatException {
+    if (!c.present()) {
+      return null;
+    }
+    Path cert = required(c.field("certFile"), baseDirectory);
+    Path key = required(c.field("keyFile"), baseDirectory);
+    ConfigField engine = c.field("engine");
+    try {
+      return new TlsSettings(cert, key, TlsEngine.parse(engine.text(TlsEngine.AUTO.configName())));
+    } catch (IllegalArgumentException e) {
+      throw engine.error(e.getMessage());
+    }
+  }
+
+  private static Path required(ConfigField field, Path baseDirectory) throws SnapshotFormatException {
+    Path file = field.file(baseDirectory);
+    if (file == null) {
+      throw field.error("required field is missing");
+    }
+    return file;
   }
 
   /** The file's text, with IO errors that name the file. */

@@ -9,6 +9,7 @@ import io.netty.channel.EventLoop;
 import io.stickypool.proxy.pool.BackendConnectionPool;
 import io.stickypool.proxy.server.PipelineNames;
 import io.stickypool.proxy.server.Transport;
+import io.stickypool.proxy.tls.BackendTls;
 import java.net.InetSocketAddress;
 
 /** Opens backend connections on a given event loop, each with the backend pipeline. */
@@ -16,8 +17,14 @@ final class BackendConnector {
   private final Transport transport;
   private final BackendConnectionPool pool;
   private final int connectTimeoutMillis;
+  private final BackendTls tls;
 
   BackendConnector(Transport transport, BackendConnectionPool pool, ProxySettings settings) {
+    this(transport, pool, settings, null);
+  }
+
+  BackendConnector(Transport transport, BackendConnectionPool pool, ProxySettings settings, BackendTls tls) {
+    this.tls = tls;
     this.transport = transport;
     this.pool = pool;
     this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis());
@@ -34,6 +41,9 @@ final class BackendConnector {
             new ChannelInitializer<Channel>() {
               @Override
               protected void initChannel(Channel ch) {
+                if (tls != null) { // requests written before the handshake ends wait in it
+                  ch.pipeline().addLast(PipelineNames.TLS, tls.newHandler(ch.alloc(), address));
+                }
                 ch.pipeline().addLast(PipelineNames.BACKEND, new BackendHandler(pool, address));
               }
             })

@@ -66,6 +66,8 @@ final class Exchange implements BackendListener {
   private boolean backendReusable;
   private boolean switchingProtocols;
   private boolean closeClient;
+  /** The client's scheme is https (TLS here, or a trusted proxy says so): the cookie is Secure. */
+  private boolean clientHttps;
   private Phase phase = Phase.AWAITING_RESPONSE;
   private int status;
   private int attempts;
@@ -136,6 +138,7 @@ final class Exchange implements BackendListener {
     // Shaped per attempt: a reroute changes what the route adds. A failed write fires
     // exceptionCaught on the backend pipeline, which reports the connection as broken.
     ch.write(frontend.requestShaper().shape(ch.alloc(), request, route, frontend.client(), upgrade), ch.voidPromise());
+    clientHttps = frontend.requestShaper().clientHttps(frontend.client());
     HttpContent c;
     while ((c = pollPending()) != null) {
       writeToBackend(c);
@@ -213,7 +216,7 @@ final class Exchange implements BackendListener {
     // HTTP/1.0 has no chunked coding: the body goes raw and its end is the close.
     boolean dechunk = http10 && head.chunked();
     ConnectionField connection = connectionField(dechunk || untilClose);
-    frontend.writeResponse(frontend.shaper().shape(ctx.alloc(), head, route, dechunk, connection));
+    frontend.writeResponse(frontend.shaper().clientSecure(clientHttps).shape(ctx.alloc(), head, route, dechunk, connection));
   }
 
   private ConnectionField connectionField(boolean endsAtClose) {

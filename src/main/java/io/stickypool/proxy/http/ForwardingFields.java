@@ -15,6 +15,8 @@ import io.netty.buffer.ByteBuf;
 final class ForwardingFields {
   private static final byte[] XFF = Ascii.bytes("x-forwarded-for: ");
   private static final byte[] XFP_HTTP = Ascii.bytes("x-forwarded-proto: http\r\n");
+  private static final byte[] XFP_HTTPS = Ascii.bytes("x-forwarded-proto: https\r\n");
+  private static final byte[] HTTPS = Ascii.bytes("https");
   private static final byte[] XFH = Ascii.bytes("x-forwarded-host: ");
   private static final byte[] FORWARDED = Ascii.bytes("forwarded: ");
   private static final byte[] COMMA = Ascii.bytes(", ");
@@ -23,6 +25,7 @@ final class ForwardingFields {
   private int priorForwarded;
   private boolean setProto;
   private boolean setHost;
+  private boolean trustedSaysHttps;
 
   /** Decides which fields are set and marks the client's lines they replace in {@code dropped}. */
   void plan(RequestHead head, boolean[] dropped, boolean trusted) {
@@ -31,6 +34,7 @@ final class ForwardingFields {
     priorForwarded = -1;
     boolean hasProto = false;
     boolean hasHost = false;
+    trustedSaysHttps = false;
     for (int i = 0; i < lines.count(); i++) {
       if (dropped[i]) {
         continue;
@@ -38,7 +42,11 @@ final class ForwardingFields {
       switch (lines.kind(i)) {
         case RequestHead.X_FORWARDED_FOR -> priorFor = priorFor < 0 ? i : priorFor;
         case RequestHead.FORWARDED -> priorForwarded = priorForwarded < 0 && trusted ? i : priorForwarded;
-        case RequestHead.X_FORWARDED_PROTO -> hasProto = true;
+        case RequestHead.X_FORWARDED_PROTO -> {
+          hasProto = true;
+          trustedSaysHttps = trusted && Ascii.equalsIgnoreCase(head.buf(), lines.valueStart(i),
+              lines.valueEnd(i), HTTPS);
+        }
         case RequestHead.X_FORWARDED_HOST -> hasHost = true;
         default -> {
           continue;
@@ -67,7 +75,7 @@ final class ForwardingFields {
     }
     out.writeBytes(client.ipBytes).writeBytes(Ascii.CRLF);
     if (setProto) {
-      out.writeBytes(XFP_HTTP);
+      out.writeBytes(client.tls ? XFP_HTTPS : XFP_HTTP);
     }
     if (setHost) {
       out.writeBytes(XFH).writeBytes(in, head.hostStart(), head.hostEnd() - head.hostStart()).writeBytes(Ascii.CRLF);
@@ -80,6 +88,15 @@ final class ForwardingFields {
         ? client.forwardedElement(in, head.hostStart(), head.hostEnd())
         : client.forwardedElement(in, -1, -1);
     out.writeBytes(element).writeBytes(Ascii.CRLF);
+  }
+
+  /**
+   * After {@link #plan}: whether the client's scheme is https, as this proxy saw it (TLS) or, when
+   * a trusted proxy in front of us set X-Forwarded-Proto, as that one did. The affinity cookie is
+   * then marked Secure.
+   */
+  boolean clientHttps(ProxyHeaders.ClientAddress client) {
+    return setProto ? client.tls : trustedSaysHttps;
   }
 
   /** The prior value of line {@code i} and a comma. */

@@ -12,6 +12,7 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.stickypool.proxy.routing.ProxyRoute;
 import io.stickypool.proxy.server.PipelineNames;
@@ -67,7 +68,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     client = (InetSocketAddress) ctx.channel().remoteAddress();
-    clientAddress = new ProxyHeaders.ClientAddress(client);
+    clientAddress = new ProxyHeaders.ClientAddress(client, ctx.pipeline().get(SslHandler.class) != null);
     proxy.connections().add(ctx.channel());
   }
 

@@ -3,6 +3,7 @@ package io.stickypool.proxy.http;
 import io.stickypool.proxy.pool.BackendConnectionPool;
 import io.stickypool.proxy.routing.RequestRouter;
 import io.stickypool.proxy.server.Transport;
+import io.stickypool.proxy.tls.BackendTls;
 
 /**
  * What every client connection of one proxy shares: the router, the backend connector and pool,
@@ -16,12 +17,17 @@ public final class ProxyContext {
   private final OpenConnections connections = new OpenConnections();
 
   public ProxyContext(RequestRouter router, ProxySettings settings, Transport transport) {
+    this(router, settings, transport, null);
+  }
+
+  /** @param backendTls TLS toward the backends, or null for plain HTTP to them */
+  public ProxyContext(RequestRouter router, ProxySettings settings, Transport transport, BackendTls backendTls) {
     this.router = router;
     this.settings = settings;
     BackendConnectionPool pool =
         new BackendConnectionPool(
             settings.maxIdleConnectionsPerBackend(), settings.pooledConnectionMaxIdle().toNanos());
-    this.connector = new BackendConnector(transport, pool, settings);
+    this.connector = new BackendConnector(transport, pool, settings, backendTls);
   }
 
   RequestRouter router() {

@@ -17,13 +17,20 @@ final class ProxyHeaders {
     final InetSocketAddress socket;
     final String ip;
     final byte[] ipBytes;
+    /** Whether the client reached us over TLS: X-Forwarded-Proto and Forwarded then say https. */
+    final boolean tls;
     private final String forValue;
     private byte[] lastHost;
     private boolean lastHadHost;
     private byte[] lastElement;
 
     ClientAddress(InetSocketAddress socket) {
+      this(socket, false);
+    }
+
+    ClientAddress(InetSocketAddress socket, boolean tls) {
       this.socket = socket;
+      this.tls = tls;
       this.ip = clientIp(socket);
       this.ipBytes = Ascii.bytes(ip);
       InetAddress address = socket.getAddress();
@@ -37,7 +44,7 @@ final class ProxyHeaders {
         return lastElement;
       }
       String host = hasHost ? buf.toString(from, to - from, StandardCharsets.ISO_8859_1) : null;
-      StringBuilder sb = new StringBuilder(48).append("for=").append(forValue).append(";proto=http");
+      StringBuilder sb = new StringBuilder(48).append("for=").append(forValue).append(tls ? ";proto=https" : ";proto=http");
       if (host != null && isForwardedToken(host)) {
         sb.append(";host=").append(host);
       } else if (host != null) {

@@ -51,6 +51,11 @@ final class RequestShaper implements RequestDecoration {
     return shaped;
   }
 
+  /** After {@link #shape}: whether the client's scheme is https (see {@link ForwardingFields}). */
+  boolean clientHttps(ProxyHeaders.ClientAddress client) {
+    return forwarding.clientHttps(client);
+  }
+
   private void writeRequestLine(RequestHead head) {
     ByteBuf in = head.buf();
     out.writeBytes(in, head.methodStart(), head.methodEnd() - head.methodStart()).writeByte(' ');

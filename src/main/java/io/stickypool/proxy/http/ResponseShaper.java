@@ -34,6 +34,18 @@ final class ResponseShaper implements ResponseDecoration {
 
   private ByteBuf out;
   private boolean privateNeeded;
+  private boolean clientSecure;
+
+  /** Whether the next response goes to a client that came over https (set per exchange). */
+  ResponseShaper clientSecure(boolean secure) {
+    clientSecure = secure;
+    return this;
+  }
+
+  @Override
+  public boolean clientSecure() {
+    return clientSecure;
+  }
 
   /**
    * The head for the client. {@code dropTransferEncoding} when the body goes out de-chunked (to an

@@ -59,7 +59,8 @@ final class AffinityRoute implements io.stickypool.proxy.routing.ProxyRoute {
   @Override
   public void decorateResponse(ResponseDecoration response) {
     if (setCookie != null) {
-      response.addHeader(HttpHeaderNames.SET_COOKIE, setCookie);
+      boolean addSecure = response.clientSecure() && !setCookie.contains("; Secure");
+      response.addHeader(HttpHeaderNames.SET_COOKIE, addSecure ? setCookie + "; Secure" : setCookie);
       // A shared cache must not hand one client's affinity cookie to another.
       response.keepOutOfSharedCaches();
     }

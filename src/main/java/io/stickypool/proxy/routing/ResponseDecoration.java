@@ -13,4 +13,7 @@ public interface ResponseDecoration {
    * cache may store it.
    */
   void keepOutOfSharedCaches();
+
+  /** The client reached us over TLS, or a trusted proxy in front says it did: cookies get Secure. */
+  boolean clientSecure();
 }

@@ -7,6 +7,7 @@ import io.netty.channel.EventLoopGroup;
 import io.stickypool.proxy.http.FrontendInitializer;
 import io.stickypool.proxy.http.OpenConnections;
 import io.stickypool.proxy.http.ProxyContext;
+import io.stickypool.proxy.tls.ServerTls;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -21,13 +22,20 @@ public final class ProxyServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
 
   private final ProxyContext proxy;
+  private final ServerTls tls;
   private final Transport transport;
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private Channel listener;
 
   public ProxyServer(ProxyContext proxy, Transport transport, int workerThreads) {
+    this(proxy, null, transport, workerThreads);
+  }
+
+  /** @param tls terminates TLS on client connections, or null for plain HTTP */
+  public ProxyServer(ProxyContext proxy, ServerTls tls, Transport transport, int workerThreads) {
     this.proxy = proxy;
+    this.tls = tls;
     this.transport = transport;
     this.boss = transport.newGroup(1, "sp-accept");
     this.workers = transport.newGroup(workerThreads, "sp-io");
@@ -42,12 +50,13 @@ public final class ProxyServer implements AutoCloseable {
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(new FrontendInitializer(proxy))
+            .childHandler(new FrontendInitializer(proxy, tls))
             .bind(bindAddress)
             .sync()
             .channel();
     InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
-    LOG.info("proxy listening on {} ({} transport)", bound, transport.name().toLowerCase());
+    LOG.info("proxy listening on {} ({} transport{})", bound, transport.name().toLowerCase(),
+        tls == null ? "" : ", TLS by " + tls.engine());
     return bound;
   }
 
