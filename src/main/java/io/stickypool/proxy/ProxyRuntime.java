@@ -141,6 +141,11 @@ public final class ProxyRuntime implements AutoCloseable {
     return server.context().connections();
   }
 
+  /** What the traffic listener's connections share: another listener (TLS) serves through it. */
+  public ProxyContext context() {
+    return server.context();
+  }
+
   public InetSocketAddress trafficAddress() {
     return trafficAddress;
   }
