@@ -128,7 +128,7 @@ public final class Http2Frontend {
 
   /**
    * Closes a connection that has had no stream open and no bytes for the keep-alive timeout; the
-   * close is the codec's graceful one (GOAWAY). It also ends exceptions the codec passed on.
+   * close is the codec's graceful one (GOAWAY). It also closes on I/O errors the codec passed on.
    */
   private static final class IdleConnectionClose extends IdleStateHandler {
     private final Http2FrameCodec codec;
@@ -147,7 +147,9 @@ public final class Http2Frontend {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      ctx.close();
+      if (!(cause instanceof Http2Exception)) { // the codec answers those itself, with the right GOAWAY
+        ctx.close();
+      }
     }
   }
 }

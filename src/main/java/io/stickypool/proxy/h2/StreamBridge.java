@@ -14,6 +14,7 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Frame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
@@ -133,6 +134,19 @@ final class StreamBridge extends ChannelDuplexHandler {
   private void reset(ChannelHandlerContext ctx, Http2Error error) {
     requestEnded = true;
     ctx.writeAndFlush(new DefaultHttp2ResetFrame(error)).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /**
+   * A stream error the codec found (a body longer than its content-length, a malformed field):
+   * the stream is reset with that error, where the handlers behind would only close it (CANCEL).
+   */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof Http2Exception.StreamException e) { // what the multiplexer hands a stream
+      reset(ctx, e.error());
+    } else {
+      ctx.fireExceptionCaught(cause);
+    }
   }
 
   @Override
