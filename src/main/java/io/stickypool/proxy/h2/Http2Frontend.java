@@ -4,12 +4,17 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.stickypool.proxy.http.FrontendInitializer;
@@ -127,11 +132,13 @@ public final class Http2Frontend {
   }
 
   /**
-   * Closes a connection that has had no stream open and no bytes for the keep-alive timeout; the
-   * close is the codec's graceful one (GOAWAY). It also closes on I/O errors the codec passed on.
+   * The connection's end: closes one that has had no stream open and no bytes for the keep-alive
+   * timeout (the codec sends GOAWAY), drains one closed with streams open, and closes on I/O
+   * errors the codec passed on.
    */
   private static final class IdleConnectionClose extends IdleStateHandler {
     private final Http2FrameCodec codec;
+    private boolean draining;
 
     IdleConnectionClose(Http2FrameCodec codec, long idleNanos) {
       super(0, 0, idleNanos, TimeUnit.NANOSECONDS);
@@ -143,6 +150,31 @@ public final class Http2Frontend {
       if (codec.connection().numActiveStreams() == 0) {
         ctx.close();
       }
+    }
+
+    /**
+     * A close with streams open (the proxy's graceful shutdown closes idle-looking connections) is
+     * a drain: GOAWAY NO_ERROR naming the last stream, so the client opens no more, then the close
+     * once the open ones end. Netty's own graceful close here closed at once with a stream open.
+     * A second close (shutdown's force after its grace) closes now.
+     */
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
+      Http2Connection c = codec.connection();
+      if (draining || c.numActiveStreams() == 0 || !ctx.channel().isActive()) {
+        super.close(ctx, promise);
+        return;
+      }
+      draining = true;
+      c.addListener(new Http2ConnectionAdapter() {
+        @Override
+        public void onStreamClosed(Http2Stream stream) {
+          if (c.numActiveStreams() == 0) {
+            ctx.close(promise);
+          }
+        }
+      });
+      ctx.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
     }
 
     @Override

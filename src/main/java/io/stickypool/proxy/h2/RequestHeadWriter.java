@@ -54,11 +54,11 @@ final class RequestHeadWriter {
   static Head write(ByteBufAllocator alloc, Http2Headers h, boolean endStream) throws Refused {
     CharSequence method = h.method();
     CharSequence path = h.path();
+    if (method != null && AsciiString.contentEquals(method, "CONNECT")) {
+      throw new Refused(HttpResponseStatus.METHOD_NOT_ALLOWED, "CONNECT is not proxied");
+    }
     if (method == null || path == null || h.scheme() == null) {
       throw new Refused(HttpResponseStatus.BAD_REQUEST, "missing :method, :scheme or :path");
-    }
-    if (AsciiString.contentEquals(method, "CONNECT")) {
-      throw new Refused(HttpResponseStatus.METHOD_NOT_ALLOWED, "CONNECT is not proxied");
     }
     requireVisible(method, ":method");
     requireVisible(path, ":path");

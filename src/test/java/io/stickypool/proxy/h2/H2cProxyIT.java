@@ -1,7 +1,9 @@
 package io.stickypool.proxy.h2;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.stickypool.core.backend.Backend;
 import io.stickypool.core.backend.BackendId;
@@ -14,6 +16,7 @@ import io.stickypool.proxy.ProxyRuntime;
 import io.stickypool.proxy.config.ProxyConfig;
 import io.stickypool.proxy.health.HealthSettings;
 import io.stickypool.proxy.http.ProxySettings;
+import io.stickypool.proxy.server.ProxyServer;
 import io.stickypool.testing.H2Client;
 import io.stickypool.testing.LeakDetection;
 import io.stickypool.testing.ProxyHarness;
@@ -179,6 +182,33 @@ class H2cProxyIT {
         assertThat(r.text()).isEqualTo("ok");
       }
       assertThat(c.isOpen()).isTrue();
+    }
+  }
+
+  @Test
+  void gracefulShutdownSendsGoAwayAndLetsAnOpenStreamFinish() throws Exception {
+    try (ScriptedBackend backend = ScriptedBackend.start().mode(ScriptedBackend.Mode.READ_THEN_ANSWER, 700)
+            .answer(m -> "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nslow".getBytes(StandardCharsets.ISO_8859_1));
+        ProxyRuntime proxy = proxyOver(backend.port());
+        H2Client c = H2Client.connect(proxy.trafficAddress().getPort())) {
+      CompletableFuture<H2Client.Response> open = c.send(H2Client.get("/slow"), null);
+      await().atMost(Duration.ofSeconds(5)).until(() -> backend.received().size() == 1);
+      CompletableFuture<ProxyServer.ShutdownReport> report =
+          CompletableFuture.supplyAsync(() -> shutdown(proxy));
+      await().atMost(Duration.ofSeconds(5)).until(() -> c.goAwayCode.get() >= 0);
+      assertThat(c.goAwayCode.get()).isEqualTo(Http2Error.NO_ERROR.code());
+      H2Client.Response r = open.get(10, TimeUnit.SECONDS);
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.text()).isEqualTo("slow");
+      assertThat(report.get(10, TimeUnit.SECONDS).forced()).isZero();
+    }
+  }
+
+  private static ProxyServer.ShutdownReport shutdown(ProxyRuntime proxy) {
+    try {
+      return proxy.shutdown(Duration.ofSeconds(5));
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
     }
   }
 
