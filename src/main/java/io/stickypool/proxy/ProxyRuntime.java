@@ -16,6 +16,7 @@ import io.stickypool.proxy.routing.CompiledRoutes;
 import io.stickypool.proxy.routing.RoutingState;
 import io.stickypool.proxy.server.ProxyServer;
 import io.stickypool.proxy.server.Transport;
+import io.stickypool.proxy.h2.ListenerInitializer;
 import io.stickypool.proxy.tls.BackendTls;
 import io.stickypool.proxy.tls.ServerTls;
 import io.stickypool.proxy.tls.TlsEngine;
@@ -69,7 +70,7 @@ public final class ProxyRuntime implements AutoCloseable {
                 : BackendTls.of(config.backendTls().caFile(), config.backendTls().serverName()));
     this.tlsSource = tlsSource;
     this.tls = tlsSource == null ? null
-        : new ServerTls(config.tls() == null ? TlsEngine.AUTO : config.tls().engine(), ServerTls.HTTP_1_1);
+        : new ServerTls(config.tls() == null ? TlsEngine.AUTO : config.tls().engine(), ListenerInitializer.ALPN);
     this.server = new ProxyServer(context, tls, transport, workers(config));
     this.departed = new DepartedBackends(server, health, metrics, clock);
     ProxyGauges gauges = new ProxyGauges(metrics, sessions, state, context.connections(), intake);
@@ -200,6 +201,11 @@ public final class ProxyRuntime implements AutoCloseable {
   /** The client connections (package tests wait on them for "nothing in flight"). */
   io.stickypool.proxy.http.OpenConnections connections() {
     return server.context().connections();
+  }
+
+  /** What the traffic listener's connections share: another listener (TLS) serves through it. */
+  public ProxyContext context() {
+    return server.context();
   }
 
   public InetSocketAddress trafficAddress() {

@@ -68,8 +68,17 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     client = (InetSocketAddress) ctx.channel().remoteAddress();
-    clientAddress = new ProxyHeaders.ClientAddress(client, ctx.pipeline().get(SslHandler.class) != null);
+    clientAddress = new ProxyHeaders.ClientAddress(client, overTls(ctx.channel()));
     proxy.connections().add(ctx.channel());
+  }
+
+  /**
+   * Whether the client's connection is TLS: this channel's own, or for an HTTP/2 stream, its
+   * connection's (the stream channel's parent; a plain connection's parent is the listener).
+   */
+  private static boolean overTls(io.netty.channel.Channel ch) {
+    return ch.pipeline().get(SslHandler.class) != null
+        || (ch.parent() != null && ch.parent().pipeline().get(SslHandler.class) != null);
   }
 
   HeaderTimeoutHandler timeouts() {

@@ -4,7 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.stickypool.proxy.http.FrontendInitializer;
+import io.stickypool.proxy.h2.ListenerInitializer;
 import io.stickypool.proxy.http.OpenConnections;
 import io.stickypool.proxy.http.ProxyContext;
 import io.stickypool.proxy.tls.ServerTls;
@@ -50,7 +50,7 @@ public final class ProxyServer implements AutoCloseable {
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(new FrontendInitializer(proxy, tls))
+            .childHandler(new ListenerInitializer(proxy, tls))
             .bind(bindAddress)
             .sync()
             .channel();

@@ -61,6 +61,7 @@ class SecretTlsRotationApiServerTest {
   private final TestCertificates ca = new TestCertificates();
   private ProxyRuntime proxy;
   private TestBackend backend;
+  private TestBackend other;
 
   SecretTlsRotationApiServerTest() throws Exception {}
 
@@ -81,8 +82,10 @@ class SecretTlsRotationApiServerTest {
 
   private ProxyRuntime start(String secret) throws Exception {
     backend = TestBackend.start("a");
+    other = TestBackend.start("b");
     RoutingSnapshot routes = new RoutingSnapshot(1, AffinitySettings.cookie(CookieSettings.named("sp")),
-        PlacementSettings.defaults(), List.of(Backend.active(BackendId.of("a"), "127.0.0.1", backend.port())));
+        PlacementSettings.defaults(), List.of(Backend.active(BackendId.of("a"), "127.0.0.1", backend.port()),
+            Backend.active(BackendId.of("b"), "127.0.0.1", other.port())));
     ProxyConfig config = new ProxyConfig(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
         ProxySettings.defaults(), HealthSettings.defaults(), 10_000, 2, null, null, routes);
     proxy = ProxyRuntime.start(config, new PushRoutesSource(routes), KeyRing.generate(new SecureRandom()),
@@ -97,6 +100,9 @@ class SecretTlsRotationApiServerTest {
     }
     if (backend != null) {
       backend.close();
+    }
+    if (other != null) {
+      other.close();
     }
   }
 
@@ -146,6 +152,37 @@ class SecretTlsRotationApiServerTest {
       assertThat(load.failures()).as("failed requests, first: %s", load.firstFailure()).isZero();
       assertThat(load.lastSerial()).isEqualTo(renewed.serial());
       assertThat(load.keepAliveDone()).isPositive();
+    }
+  }
+
+  /**
+   * HTTP/2 by ALPN on the certificate the Secret holds: the cookie one h2 stream is given is Secure
+   * and pins the later h2 streams and an HTTP/1.1 request to the same backend.
+   */
+  @Test
+  void speaksHttp2ByAlpnWithTheSecretsCertificateAndPinsAcrossProtocolVersions() throws Exception {
+    Kubectl kubectl = new Kubectl(K8S.controlPlane().kubectl(), K8S.controlPlane().kubeconfig(), dir);
+    applySecret(kubectl, ca.issueEc(KeyFormat.PKCS8));
+    start(SECRET);
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(readyz()).startsWith("ready"));
+    URI uri = URI.create("https://localhost:" + proxy.trafficAddress().getPort() + "/");
+
+    HttpClient h2 = HttpClient.newBuilder().sslContext(ca.clientContext()).version(HttpClient.Version.HTTP_2).build();
+    HttpResponse<String> first = h2.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(first.version()).isEqualTo(HttpClient.Version.HTTP_2);
+    assertThat(first.statusCode()).isEqualTo(200);
+    String setCookie = first.headers().firstValue("set-cookie").orElseThrow();
+    assertThat(setCookie).startsWith("sp=").contains("; Secure");
+    String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+    String pinned = first.headers().firstValue("x-backend").orElseThrow();
+
+    HttpClient h1 = HttpClient.newBuilder().sslContext(ca.clientContext()).version(HttpClient.Version.HTTP_1_1).build();
+    for (HttpClient client : List.of(h2, h1, h2, h1)) {
+      HttpResponse<String> again = client.send(HttpRequest.newBuilder(uri).header("Cookie", cookie).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(again.statusCode()).isEqualTo(200);
+      assertThat(again.version()).isEqualTo(client.version());
+      assertThat(again.headers().firstValue("x-backend")).hasValue(pinned);
     }
   }
 
