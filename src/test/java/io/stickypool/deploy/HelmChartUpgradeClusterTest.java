@@ -8,6 +8,8 @@ import com.marcnuri.helm.Release;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stickypool.api.v1alpha1.StickyPool;
 import io.stickypool.testing.cluster.ControlPlaneNamespace;
@@ -27,6 +29,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code stickypool-stickypool-operator}, this chart {@code stickypool-operator}, so the upgrade
  * also replaces the operator's Deployment, ServiceAccount and RBAC under their new names. No
  * other class installs a release of that name on the shared cluster.
+ *
+ * <p>No 0.1.0 image can run here, so before the upgrade today's operator code stands in for the
+ * 0.1.0 operator, under 0.1.0's ServiceAccount, plus the one rule today's code needs that 0.1.0's
+ * ClusterRole lacks (PodDisruptionBudgets, issue 17); that extra grant is removed before the
+ * upgrade, so after it the operator runs on exactly what the 0.2.0 chart grants.
  */
 class HelmChartUpgradeClusterTest {
   @RegisterExtension
@@ -38,6 +45,8 @@ class HelmChartUpgradeClusterTest {
   private static final String OLD_NAME = "stickypool-stickypool-operator";
   private static final String NEW_NAME = "stickypool-operator";
   private static final String CHART_LABEL = "helm.sh/chart";
+  /** What today's operator needs beyond 0.1.0's ClusterRole, for its stand-in run before the upgrade. */
+  private static final String NEWER_RULES = "stickypool-upgrade-test-rules-since-0.1.0";
 
   private final KubernetesClient admin = K8S.client();
   private final String ns = K8S.namespace();
@@ -46,6 +55,7 @@ class HelmChartUpgradeClusterTest {
   @AfterEach
   void cleanUp() {
     cluster.stopOperator();
+    revokeRulesNewerThanTheOldChart();
     Helm.uninstall(RELEASE).withNamespace(ns).ignoreNotFound().withKubeConfig(K8S.controlPlane().kubeconfig()).call();
     cluster.deleteAppNamespace();
   }
@@ -57,12 +67,14 @@ class HelmChartUpgradeClusterTest {
         .withKubeConfig(K8S.controlPlane().kubeconfig()).waitReady().withTimeout(HELM_TIMEOUT_SECONDS).call();
     assertThat(installed.getChart()).isEqualTo("stickypool-operator-0.1.0");
     assertThat(templateChartLabel(OLD_NAME)).isEqualTo("stickypool-operator-0.1.0");
+    grantRulesNewerThanTheOldChart();
     cluster.startOperator(OLD_NAME, Optional.empty());
     cluster.applySample("backend-app.yaml");
     cluster.applySample("pool-cookie.yaml");
     await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.condition("web", "Ready")).isEqualTo("True"));
     Deployment proxy = cluster.proxyDeployment();
     cluster.stopOperator();
+    revokeRulesNewerThanTheOldChart();
 
     Release upgraded = new Helm(RenderedChart.CHART).upgrade().withName(RELEASE).withNamespace(ns)
         .withKubeConfig(K8S.controlPlane().kubeconfig()).waitReady().withTimeout(HELM_TIMEOUT_SECONDS).call();
@@ -92,6 +104,21 @@ class HelmChartUpgradeClusterTest {
     admin.resources(StickyPool.class).inNamespace(cluster.appNamespace()).withName("web").delete();
     await().atMost(WAIT).until(
         () -> admin.resources(StickyPool.class).inNamespace(cluster.appNamespace()).withName("web").get() == null);
+  }
+
+  private void grantRulesNewerThanTheOldChart() {
+    admin.rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata().withName(NEWER_RULES)
+        .endMetadata().addNewRule().withApiGroups("policy").withResources("poddisruptionbudgets")
+        .withVerbs("get", "list", "watch", "create", "patch", "delete").endRule().build()).serverSideApply();
+    admin.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata()
+        .withName(NEWER_RULES).endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", NEWER_RULES)
+        .addNewSubject().withKind("ServiceAccount").withName(OLD_NAME).withNamespace(ns).endSubject().build())
+        .serverSideApply();
+  }
+
+  private void revokeRulesNewerThanTheOldChart() {
+    admin.rbac().clusterRoleBindings().withName(NEWER_RULES).delete();
+    admin.rbac().clusterRoles().withName(NEWER_RULES).delete();
   }
 
   /** The new Deployment's pods run the 0.2.0 template (its chart label) and are available. */
