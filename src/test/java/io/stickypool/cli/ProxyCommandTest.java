@@ -38,16 +38,8 @@ class ProxyCommandTest {
     return command.config();
   }
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = StickyPoolMain.commandLine()
-        .setOut(new PrintWriter(out, true))
-        .setErr(new PrintWriter(err, true))
-        .execute(args);
-    return new Run(code, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
@@ -144,29 +136,29 @@ class ProxyCommandTest {
 
   @Test
   void exitsWith2AndOneLineForABadBackend() {
-    Run run = run("proxy", "--backend", "foo");
+    CliRun run = run("proxy", "--backend", "foo");
 
-    assertThat(run.exitCode).isEqualTo(2);
-    assertThat(run.err).isEqualTo("stickypool proxy: --backend 'foo': expected ID=HOST:PORT"
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).isEqualTo("stickypool proxy: --backend 'foo': expected ID=HOST:PORT"
         + " (see stickypool proxy --help)" + System.lineSeparator());
   }
 
   @Test
   void exitsWith2ForConfigWithRoutingFlags() {
-    Run run = run("proxy", "--config", "samples/proxy-local.yaml", "--backend", "a=h:1");
+    CliRun run = run("proxy", "--config", "samples/proxy-local.yaml", "--backend", "a=h:1");
 
-    assertThat(run.exitCode).isEqualTo(2);
-    assertThat(run.err).contains("--config cannot be combined with --backend").hasLineCount(1);
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--config cannot be combined with --backend").hasLineCount(1);
   }
 
   @Test
   void exitsWith2ForPicocliErrorsAndBadDrainGrace() {
-    assertThat(run("proxy", "--workers", "many").exitCode).isEqualTo(2);
-    assertThat(run("proxy", "--bogus").err).hasLineCount(1).contains("--bogus");
+    assertThat(run("proxy", "--workers", "many").exitCode()).isEqualTo(2);
+    assertThat(run("proxy", "--bogus").err()).hasLineCount(1).contains("--bogus");
 
-    Run grace = run("proxy", A, "--drain-grace", "30");
-    assertThat(grace.exitCode).isEqualTo(2);
-    assertThat(grace.err).startsWith("stickypool proxy: --drain-grace '30' is not a duration");
+    CliRun grace = run("proxy", A, "--drain-grace", "30");
+    assertThat(grace.exitCode()).isEqualTo(2);
+    assertThat(grace.err()).startsWith("stickypool proxy: --drain-grace '30' is not a duration");
   }
 
   @Test
@@ -174,10 +166,10 @@ class ProxyCommandTest {
     Path file = dir.resolve("proxy.yaml");
     Files.writeString(file, "backends: []\nproxy:\n  limits: {headerTimeout: 10x}\n");
 
-    Run run = run("proxy", "--config", file.toString());
+    CliRun run = run("proxy", "--config", file.toString());
 
-    assertThat(run.exitCode).isEqualTo(1);
-    assertThat(run.err).startsWith("stickypool proxy: " + file
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).startsWith("stickypool proxy: " + file
         + ": proxy.limits.headerTimeout: '10x' is not a duration").contains("(line 3, column 27)");
   }
 
@@ -199,19 +191,19 @@ class ProxyCommandTest {
 
   @Test
   void exitsWith2ForAnUnknownTransport() {
-    Run run = run("proxy", A, "--transport", "kqueue");
+    CliRun run = run("proxy", A, "--transport", "kqueue");
 
-    assertThat(run.exitCode).isEqualTo(2);
-    assertThat(run.err).startsWith(
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).startsWith(
         "stickypool proxy: --transport 'kqueue': expected auto, io_uring, epoll or nio").hasLineCount(1);
   }
 
   @Test
   void helpListsEveryOption() {
-    Run run = run("proxy", "--help");
+    CliRun run = run("proxy", "--help");
 
-    assertThat(run.exitCode).isZero();
-    assertThat(run.out).contains("--config=FILE", "--listen=HOST:PORT", "--admin=HOST:PORT",
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("--config=FILE", "--listen=HOST:PORT", "--admin=HOST:PORT",
         "--backend=ID=HOST:PORT[@WEIGHT]", "--affinity=MODE", "--trusted-proxy=CIDR",
         "--cookie-name=NAME", "--key-file=FILE", "--admin-token-file=FILE", "--workers=N",
         "--drain-grace=DURATION", "default: 30s", "--transport=NAME", "samples/proxy-local.yaml");

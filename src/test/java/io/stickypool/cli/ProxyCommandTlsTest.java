@@ -19,16 +19,8 @@ import picocli.CommandLine;
 class ProxyCommandTlsTest {
   private static final String A = "--backend=a=127.0.0.1:18081";
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = StickyPoolMain.commandLine()
-        .setOut(new PrintWriter(out, true))
-        .setErr(new PrintWriter(err, true))
-        .execute(args);
-    return new Run(code, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
@@ -45,24 +37,24 @@ class ProxyCommandTlsTest {
 
   @Test
   void tlsEngineFlagPicksTheEngineAndNeedsTheFiles() {
-    Run jdk = run("proxy", A, "--tls-cert", "a", "--tls-key", "b", "--tls-engine", "wolfssl");
-    Run alone = run("proxy", A, "--tls-engine", "jdk");
+    CliRun jdk = run("proxy", A, "--tls-cert", "a", "--tls-key", "b", "--tls-engine", "wolfssl");
+    CliRun alone = run("proxy", A, "--tls-engine", "jdk");
 
-    assertThat(jdk.exitCode).isEqualTo(2);
-    assertThat(jdk.err).startsWith("stickypool proxy: --tls-engine 'wolfssl': expected auto, openssl or jdk");
-    assertThat(alone.exitCode).isEqualTo(2);
-    assertThat(alone.err).startsWith("stickypool proxy: --tls-engine needs --tls-cert and --tls-key");
+    assertThat(jdk.exitCode()).isEqualTo(2);
+    assertThat(jdk.err()).startsWith("stickypool proxy: --tls-engine 'wolfssl': expected auto, openssl or jdk");
+    assertThat(alone.exitCode()).isEqualTo(2);
+    assertThat(alone.err()).startsWith("stickypool proxy: --tls-engine needs --tls-cert and --tls-key");
   }
 
   @Test
   void exitsWith2ForACertificateWithoutItsKeyOrBesideAConfigFile() {
-    Run lone = run("proxy", A, "--tls-cert", "tls.crt");
-    Run withConfig = run("proxy", "--config", "samples/proxy-local.yaml", "--tls-cert", "a", "--tls-key", "b");
+    CliRun lone = run("proxy", A, "--tls-cert", "tls.crt");
+    CliRun withConfig = run("proxy", "--config", "samples/proxy-local.yaml", "--tls-cert", "a", "--tls-key", "b");
 
-    assertThat(lone.exitCode).isEqualTo(2);
-    assertThat(lone.err).startsWith("stickypool proxy: --tls-cert needs --tls-key");
-    assertThat(withConfig.exitCode).isEqualTo(2);
-    assertThat(withConfig.err).contains("--config cannot be combined with --tls-cert, --tls-key");
+    assertThat(lone.exitCode()).isEqualTo(2);
+    assertThat(lone.err()).startsWith("stickypool proxy: --tls-cert needs --tls-key");
+    assertThat(withConfig.exitCode()).isEqualTo(2);
+    assertThat(withConfig.err()).contains("--config cannot be combined with --tls-cert, --tls-key");
   }
 
   @Test
@@ -73,11 +65,11 @@ class ProxyCommandTlsTest {
     Files.writeString(cert, ca.issueEc(KeyFormat.PKCS8).certPem());
     Files.writeString(key, ca.issueEc(KeyFormat.PKCS8).keyPem());
 
-    Run run = run("proxy", A, "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
+    CliRun run = run("proxy", A, "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
         "--tls-cert", cert.toString(), "--tls-key", key.toString());
 
-    assertThat(run.exitCode).isEqualTo(1);
-    assertThat(run.err).isEqualTo("stickypool proxy: files:" + cert + "," + key
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).isEqualTo("stickypool proxy: files:" + cert + "," + key
         + ": the private key does not belong to the certificate (CN=localhost)\n");
   }
 
@@ -117,13 +109,13 @@ class ProxyCommandTlsTest {
         proxy:
           backendTls: {caFile: ca.pem, serverName: web.shop.svc}
         """, dir);
-    Run caAlone = run("proxy", A, "--backend-ca", "ca.pem");
+    CliRun caAlone = run("proxy", A, "--backend-ca", "ca.pem");
 
     assertThat(command.config().backendTls().caFile()).isEqualTo(Path.of("/etc/ca.pem"));
     assertThat(command.config().backendTls().serverName()).isNull();
     assertThat(fromYaml.backendTls().caFile()).isEqualTo(dir.resolve("ca.pem"));
     assertThat(fromYaml.backendTls().serverName()).isEqualTo("web.shop.svc");
-    assertThat(caAlone.exitCode).isEqualTo(2);
-    assertThat(caAlone.err).startsWith("stickypool proxy: --backend-ca needs --backend-tls");
+    assertThat(caAlone.exitCode()).isEqualTo(2);
+    assertThat(caAlone.err()).startsWith("stickypool proxy: --backend-ca needs --backend-tls");
   }
 }
