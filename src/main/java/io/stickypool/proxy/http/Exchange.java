@@ -191,7 +191,7 @@ final class Exchange implements BackendListener {
 
   void flushToBackend() {
     if (backend != null) {
-      backend.flush();
+      FlushBatch.flushAfterReads(backend);
     }
   }
 
