@@ -172,7 +172,7 @@ final class Exchange implements BackendListener {
     }
     writeToBackend(content);
     if (last) {
-      backend.flush();
+      FlushBatch.flushAfterReads(backend);
     }
     armResponseTimer(); // the wait for the next piece, or for the answer, starts again
   }
