@@ -122,6 +122,7 @@ class StickyPoolReconcilerApiServerTest {
       assertThat(c.getReason()).isEqualTo("TlsSecretInvalid");
       assertThat(c.getMessage()).contains("Secret " + NS + "/secure-tls (spec.proxy.tls.secretName) not found");
     }));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(reasons()).contains("TlsSecretInvalid"));
     await().atMost(WAIT).untilAsserted(() -> assertThat(client.apps().deployments().inNamespace(NS)
         .withName("secure-proxy").get().getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
         .containsSequence("--tls-secret", "secure-tls"));

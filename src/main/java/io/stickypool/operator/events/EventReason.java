@@ -32,6 +32,7 @@ public enum EventReason {
   RECONCILE_ERROR("ReconcileError", Type.WARNING),
   PROXY_UNAVAILABLE("ProxyUnavailable", Type.WARNING),
   PROXY_PROGRESSING("ProxyProgressing", Type.WARNING),
+  TLS_SECRET_INVALID("TlsSecretInvalid", Type.WARNING),
   TERMINATION_GRACE_TOO_SHORT("TerminationGraceTooShort", Type.WARNING),
   SINGLE_PROXY_REPLICA("SingleProxyReplica", Type.WARNING),
   EVICTIONS_BLOCKED("EvictionsBlocked", Type.WARNING),
