@@ -119,7 +119,9 @@ class InvalidPoolApiServerTest {
   }
 
   private List<String> warnings() {
+    // The pools' Warnings only: the API server has its own about Services now and then (ClusterIPNotAllocated).
     return cluster.events().stream().filter(e -> "Warning".equals(e.getType()))
+        .filter(e -> "StickyPool".equals(e.getInvolvedObject().getKind()))
         .map(e -> e.getInvolvedObject().getName() + " " + e.getReason()).toList();
   }
 

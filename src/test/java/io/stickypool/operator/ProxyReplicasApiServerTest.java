@@ -50,8 +50,10 @@ class ProxyReplicasApiServerTest {
     StickyPool pool = cluster.samplePool("pool-cookie.yaml");
     pool.getMetadata().setName("free");
     cluster.createPool(pool);
-    await().atMost(WAIT).until(() -> replicas("free-proxy") != null);
-    assertThat(replicas("free-proxy")).as("created with the default").isEqualTo(2);
+    // Created without a count (the API server defaults it to 1), then given the default by a second
+    // write under its own field manager (OwnedObjectWriter): wait for that one.
+    await().atMost(WAIT).untilAsserted(() ->
+        assertThat(replicas("free-proxy")).as("created with the default").isEqualTo(2));
 
     kubectl("scale", "deployment", "free-proxy", "--replicas=5");
     long routesBefore = cluster.routesVersion("free");
