@@ -89,7 +89,7 @@ public final class ProxyRuntime implements AutoCloseable {
 
   /** Starts listeners, admin, routes and key sources; returns once traffic is accepted. */
   public static ProxyRuntime start(ProxyConfig config, RoutesSource routes, KeyRing initialKeys) throws Exception {
-    return start(config, routes, initialKeys, config.transport().resolve(config.listen()));
+    return start(config, routes, initialKeys, config.transport().resolve());
   }
 
   /**
@@ -101,7 +101,7 @@ public final class ProxyRuntime implements AutoCloseable {
    */
   public static ProxyRuntime start(ProxyConfig config, RoutesSource routes, KeyRing initialKeys, TlsSource tls)
       throws Exception {
-    return start(config, routes, initialKeys, Clock.systemUTC(), config.transport().resolve(config.listen()), tls);
+    return start(config, routes, initialKeys, Clock.systemUTC(), config.transport().resolve(), tls);
   }
 
   /**

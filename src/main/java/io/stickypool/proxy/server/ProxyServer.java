@@ -16,7 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The traffic listener: accepts client connections and hands them to the HTTP pipeline. Owns the
- * event loops; backend connections run on the same loops as the clients they serve.
+ * event loops; backend connections run on the same loops as the clients they serve, and the
+ * listener itself runs on one of them: a separate accept thread would hand every new connection
+ * across threads (a wake-up and a switch on a one-core pod) and cost a thread and an io_uring
+ * ring or epoll instance of its own.
  */
 public final class ProxyServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
@@ -24,7 +27,6 @@ public final class ProxyServer implements AutoCloseable {
   private final ProxyContext proxy;
   private final ServerTls tls;
   private final Transport transport;
-  private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private Channel listener;
 
@@ -37,7 +39,6 @@ public final class ProxyServer implements AutoCloseable {
     this.proxy = proxy;
     this.tls = tls;
     this.transport = transport;
-    this.boss = transport.newGroup(1, "sp-accept");
     this.workers = transport.newGroup(workerThreads, "sp-io");
   }
 
@@ -45,7 +46,7 @@ public final class ProxyServer implements AutoCloseable {
   public InetSocketAddress start(InetSocketAddress bindAddress) throws InterruptedException {
     listener =
         new ServerBootstrap()
-            .group(boss, workers)
+            .group(workers)
             .channelFactory(transport.serverChannelFactory(bindAddress))
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
@@ -89,7 +90,6 @@ public final class ProxyServer implements AutoCloseable {
     }
     int forced = open.busy();
     open.closeAll();
-    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
     ShutdownReport report =
         new ShutdownReport(atStart, idleClosed, Math.max(0, atStart - idleClosed - forced), forced,

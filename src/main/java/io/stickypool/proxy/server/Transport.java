@@ -18,9 +18,9 @@ import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
+import io.netty.channel.uring.Ipv4IoUringServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.function.Supplier;
@@ -44,10 +44,9 @@ public enum Transport {
     this.unavailability = unavailability;
   }
 
-  /** The transport {@code auto} picks here for a loopback IPv4 listener, for code with no setting. */
+  /** The transport {@code auto} picks here, for code with no setting. */
   public static Transport best() {
-    return TransportChoice.AUTO.resolve(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Transport::unavailabilityCause, message -> { });
+    return TransportChoice.AUTO.resolve(Transport::unavailabilityCause, message -> { });
   }
 
   /** The name used on the command line and in the config file. */
@@ -76,16 +75,17 @@ public enum Transport {
   }
 
   /**
-   * Server channels for {@code bind}: an IPv4 address gets an IPv4 socket where the transport can
-   * say so (dual-stack sockets show up as {@code ::ffff:127.0.0.1}, which tools and firewall
-   * rules that expect an IPv4 listener do not recognise). Netty's io_uring server channel has no
-   * such constructor: it opens an IPv4 socket only when the JVM prefers IPv4
-   * ({@code -Djava.net.preferIPv4Stack=true}).
+   * Server channels for {@code bind}: one IPv4 address gets an IPv4 socket (a dual-stack socket
+   * shows up as {@code ::ffff:127.0.0.1}, which tools and firewall rules that expect an IPv4
+   * listener do not recognise). The IPv4 wildcard keeps io_uring's dual-stack socket, which also
+   * accepts IPv6 clients, as it always has; epoll and NIO give it an IPv4 socket.
    */
   public ChannelFactory<ServerChannel> serverChannelFactory(InetSocketAddress bind) {
     boolean v4 = bind.getAddress() instanceof Inet4Address;
     return switch (this) {
-      case IO_URING -> IoUringServerSocketChannel::new;
+      case IO_URING -> v4 && !bind.getAddress().isAnyLocalAddress()
+          ? Ipv4IoUringServerSocketChannel::new
+          : IoUringServerSocketChannel::new;
       case EPOLL -> v4 ? () -> new EpollServerSocketChannel(SocketProtocolFamily.INET) : EpollServerSocketChannel::new;
       case NIO -> v4
           ? () -> new NioServerSocketChannel(SelectorProvider.provider(), SocketProtocolFamily.INET)

@@ -1,8 +1,5 @@
 package io.stickypool.proxy.server;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,9 +14,8 @@ import org.slf4j.LoggerFactory;
  * {@code kernel.io_uring_disabled}, no native library) falls back to the next one in the
  * {@code auto} order with one log line naming the reason, rather than failing the start.
  *
- * <p>{@code auto} prefers io_uring, which took about a fifth less CPU per request than epoll in
- * the A/B (docs/proxy-tuning.md), except for a listener on one IPv4 address: Netty's io_uring
- * server socket is always dual-stack, so such a listener would show as {@code ::ffff:a.b.c.d}.
+ * <p>{@code auto} prefers io_uring, which took a fifth to a third less CPU per request than epoll
+ * in the A/Bs of docs/proxy-tuning.md.
  */
 public enum TransportChoice {
   AUTO,
@@ -28,7 +24,6 @@ public enum TransportChoice {
   NIO;
 
   private static final List<Transport> FASTEST_FIRST = List.of(Transport.IO_URING, Transport.EPOLL, Transport.NIO);
-  private static final List<Transport> IPV4_SOCKET_FIRST = List.of(Transport.EPOLL, Transport.IO_URING, Transport.NIO);
   private static final Logger LOG = LoggerFactory.getLogger(TransportChoice.class);
 
   /** The accepted spellings, for messages and help. */
@@ -53,11 +48,11 @@ public enum TransportChoice {
   }
 
   /**
-   * The transport to run on this machine for a listener on {@code listen}. Falling back from a
+   * The transport to run on this machine. Falling back from a
    * transport asked for by name is a warning; from {@code auto}'s first pick, information.
    */
-  public Transport resolve(InetSocketAddress listen) {
-    return resolve(listen, Transport::unavailabilityCause, this == AUTO ? LOG::info : LOG::warn);
+  public Transport resolve() {
+    return resolve(Transport::unavailabilityCause, this == AUTO ? LOG::info : LOG::warn);
   }
 
   /**
@@ -66,8 +61,8 @@ public enum TransportChoice {
    * @param unavailability why a transport cannot run here, or null when it can
    * @param log receives one line when the wanted transport is passed over
    */
-  Transport resolve(InetSocketAddress listen, Function<Transport, Throwable> unavailability, Consumer<String> log) {
-    List<Transport> order = order(listen);
+  Transport resolve(Function<Transport, Throwable> unavailability, Consumer<String> log) {
+    List<Transport> order = order();
     Transport wanted = order.get(0);
     Throwable wantedCause = null;
     for (Transport candidate : order) {
@@ -86,14 +81,11 @@ public enum TransportChoice {
     return Transport.NIO;
   }
 
-  private List<Transport> order(InetSocketAddress listen) {
-    InetAddress address = listen.getAddress();
-    boolean oneIpv4Address = address instanceof Inet4Address && !address.isAnyLocalAddress();
-    List<Transport> auto = oneIpv4Address ? IPV4_SOCKET_FIRST : FASTEST_FIRST;
+  private List<Transport> order() {
     if (this == AUTO) {
-      return auto;
+      return FASTEST_FIRST;
     }
-    List<Transport> order = new ArrayList<>(auto);
+    List<Transport> order = new ArrayList<>(FASTEST_FIRST);
     Transport wanted = Transport.valueOf(name());
     order.remove(wanted);
     order.add(0, wanted);
