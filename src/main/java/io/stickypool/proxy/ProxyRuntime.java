@@ -8,6 +8,7 @@ import io.stickypool.proxy.admin.AdminServer;
 import io.stickypool.proxy.admin.ProxyAdminEndpoints;
 import io.stickypool.proxy.config.ProxyConfig;
 import io.stickypool.proxy.health.ActiveHealthChecker;
+import io.stickypool.proxy.http.HeadProfileSeed;
 import io.stickypool.proxy.http.ProxyContext;
 import io.stickypool.proxy.metrics.ProxyMetrics;
 import io.stickypool.proxy.routes.RoutesSource;
@@ -130,6 +131,7 @@ public final class ProxyRuntime implements AutoCloseable {
       runtime.adminAddress = ListenerBindException.bind(Listener.ADMIN, config.admin(),
           () -> runtime.admin.start(config.admin()));
       runtime.routes.start(runtime.intake);
+      HeadProfileSeed.run(config.limits());
       runtime.trafficAddress = ListenerBindException.bind(Listener.TRAFFIC, config.listen(),
           () -> runtime.server.start(config.listen()));
     } catch (Exception e) {
