@@ -15,7 +15,7 @@ import io.stickypool.proxy.routes.StaticRoutesSource;
 import io.stickypool.proxy.routes.kubernetes.ConfigMapRef;
 import io.stickypool.proxy.routes.kubernetes.ConfigMapRoutesSource;
 import io.stickypool.proxy.routes.kubernetes.RoutesDocument;
-import io.stickypool.proxy.server.LeakDetectionDefault;
+import io.stickypool.proxy.server.NettyDefaults;
 import io.stickypool.proxy.server.ProxyServer;
 import io.stickypool.proxy.server.TransportChoice;
 import io.stickypool.proxy.tls.TlsFileSource;
@@ -106,7 +106,7 @@ public final class ProxyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    LeakDetectionDefault.applyUnlessConfigured();
+    NettyDefaults.applyUnlessConfigured();
     Duration grace = drainGrace();
     ProxyConfig config;
     try {
