@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code stickypool proxy} in a JVM of its own, as a user runs it: what it prints on stderr when
- * an address it must listen on is taken, and what it reports when SIGTERM stops it.
+ * an address it must listen on is taken, what it reports when SIGTERM stops it, and which of
+ * Netty's defaults it serves with.
  */
 class ProxyProcessIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -86,6 +87,40 @@ class ProxyProcessIT {
     }
   }
 
+  @Test
+  void servesWithoutNettysAllocatorEventsUnlessTheJvmIsToldOtherwise() throws Exception {
+    assertThat(classesLoadedServingOneRequest())
+        .contains("io.netty.buffer.AdaptiveByteBufAllocator ")
+        .doesNotContain("io.netty.buffer.AllocateChunkEvent ");
+    assertThat(classesLoadedServingOneRequest("-Dio.netty.jfr.enabled=true"))
+        .as("the same run with the events asked for")
+        .contains("io.netty.buffer.AllocateChunkEvent ");
+  }
+
+  /** Starts the proxy with {@code jvmFlags}, sends one request through it, stops it: the class-loading log. */
+  private String classesLoadedServingOneRequest(String... jvmFlags) throws Exception {
+    Path classes = dir.resolve("classes-" + jvmFlags.length + ".txt");
+    List<String> jvm = new ArrayList<>(List.of("-Xlog:class+load=info:file=" + classes));
+    jvm.addAll(List.of(jvmFlags));
+    try (TestBackend backend = TestBackend.start("a")) {
+      Process proxy = start(jvm, "--backend", "a=127.0.0.1:" + backend.port(), "--listen", "127.0.0.1:0",
+          "--admin", "127.0.0.1:0");
+      try {
+        await().atMost(WAIT).until(() -> SERVING.matcher(out()).find());
+        Matcher serving = SERVING.matcher(out());
+        assertThat(serving.find()).isTrue();
+        try (WireClient client = new WireClient(Integer.parseInt(serving.group(1)), Duration.ofSeconds(10))) {
+          assertThat(client.send("GET / HTTP/1.1\r\nHost: test\r\n\r\n").response().status()).isEqualTo(200);
+        }
+        proxy.destroy();
+        assertThat(proxy.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
+        return Files.readString(classes);
+      } finally {
+        proxy.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
   private record Run(int exitCode, String err) {
     List<String> errLines() {
       return err.lines().toList();
@@ -103,9 +138,14 @@ class ProxyProcessIT {
   }
 
   private Process start(String... args) throws IOException {
+    return start(List.of(), args);
+  }
+
+  private Process start(List<String> jvmFlags, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-        "-cp", System.getProperty("java.class.path"), StickyPoolMain.class.getName(), "proxy"));
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m"));
+    command.addAll(jvmFlags);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), StickyPoolMain.class.getName(), "proxy"));
     command.addAll(List.of(args));
     return new ProcessBuilder(command)
         .redirectOutput(dir.resolve("out.txt").toFile())
