@@ -64,10 +64,7 @@ class ProxyProcessIT {
       Process proxy = start("--backend", "a=127.0.0.1:" + backend.port(), "--listen", "127.0.0.1:0",
           "--admin", "127.0.0.1:0", "--drain-grace", "20s");
       try {
-        await().atMost(WAIT).until(() -> SERVING.matcher(out()).find());
-        Matcher serving = SERVING.matcher(out());
-        assertThat(serving.find()).isTrue();
-        try (WireClient idle = new WireClient(Integer.parseInt(serving.group(1)), Duration.ofSeconds(10))) {
+        try (WireClient idle = new WireClient(awaitServingPort(), Duration.ofSeconds(10))) {
           assertThat(idle.send("GET / HTTP/1.1\r\nHost: test\r\n\r\n").response().status()).isEqualTo(200);
 
           proxy.destroy();
@@ -106,10 +103,7 @@ class ProxyProcessIT {
       Process proxy = start(jvm, "--backend", "a=127.0.0.1:" + backend.port(), "--listen", "127.0.0.1:0",
           "--admin", "127.0.0.1:0");
       try {
-        await().atMost(WAIT).until(() -> SERVING.matcher(out()).find());
-        Matcher serving = SERVING.matcher(out());
-        assertThat(serving.find()).isTrue();
-        try (WireClient client = new WireClient(Integer.parseInt(serving.group(1)), Duration.ofSeconds(10))) {
+        try (WireClient client = new WireClient(awaitServingPort(), Duration.ofSeconds(10))) {
           assertThat(client.send("GET / HTTP/1.1\r\nHost: test\r\n\r\n").response().status()).isEqualTo(200);
         }
         proxy.destroy();
@@ -151,6 +145,14 @@ class ProxyProcessIT {
         .redirectOutput(dir.resolve("out.txt").toFile())
         .redirectError(dir.resolve("err.txt").toFile())
         .start();
+  }
+
+  /** Waits for the proxy's "serving on" line and returns the traffic port it names. */
+  private int awaitServingPort() throws IOException {
+    await().atMost(WAIT).until(() -> SERVING.matcher(out()).find());
+    Matcher serving = SERVING.matcher(out());
+    assertThat(serving.find()).isTrue();
+    return Integer.parseInt(serving.group(1));
   }
 
   private String out() throws IOException {
