@@ -16,7 +16,7 @@ import io.netty.util.internal.PlatformDependent;
  * <p>Allocator events: Netty 4.2 defines JFR events for its buffer allocator and, when the JVM has
  * JFR, checks them on every allocation. Defining them starts JFR's Java side (about 130 classes)
  * whether or not anything records: with the sidecar flags that was 7 MiB of RSS at start and a few
- * MiB at the peak under load, and the checks cost req/s (docs/proxy-tuning.md, footprint).
+ * MiB at the peak under load (docs/proxy-tuning.md, footprint).
  *
  * <p>Anyone who wants either in a running proxy sets {@code -Dio.netty.leakDetection.level} or
  * {@code -Dio.netty.jfr.enabled=true}, and that wins. Both must be applied before Netty's
