@@ -110,8 +110,11 @@ public final class ClusterDemo {
         options.idleThreshold().toSeconds(), options.sessionIdle().toSeconds());
     until(() -> node.proxyPorts().size() == 2 && node.proxiesServeActive(4), Duration.ofSeconds(90),
         "both proxies serving the 4 backends", null);
-
     DemoTable table = new DemoTable(client, ns, APP, screen, started);
+    // The story holds the BackendDraining Events' counts against the users: the operator must be
+    // counting on both proxies before the scale-down, or it can only say "an unknown number".
+    until(() -> table.reportedByAll(2), Duration.ofSeconds(60), "the operator counting sessions on both proxies", null);
+
     try (DemoBrowsers users = new DemoBrowsers(node.proxyPorts(), COOKIE, options.crowd())) {
       users.start();
       out.printf("[demo] %d simulated users arrive over %ds through the 2 proxies: they click, go idle now and"

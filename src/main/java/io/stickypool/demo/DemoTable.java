@@ -55,6 +55,12 @@ final class DemoTable {
     screen.table(header, rows);
   }
 
+  /** Whether the status says all {@code proxies} proxies answered the operator's last session round. */
+  boolean reportedByAll(int proxies) {
+    StickyPool p = read();
+    return p != null && p.getStatus() != null && (proxies + "/" + proxies).equals(p.getStatus().getSessionsReportedBy());
+  }
+
   /**
    * Empty when the status counts, per backend it lists, exactly the users still browsing there
    * (and lists every backend that has some); else what differs.

@@ -1,6 +1,7 @@
 package io.stickypool.demo;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stickypool.core.backend.Backend;
 import io.stickypool.core.snapshot.RoutingSnapshot;
@@ -33,6 +34,8 @@ import java.util.stream.Collectors;
 final class KwokNodeContainers implements DemoNode {
   /** How long a removed pod's server outlives it at most, while proxies pick up new routes. */
   private static final Duration ROUTES_CATCH_UP = Duration.ofSeconds(10);
+  /** The stand-in's note on a proxy pod whose process it started (see {@link #announceStarted}). */
+  static final String CONTAINER_STARTED = "demo.stickypool.io/container-started";
 
   private final KubernetesClient client;
   private final String namespace;
@@ -92,6 +95,19 @@ final class KwokNodeContainers implements DemoNode {
     started.ifPresent(p -> out.printf("[containers] pod %s (IP %s on %s, made up) runs the real StickyPool proxy here:"
         + " traffic on %s, admin on %s; routes from ConfigMap %s-routes through the API%n", name,
         pod.getStatus().getPodIP(), pod.getSpec().getNodeName(), p.trafficAddress(), p.adminAddress(), pool));
+    if (started.isPresent()) {
+      announceStarted(name);
+    }
+  }
+
+  /**
+   * KWOK marks a pod Ready before this starts its proxy (a kubelet would wait for the readiness
+   * probe), so the operator may already have looked for the pod's admin port and found none. One
+   * write to the pod, as the kubelet's Ready flip would be, has the operator look again.
+   */
+  private void announceStarted(String pod) {
+    client.pods().inNamespace(namespace).withName(pod).edit(p -> new PodBuilder(p).editMetadata()
+        .addToAnnotations(CONTAINER_STARTED, Instant.now().toString()).endMetadata().build());
   }
 
   private void followBackend(Pod pod) {
