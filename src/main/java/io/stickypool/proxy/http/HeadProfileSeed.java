@@ -2,6 +2,8 @@ package io.stickypool.proxy.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.util.ResourceLeakDetector;
 import io.stickypool.core.backend.Backend;
 import io.stickypool.proxy.routing.ProxyRoute;
 import io.stickypool.proxy.routing.RequestDecoration;
@@ -20,10 +22,10 @@ import java.util.List;
  * its request path compiled for that shape alone; the first browser, with its longer header
  * names, then hits those traps, the whole inlined path falls back to slower code and is compiled
  * again, half a second of compiler time on the proxy's core while requests wait behind it (the
- * harness's fixed-rate pass showed it as p99 1.5-2.5 ms against HAProxy's 0.9-1.3, and 1.1-1.4
- * with trap-free compilation: docs/proxy-tuning.md). Seeding the profiles with these heads
- * makes the first compilation cover them. It parses only: no connection, session, route or
- * metric is touched, and it takes a few tens of milliseconds.
+ * harness's fixed-rate pass, repeated alone on a rig, showed it as p99 1.5-2.5 ms against
+ * HAProxy's 0.9-1.3, and 1.1-1.4 with trap-free compilation: docs/proxy-tuning.md). Seeding the
+ * profiles with these heads makes the first compilation cover them. It parses only: no
+ * connection, session, route or metric is touched, and it takes about a tenth of a second.
  *
  * <p>The buffers come from the same allocator as the sockets' reads, so the JIT sees the same
  * buffer class at every call site as it will under traffic.
@@ -82,7 +84,17 @@ public final class HeadProfileSeed {
 
   /** Seeds the profiles with the heads above, through the allocator the sockets read into. */
   public static void run(ProxySettings settings) {
-    run(settings, ByteBufAllocator.DEFAULT, ROUNDS);
+    run(settings, allocator(), ROUNDS);
+  }
+
+  /**
+   * The sockets' allocator, unless the leak detector is on: then every buffer it hands out is
+   * tracked (at PARANOID with a stack trace each), which made the seed's 13,000 shaped heads take
+   * 15-19 s instead of 0.1. With the detector on, the sockets' buffers are its wrappers anyway, so
+   * there is no buffer class to match; an untracked allocator seeds the parsers just as well.
+   */
+  private static ByteBufAllocator allocator() {
+    return ResourceLeakDetector.isEnabled() ? new UnpooledByteBufAllocator(true, true) : ByteBufAllocator.DEFAULT;
   }
 
   /** Parses and shapes every head {@code rounds} times; returns how many were accepted, for tests. */
