@@ -47,7 +47,11 @@ public final class ProxyRuntime implements AutoCloseable {
   private final ActiveHealthChecker activeHealth;
   private final TlsSource tlsSource;
   private final ServerTls tls;
-  private volatile boolean shuttingDown;
+  /**
+   * Why the traffic listener does not take connections, or null while it does: readiness must not
+   * pass before the listener is bound (the admin port opens first) nor once a stop began.
+   */
+  private volatile String notServing = "starting: the traffic listener is not open yet";
   private ProxyServer.ShutdownReport shutdownReport;
   private InetSocketAddress trafficAddress;
   private InetSocketAddress adminAddress;
@@ -78,7 +82,7 @@ public final class ProxyRuntime implements AutoCloseable {
     this.admin =
         new AdminServer(
             ProxyAdminEndpoints.routes(token, InstanceName.current(), clock, state, sessions, metrics, gauges::refresh,
-                () -> shuttingDown, routes::describe, intake::problem, new ProxyAdminEndpoints.ReadinessOverride(),
+                () -> notServing, routes::describe, intake::problem, new ProxyAdminEndpoints.ReadinessOverride(),
                 tlsState(tls, metrics)),
             transport);
     this.housekeeping = new Housekeeping(clock, sessions, health, state, context.connections(), departed);
@@ -134,6 +138,7 @@ public final class ProxyRuntime implements AutoCloseable {
       HeadProfileSeed.run(config.limits());
       runtime.trafficAddress = ListenerBindException.bind(Listener.TRAFFIC, config.listen(),
           () -> runtime.server.start(config.listen()));
+      runtime.notServing = null;
     } catch (Exception e) {
       runtime.close();
       throw e;
@@ -223,7 +228,7 @@ public final class ProxyRuntime implements AutoCloseable {
     if (shutdownReport != null) {
       return shutdownReport;
     }
-    shuttingDown = true;
+    notServing = "shutting down";
     routes.close();
     if (tlsSource != null) {
       tlsSource.close();

@@ -6,6 +6,20 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stickypool.core.cookie.KeyRing;
+import io.stickypool.core.backend.Backend;
+import io.stickypool.core.backend.BackendId;
+import io.stickypool.core.snapshot.AffinitySettings;
+import io.stickypool.core.snapshot.CookieSettings;
+import io.stickypool.core.snapshot.PlacementSettings;
+import io.stickypool.core.snapshot.RoutingSnapshot;
+import io.stickypool.proxy.config.ProxyConfig;
+import io.stickypool.proxy.http.ProxySettings;
+import io.stickypool.proxy.routes.RoutesListener;
+import io.stickypool.proxy.routes.RoutesSource;
+import io.stickypool.testing.TestBackend;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.concurrent.CountDownLatch;
 import io.stickypool.proxy.health.HealthSettings;
 import io.stickypool.proxy.server.ProxyServer;
 import io.stickypool.testing.LeakDetection;
@@ -51,6 +65,63 @@ class ProxyOperationsIT {
           .contains("stickypool_backend_sessions{backend=\"b1\"} 3.0")
           .contains("stickypool_snapshot_version 1.0");
       assertThat(AdminClient.get(h.adminPort(), "/nope").statusCode()).isEqualTo(404);
+    }
+  }
+
+  /**
+   * The admin port opens before the traffic listener (so probes answer while routes load), and a
+   * readiness probe that passed in between would send a Service's traffic to a closed port.
+   */
+  @Test
+  void readinessWaitsUntilTheTrafficListenerIsOpen() throws Exception {
+    try (TestBackend backend = TestBackend.start("b0")) {
+      RoutingSnapshot snapshot = new RoutingSnapshot(1, AffinitySettings.cookie(CookieSettings.named("sp")),
+          PlacementSettings.defaults(), List.of(Backend.active(BackendId.of("b0"), "127.0.0.1", backend.port())));
+      CountDownLatch release = new CountDownLatch(1);
+      RoutesSource heldAfterTheFirstSnapshot = new RoutesSource() {
+        @Override
+        public void start(RoutesListener listener) throws InterruptedException {
+          listener.onRoutes(snapshot, describe());
+          release.await(30, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public String describe() {
+          return "held-source";
+        }
+
+        @Override
+        public void close() {}
+      };
+      int adminPort;
+      try (ServerSocket probe = new ServerSocket(0)) {
+        adminPort = probe.getLocalPort();
+      }
+      ProxyConfig config = new ProxyConfig(new InetSocketAddress("127.0.0.1", 0),
+          new InetSocketAddress("127.0.0.1", adminPort), ProxySettings.defaults(), HealthSettings.defaults(),
+          1_000, 1, null, null, snapshot);
+      CompletableFuture<ProxyRuntime> starting = CompletableFuture.supplyAsync(() -> {
+        try {
+          return ProxyRuntime.start(config, heldAfterTheFirstSnapshot, KeyRing.generate(new SecureRandom()));
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      try {
+        HttpResponse<String> early = await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+            .until(() -> AdminClient.get(adminPort, "/readyz"), r -> r != null);
+        assertThat(starting).as("still held between routes and the traffic bind").isNotDone();
+        assertThat(early.statusCode()).isEqualTo(503);
+        assertThat(early.body()).isEqualTo("not ready: starting: the traffic listener is not open yet\n");
+      } finally {
+        release.countDown();
+      }
+      ProxyRuntime proxy = starting.get(30, TimeUnit.SECONDS);
+      try {
+        assertThat(AdminClient.get(adminPort, "/readyz").statusCode()).isEqualTo(200);
+      } finally {
+        proxy.shutdown(Duration.ZERO);
+      }
     }
   }
 

@@ -9,7 +9,6 @@ import io.stickypool.proxy.metrics.ProxyMetrics;
 import io.stickypool.proxy.routing.CompiledRoutes;
 import io.stickypool.proxy.routing.RoutingState;
 import java.time.Clock;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** The proxy's admin paths: probes, Prometheus metrics, and the session summary. */
@@ -28,7 +27,8 @@ public final class ProxyAdminEndpoints {
   }
 
   /**
-   * @param shuttingDown true once a graceful stop began (readiness goes false first)
+   * @param notServing why the traffic listener takes no connections (not bound yet, or a graceful
+   *     stop began), or null while it does
    * @param routesProblem the routes source's last error, or null when it is healthy
    * @param tls the TLS certificate's state, or null when the listener is plain HTTP
    */
@@ -40,7 +40,7 @@ public final class ProxyAdminEndpoints {
       SessionTable sessions,
       ProxyMetrics metrics,
       Runnable beforeScrape,
-      BooleanSupplier shuttingDown,
+      Supplier<String> notServing,
       Supplier<String> routesOrigin,
       Supplier<String> routesProblem,
       ReadinessOverride readiness,
@@ -57,7 +57,7 @@ public final class ProxyAdminEndpoints {
         .read("/healthz", r -> AdminResponse.text(200, "ok\n"))
         .read("/readyz", r -> readiness.failed
             ? AdminResponse.text(503, "not ready: failed on request (POST /healthcheck/fail)\n")
-            : withTls(ready(state, shuttingDown, routesOrigin, routesProblem), tls))
+            : withTls(ready(state, notServing, routesOrigin, routesProblem), tls))
         .read("/metrics", r -> {
           beforeScrape.run();
           return new AdminResponse(200, AdminResponse.PROMETHEUS,
@@ -92,15 +92,16 @@ public final class ProxyAdminEndpoints {
   }
 
   private static AdminResponse ready(
-      RoutingState state, BooleanSupplier shuttingDown, Supplier<String> origin, Supplier<String> problem) {
+      RoutingState state, Supplier<String> notServing, Supplier<String> origin, Supplier<String> problem) {
     CompiledRoutes routes = state.current();
-    if (shuttingDown.getAsBoolean()) {
-      return AdminResponse.text(503, "not ready: shutting down\n");
-    }
     if (routes == null) {
       String why = problem.get();
       return AdminResponse.text(503, "not ready: no routing snapshot loaded yet from " + origin.get()
           + (why == null ? "" : " (" + why + ")") + "\n");
+    }
+    String lifecycle = notServing.get();
+    if (lifecycle != null) {
+      return AdminResponse.text(503, "not ready: " + lifecycle + "\n");
     }
     String detail = "ready: snapshot version " + routes.table().snapshot().version() + " from " + origin.get();
     String why = problem.get();
