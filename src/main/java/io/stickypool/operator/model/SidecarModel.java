@@ -63,7 +63,8 @@ public final class SidecarModel {
    * carries one. Added to the image's entrypoint flags, which set the GC and the AppCDS archive.
    */
   static final String JAVA_TOOL_OPTIONS = "-Xms8m -Xmx64m -Xmn2m -XX:MinHeapFreeRatio=10"
-      + " -XX:MaxHeapFreeRatio=20 -XX:TrimNativeHeapInterval=1000 -Xss256k -XX:ReservedCodeCacheSize=32m"
+      + " -XX:MaxHeapFreeRatio=20 -XX:TrimNativeHeapInterval=1000 -XX:FreqInlineSize=100 -XX:InlineSmallCode=500"
+      + " -Xss256k -XX:ReservedCodeCacheSize=32m"
       + " -XX:MaxMetaspaceSize=64m -XX:MaxDirectMemorySize=32m";
 
   private SidecarModel() {}
