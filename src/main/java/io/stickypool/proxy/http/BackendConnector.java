@@ -18,13 +18,12 @@ final class BackendConnector {
   private final BackendConnectionPool pool;
   private final int connectTimeoutMillis;
   private final BackendTls tls;
+  private final OpenConnections connections;
 
-  BackendConnector(Transport transport, BackendConnectionPool pool, ProxySettings settings) {
-    this(transport, pool, settings, null);
-  }
-
-  BackendConnector(Transport transport, BackendConnectionPool pool, ProxySettings settings, BackendTls tls) {
+  BackendConnector(Transport transport, BackendConnectionPool pool, ProxySettings settings, BackendTls tls,
+      OpenConnections connections) {
     this.tls = tls;
+    this.connections = connections;
     this.transport = transport;
     this.pool = pool;
     this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis());
@@ -41,6 +40,7 @@ final class BackendConnector {
             new ChannelInitializer<Channel>() {
               @Override
               protected void initChannel(Channel ch) {
+                connections.addBackend(ch);
                 if (tls != null) { // requests written before the handshake ends wait in it
                   ch.pipeline().addLast(PipelineNames.TLS, tls.newHandler(ch.alloc(), address));
                 }

@@ -27,7 +27,7 @@ public final class ProxyContext {
     BackendConnectionPool pool =
         new BackendConnectionPool(
             settings.maxIdleConnectionsPerBackend(), settings.pooledConnectionMaxIdle().toNanos());
-    this.connector = new BackendConnector(transport, pool, settings, backendTls);
+    this.connector = new BackendConnector(transport, pool, settings, backendTls, connections);
   }
 
   RequestRouter router() {

@@ -89,7 +89,7 @@ public final class ProxyServer implements AutoCloseable {
       TimeUnit.MILLISECONDS.sleep(20);
     }
     int forced = open.busy();
-    open.closeAll();
+    open.closeAll(Duration.ofSeconds(2));
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
     ShutdownReport report =
         new ShutdownReport(atStart, idleClosed, Math.max(0, atStart - idleClosed - forced), forced,
