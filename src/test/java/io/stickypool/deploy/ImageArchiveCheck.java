@@ -5,6 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Container;
+import io.stickypool.api.v1alpha1.ServiceType;
+import io.stickypool.operator.model.EffectiveProxy;
+import io.stickypool.operator.model.PoolIdentity;
+import io.stickypool.operator.model.SidecarModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -139,10 +144,26 @@ class ImageArchiveCheck {
 
   @Test
   void proxyStartsInTheImageAndAnswersReadyz() throws Exception {
+    proxyServesInTheImage(Map.of());
+  }
+
+  /** As the operator injects it: the sidecar container's JAVA_TOOL_OPTIONS on top of the entrypoint's. */
+  @Test
+  void proxyServesInTheImageWithTheSidecarsJvmFlags() throws Exception {
+    Container sidecar = SidecarModel.sidecar(new PoolIdentity("web", "shop", "uid-1", 1L),
+        new EffectiveProxy(1, 8081, ServiceType.ClusterIP, "image", null), true).container();
+    String flags = sidecar.getEnv().stream().filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS"))
+        .findFirst().orElseThrow().getValue();
+    String out = proxyServesInTheImage(Map.of("JAVA_TOOL_OPTIONS", flags));
+    assertThat(out).contains("Picked up JAVA_TOOL_OPTIONS: " + flags).doesNotContainIgnoringCase("warning:");
+  }
+
+  /** Starts the proxy in the image, checks it serves, stops it; returns what it printed. */
+  private String proxyServesInTheImage(Map<String, String> env) throws Exception {
     int port = freePort();
     int admin = freePort();
     Process proxy = inImage(List.of("proxy", "--listen", "127.0.0.1:" + port, "--admin", "127.0.0.1:" + admin,
-        "--backend", "self=127.0.0.1:" + admin), Map.of());
+        "--backend", "self=127.0.0.1:" + admin), env);
     try {
       HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
       HttpRequest readyz = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/readyz"))
@@ -155,9 +176,10 @@ class ImageArchiveCheck {
       assertThat(proxied.statusCode()).as("proxied to its own admin port").isEqualTo(200);
       assertThat(proxied.headers().allValues("set-cookie")).anySatisfy(c -> assertThat(c).startsWith("stickypool="));
     } finally {
-      proxy.destroy();
+      proxy.toHandle().destroy(); // SIGTERM, leaving the output readable (Process.destroy closes it)
       assertThat(proxy.waitFor(30, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
     }
+    return new String(proxy.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
   }
 
   /**
