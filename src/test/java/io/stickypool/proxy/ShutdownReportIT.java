@@ -47,7 +47,7 @@ class ShutdownReportIT {
    * each of them has a read pending in the kernel, and its buffer is released only when that read's
    * cancellation completes (LeakDetection fails the class otherwise). Shutdown now closes both
    * sides and waits for that before the event loops stop. The full suite once reported such a
-   * buffer leaked; these 40 stops did not reproduce it before that change either, so this guards
+   * buffer leaked; 120 such stops did not reproduce it before that change either, so this guards
    * the order of the steps rather than proving the race gone.
    */
   @Test
